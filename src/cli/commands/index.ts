@@ -1,0 +1,5 @@
+import type { CommandModule } from 'yargs';
+import { simulatorCommand } from './simulator.js';
+
+/** Every command, one module each (yargs "ESM hierarchy": an explicit list, no directory scan). */
+export const commands: CommandModule<any, any>[] = [simulatorCommand];

@@ -1,0 +1,59 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { startSimulator } from '../../simulator/server.js';
+
+interface SimulatorArgs {
+  port: number;
+  host: string;
+  apiKey: string[];
+  readOnlyApiKey: string[];
+  seed?: string;
+  state?: string;
+  version: string;
+  latencyMs: number;
+  jitterMs: number;
+  faultRate: number;
+  faultSeed: number;
+}
+
+export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
+  command: 'simulator',
+  describe: 'Run the Octopus REST API simulator (for tests, demos and trying octosync without a server)',
+  builder: (y: Argv) =>
+    y
+      .option('port', { type: 'number', default: 8065, describe: 'Port to listen on (0 = any free port)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+      .option('api-key', { type: 'string', array: true, demandOption: true, describe: 'A valid API key (repeatable)' })
+      .option('read-only-api-key', { type: 'string', array: true, default: [], describe: 'A key that gets 403 on every write (repeatable)' })
+      .option('seed', { type: 'string', describe: 'Fixture file to load at start (see fixtures/)' })
+      .option('state', { type: 'string', describe: 'Load state from this file if it exists, and save it after every write' })
+      .option('version', { type: 'string', default: '2024.3.10989', describe: 'Server version reported by GET /api' })
+      .option('latency-ms', { type: 'number', default: 0, describe: 'Latency added to every API request' })
+      .option('jitter-ms', { type: 'number', default: 0, describe: 'Random extra latency, up to this many ms' })
+      .option('fault-rate', { type: 'number', default: 0, describe: 'Fraction of requests answered 500/503/429 or reset (0..1)' })
+      .option('fault-seed', { type: 'number', default: 1, describe: 'Seed of the fault schedule' }) as unknown as Argv<SimulatorArgs>,
+  handler: async (argv: ArgumentsCamelCase<SimulatorArgs>) => {
+    if (argv.faultRate < 0 || argv.faultRate > 1) throw new UsageError('--fault-rate must be between 0 and 1');
+    const sim = await startSimulator({
+      port: argv.port,
+      host: argv.host,
+      apiKeys: [
+        ...argv.apiKey.map((key) => ({ key })),
+        ...argv.readOnlyApiKey.map((key) => ({ key, readOnly: true })),
+      ],
+      seed: argv.seed,
+      stateFile: argv.state,
+      version: argv.version,
+      latencyMs: argv.latencyMs,
+      jitterMs: argv.jitterMs,
+      faultRate: argv.faultRate,
+      faultSeed: argv.faultSeed,
+    });
+    process.stderr.write(`Octopus API simulator ${argv.version} listening on ${sim.url} (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void sim.close().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * Typed errors. Every failure a user can cause or meet is one of these; each carries the process exit
+ * code it maps to. The mapping to the process exit happens in one place: src/cli/main.ts.
+ */
+
+/** Exit codes, documented in README and in `octosync --help`. */
+export const ExitCode = {
+  ok: 0,
+  /** Any error: bad input, unreachable server, refused plan, failure before any write. */
+  error: 1,
+  /** `plan --detailed-exitcode`: the plan has changes. */
+  changes: 2,
+  /** `apply`: some operations were written, others failed; running the same plan again finishes it. */
+  partialApply: 3,
+} as const;
+
+export class OctosyncError extends Error {
+  readonly exitCode: number = ExitCode.error;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Wrong flags or arguments. */
+export class UsageError extends OctosyncError {}
+
+/** A file (snapshot, plan, policy, seed, state) that cannot be read or does not fit its schema. */
+export class InputFileError extends OctosyncError {
+  constructor(readonly file: string, detail: string, options?: { cause?: unknown }) {
+    super(`${file}: ${detail}`, options);
+  }
+}
+
+/** The Octopus server could not be reached, timed out, or answered with something unusable. */
+export class ServerError extends OctosyncError {}
+
+/** 401/403 from the server. */
+export class AuthenticationError extends OctosyncError {}
+
+/** The destination no longer matches what the plan was made against. */
+export class StalePlanError extends OctosyncError {}
+
+/** Some writes succeeded and some failed. */
+export class PartialApplyError extends OctosyncError {
+  override readonly exitCode: number = ExitCode.partialApply;
+}

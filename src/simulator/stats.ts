@@ -1,0 +1,40 @@
+/** Request counts by method and path pattern, for benchmarks and tests (`GET /_sim/stats`). */
+export class RequestStats {
+  private byMethod: Record<string, number> = {};
+  private byPattern: Record<string, number> = {};
+  private total = 0;
+
+  record(method: string, path: string): void {
+    this.total++;
+    this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
+    const key = `${method} ${pathPattern(path)}`;
+    this.byPattern[key] = (this.byPattern[key] ?? 0) + 1;
+  }
+
+  reset(): void {
+    this.byMethod = {};
+    this.byPattern = {};
+    this.total = 0;
+  }
+
+  /** Writes (POST, PUT, DELETE) seen since the last reset. */
+  get writes(): number {
+    return (this.byMethod.POST ?? 0) + (this.byMethod.PUT ?? 0) + (this.byMethod.DELETE ?? 0);
+  }
+
+  toJSON(): { total: number; byMethod: Record<string, number>; byPattern: Record<string, number> } {
+    return { total: this.total, byMethod: { ...this.byMethod }, byPattern: { ...this.byPattern } };
+  }
+}
+
+/** `/api/Spaces-1/projects/Projects-12/runbooks` → `/api/{spaceId}/projects/{id}/runbooks`. */
+export function pathPattern(path: string): string {
+  return path
+    .split('/')
+    .map((seg) => {
+      if (/^Spaces-\d+$/i.test(seg)) return '{spaceId}';
+      if (/^[A-Za-z]+-\d+$/.test(seg) || /^[a-z]+-[A-Za-z]+-\d+$/.test(seg) || /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(seg)) return '{id}';
+      return seg;
+    })
+    .join('/');
+}
