@@ -1,4 +1,5 @@
 import type { KindSpec } from '../types.js';
+import { initialiseSpace } from './index.js';
 
 /** Spaces (API-FACTS §3.1): system scope. */
 export const spaces: KindSpec = {
@@ -21,6 +22,7 @@ export const spaces: KindSpec = {
     Icon: null,
     ExtensionSettings: [],
   }),
+  afterCreate: (doc, ctx) => initialiseSpace({ ...ctx, spaceId: doc.Id }),
   links: (doc) => ({
     Self: `/api/spaces/${doc.Id}`,
     SpaceHome: `/api/${doc.Id}`,
