@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { ExitCode, OctosyncError, UsageError } from '../errors.js';
 import { commands } from './commands/index.js';
 import { TOOL_VERSION } from '../version.js';
+import { redact } from '../util/redact.js';
 
 const EXIT_CODES_HELP = `octosync --version prints the version.
 
@@ -47,11 +48,11 @@ export async function run(argv: string[]): Promise<number> {
 
 function report(err: unknown): number {
   if (err instanceof OctosyncError) {
-    process.stderr.write(`octosync: ${err.message}\n`);
+    process.stderr.write(redact(`octosync: ${err.message}`) + '\n');
     return err.exitCode;
   }
   const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  process.stderr.write(`octosync: internal error (this is a bug, please report it): ${detail}\n`);
-  if (process.env.OCTOSYNC_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  process.stderr.write(redact(`octosync: internal error (this is a bug, please report it): ${detail}`) + '\n');
+  if (process.env.OCTOSYNC_DEBUG && err instanceof Error) process.stderr.write(redact(String(err.stack)) + '\n');
   return ExitCode.error;
 }

@@ -1,0 +1,21 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { redact } from '../util/redact.js';
+
+/**
+ * Colour for stdout: off with NO_COLOR (which chalk itself ignores, chalk#547), with --no-color, or when
+ * stdout is not a terminal; FORCE_COLOR still wins, as chalk documents.
+ */
+export function colourFor(stream: NodeJS.WriteStream, noColorFlag = false): ChalkInstance {
+  const forced = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0' && process.env.FORCE_COLOR !== 'false';
+  if (!forced && (noColorFlag || (process.env.NO_COLOR ?? '') !== '' || !stream.isTTY)) return new Chalk({ level: 0 });
+  return new Chalk({ level: forced ? 1 : 2 });
+}
+
+/** Progress and messages go to stderr so that stdout stays clean for results. Everything passes `redact`. */
+export function info(line: string): void {
+  process.stderr.write(redact(line) + '\n');
+}
+
+export function out(text: string): void {
+  process.stdout.write(redact(text));
+}

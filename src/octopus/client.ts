@@ -1,0 +1,216 @@
+import got, { HTTPError, RequestError, type Got, type Method } from 'got';
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { AuthenticationError, ServerError } from '../errors.js';
+import { Limiter } from '../util/limit.js';
+
+export interface ClientOptions {
+  /** Server URL, e.g. https://octopus.example.com (a trailing /api is accepted). */
+  server: string;
+  apiKey: string;
+  /** Requests in flight at once (default 8). */
+  parallelism?: number;
+  /** Whole-request timeout in ms (default 30 s). */
+  timeoutMs?: number;
+  /** Retries of idempotent requests on 5xx, 429 and connection resets (default 4). */
+  retries?: number;
+  /** Extra certificate authority (PEM file) for servers behind a private CA. */
+  caFile?: string;
+  /** Called once per finished HTTP exchange (for --log and benchmarks). Never sees the API key. */
+  onRequest?: (event: RequestEvent) => void;
+}
+
+export interface RequestEvent {
+  method: string;
+  path: string;
+  status: number | undefined;
+  ms: number;
+  retries: number;
+  error?: string;
+}
+
+export interface RequestCounts {
+  total: number;
+  byMethod: Record<string, number>;
+  retries: number;
+  ms: number;
+}
+
+const RETRY_STATUS = [429, 500, 502, 503, 504];
+const RETRY_ERRORS = ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'ECONNABORTED'];
+
+/**
+ * The HTTP client for one Octopus instance: API key header, timeouts, retries with backoff honouring
+ * `Retry-After`, keep-alive sockets bounded by the parallelism, a limiter on requests in flight, and
+ * request counts. Errors come out typed and never carry the API key.
+ */
+export class OctopusClient {
+  readonly baseUrl: string;
+  readonly counts: RequestCounts = { total: 0, byMethod: {}, retries: 0, ms: 0 };
+  private readonly http: Got;
+  private readonly limiter: Limiter;
+
+  constructor(private readonly options: ClientOptions) {
+    this.baseUrl = normaliseServerUrl(options.server);
+    const parallelism = options.parallelism ?? 8;
+    this.limiter = new Limiter(parallelism);
+    const agentOptions = { keepAlive: true, maxSockets: parallelism };
+    const ca = options.caFile ? readFileSync(options.caFile) : undefined;
+    this.http = got.extend({
+      headers: { 'X-Octopus-ApiKey': options.apiKey, 'User-Agent': 'octosync', Accept: 'application/json' },
+      timeout: { request: options.timeoutMs ?? 30_000 },
+      retry: {
+        limit: options.retries ?? 4,
+        methods: ['GET', 'PUT', 'HEAD', 'DELETE'],
+        statusCodes: RETRY_STATUS,
+        errorCodes: RETRY_ERRORS,
+        // Honour Retry-After up to a minute; beyond that, fail rather than hang.
+        maxRetryAfter: 60_000,
+        backoffLimit: 10_000,
+      },
+      agent: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
+      https: ca ? { certificateAuthority: ca } : undefined,
+      throwHttpErrors: true,
+      followRedirect: false,
+    });
+  }
+
+  /** GET a JSON document by server-relative path (`/api/Spaces-1/projects`). */
+  get<T = any>(path: string, what?: string): Promise<T> {
+    return this.request<T>('GET', path, undefined, what);
+  }
+
+  post<T = any>(path: string, body: unknown, what?: string): Promise<T> {
+    return this.request<T>('POST', path, body, what);
+  }
+
+  put<T = any>(path: string, body: unknown, what?: string): Promise<T> {
+    return this.request<T>('PUT', path, body, what);
+  }
+
+  delete(path: string, what?: string): Promise<unknown> {
+    return this.request('DELETE', path, undefined, what);
+  }
+
+  /**
+   * Every item of a paged collection: follows `Links['Page.Next']` to the end (never trusts one page) and
+   * refuses a next link to another origin.
+   */
+  async listAll<T = any>(path: string, query: Record<string, string> = {}, pageSize = 1000, what?: string): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | undefined = withQuery(path, { ...query, skip: '0', take: String(pageSize) });
+    for (let pages = 0; next; pages++) {
+      if (pages > 100_000) throw new ServerError(`${what ?? path}: the server keeps returning more pages; giving up`);
+      const page: any = await this.get(next, what);
+      if (!page || !Array.isArray(page.Items)) {
+        throw new ServerError(`unexpected response from GET ${stripKey(next)}${what ? ` (${what})` : ''}: not a collection (no Items array)`);
+      }
+      items.push(...page.Items);
+      const link = page.Links?.['Page.Next'];
+      next = link ? this.sameOriginPath(link, next) : undefined;
+      if (next && page.Items.length === 0) break; // a next link with an empty page would loop forever
+    }
+    return items;
+  }
+
+  private sameOriginPath(link: string, from: string): string {
+    const url = new URL(link, this.baseUrl + from);
+    if (url.origin !== new URL(this.baseUrl).origin) {
+      throw new ServerError(`the server sent a next-page link to another origin (${url.origin}); refusing to follow it`);
+    }
+    return url.pathname + url.search;
+  }
+
+  private async request<T>(method: Method, path: string, body: unknown, what?: string): Promise<T> {
+    return this.limiter.run(async () => {
+      const started = performance.now();
+      let retries = 0;
+      let status: number | undefined;
+      try {
+        const res = await this.http(this.baseUrl + path, {
+          method,
+          json: body === undefined ? undefined : body,
+          responseType: 'text',
+          hooks: { beforeRetry: [() => void retries++] },
+        });
+        status = res.statusCode;
+        return parseJson<T>(res.body, method, path, what);
+      } catch (err) {
+        status = err instanceof HTTPError ? err.response.statusCode : undefined;
+        throw this.translate(err, method, path, what);
+      } finally {
+        const ms = performance.now() - started;
+        this.counts.total++;
+        this.counts.byMethod[method] = (this.counts.byMethod[method] ?? 0) + 1;
+        this.counts.retries += retries;
+        this.counts.ms += ms;
+        this.options.onRequest?.({ method, path: stripKey(path), status, ms: Math.round(ms), retries });
+      }
+    });
+  }
+
+  /** One clear line per failure: what was asked, of which server, and what came back. */
+  private translate(err: unknown, method: string, path: string, what?: string): Error {
+    const op = `${method} ${stripKey(path)}${what ? ` (${what})` : ''}`;
+    if (err instanceof ServerError) return err;
+    if (err instanceof HTTPError) {
+      const status = err.response.statusCode;
+      const detail = errorDetail(String(err.response.body ?? ''));
+      if (status === 401) return new AuthenticationError(`${this.baseUrl} refused the API key (401)${detail ? `: ${detail}` : ''}`);
+      if (status === 403) return new AuthenticationError(`${op}: the API key has no permission for this (403)${detail ? `: ${detail}` : ''}`);
+      return new ServerError(`${op} failed with ${status}${detail ? `: ${detail}` : ''}`, { cause: err });
+    }
+    if (err instanceof RequestError) {
+      if (err.code === 'ETIMEDOUT' || err.name === 'TimeoutError') return new ServerError(`${op}: no answer from ${this.baseUrl} within ${this.options.timeoutMs ?? 30_000} ms`);
+      return new ServerError(`cannot reach ${this.baseUrl} (${err.code ?? err.message}) during ${op}`);
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+function parseJson<T>(text: string, method: string, path: string, what?: string): T {
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    const looksHtml = /^\s*</.test(text);
+    throw new ServerError(
+      `unexpected response from ${method} ${stripKey(path)}${what ? ` (${what})` : ''}: ${looksHtml ? 'an HTML page' : 'not JSON'} (is the URL an Octopus server?)`,
+    );
+  }
+}
+
+/** `ErrorMessage` and `Errors` of an Octopus error body, on one line. */
+function errorDetail(body: string): string {
+  try {
+    const parsed = JSON.parse(body);
+    const parts = [parsed.ErrorMessage, ...(Array.isArray(parsed.Errors) ? parsed.Errors : [])].filter(Boolean);
+    return parts.join(' ').replace(/\s+/g, ' ').slice(0, 500);
+  } catch {
+    return /^\s*</.test(body) ? 'an HTML error page' : body.replace(/\s+/g, ' ').slice(0, 200);
+  }
+}
+
+/** Removes any `apikey=` query parameter before a path reaches a message or a log. */
+export function stripKey(path: string): string {
+  return path.replace(/([?&])apikey=[^&]*/gi, '$1apikey=REDACTED');
+}
+
+export function normaliseServerUrl(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new ServerError(`not a server URL: ${server}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ServerError(`not an http(s) server URL: ${server}`);
+  if (url.username || url.password) throw new ServerError('put credentials in --api-key, not in the server URL');
+  return (url.origin + url.pathname).replace(/\/+$/, '').replace(/\/api$/i, '');
+}
+
+export function withQuery(path: string, query: Record<string, string>): string {
+  const qs = new URLSearchParams(query).toString();
+  if (!qs) return path;
+  return path + (path.includes('?') ? '&' : '?') + qs;
+}

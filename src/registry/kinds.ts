@@ -1,0 +1,388 @@
+import type { DocPath, KindDef, RefField } from './types.js';
+
+/** References every deployment or runbook process holds (API-FACTS §3.7). */
+const processRefs: RefField[] = [
+  { path: 'Steps[].Actions[].Environments[]', to: 'environment' },
+  { path: 'Steps[].Actions[].ExcludedEnvironments[]', to: 'environment' },
+  { path: 'Steps[].Actions[].Channels[]', to: 'channel' },
+  { path: 'Steps[].Actions[].WorkerPoolId', to: 'workerPool' },
+  { path: 'Steps[].Actions[].Packages[].FeedId', to: 'feed' },
+  { path: 'Steps[].Actions[].Container.FeedId', to: 'feed' },
+  { path: 'Steps[].Actions[].Properties."Octopus.Action.Package.FeedId"', to: 'feed' },
+  { path: 'Steps[].Actions[].Properties."Octopus.Action.Template.Id"', to: 'stepTemplate' },
+  { path: 'Steps[].Actions[].Properties."Octopus.Action.DeployRelease.ProjectId"', to: 'project', late: true },
+  { path: 'Steps[].Actions[].Properties."Octopus.Action.Azure.AccountId"', to: 'account' },
+];
+const processNestedIds: DocPath[] = ['Steps[].Id', 'Steps[].Actions[].Id', 'Steps[].Actions[].Packages[].Id'];
+const processUnordered = [
+  { path: 'Steps[].Actions[].Environments' },
+  { path: 'Steps[].Actions[].ExcludedEnvironments' },
+  { path: 'Steps[].Actions[].Channels' },
+  { path: 'Steps[].Actions[].TenantTags' },
+  { path: 'Steps[].Actions[].Packages', by: 'Name' },
+];
+const processSecrets: DocPath[] = ['Steps[].Properties{}', 'Steps[].Actions[].Properties{}'];
+const tenancyRefs: RefField[] = [
+  { path: 'EnvironmentIds[]', to: 'environment' },
+  { path: 'TenantIds[]', to: 'tenant', late: true },
+];
+const tenancyUnordered = [{ path: 'EnvironmentIds' }, { path: 'TenantIds' }, { path: 'TenantTags' }];
+
+/**
+ * Every kind octosync knows, in the guide's dependency order ("Syncing Order"). Snapshot, plan and apply
+ * read this table; none keeps a list of its own. A new kind is one entry here (plus a module only when its
+ * shape is special).
+ */
+export const KINDS: KindDef[] = [
+  // No dependencies.
+  {
+    kind: 'environment',
+    plural: 'environments',
+    label: 'Environment',
+    scope: 'space',
+    syncClass: 'environment',
+    fetch: { from: 'collection', path: 'environments' },
+    refs: [],
+    ignore: ['Slug', 'SortOrder'],
+  },
+  {
+    kind: 'projectGroup',
+    plural: 'projectGroups',
+    label: 'Project group',
+    scope: 'space',
+    syncClass: 'exists-by-name',
+    fetch: { from: 'collection', path: 'projectgroups' },
+    refs: [],
+    ignore: ['Slug', 'EnvironmentIds', 'RetentionPolicyId'],
+  },
+  {
+    kind: 'tagSet',
+    plural: 'tagSets',
+    label: 'Tenant tag set',
+    scope: 'space',
+    syncClass: 'match-exactly',
+    fetch: { from: 'collection', path: 'tagsets' },
+    refs: [],
+    ignore: ['SortOrder'],
+    nestedIds: ['Tags[].Id', 'Tags[].CanonicalTagName'],
+  },
+  {
+    kind: 'feed',
+    plural: 'feeds',
+    label: 'Feed',
+    scope: 'space',
+    syncClass: 'exists-by-name',
+    fetch: { from: 'collection', path: 'feeds' },
+    refs: [],
+    ignore: ['Slug'],
+    secrets: ['Password', 'SecretKey'],
+  },
+  {
+    kind: 'userRole',
+    plural: 'userRoles',
+    label: 'User role',
+    scope: 'system',
+    syncClass: 'match-exactly',
+    fetch: { from: 'collection', path: 'userroles' },
+    refs: [],
+    ignore: ['CanBeDeleted'],
+    unordered: [{ path: 'GrantedSpacePermissions' }, { path: 'GrantedSystemPermissions' }, { path: 'SpacePermissionDescriptions' }, { path: 'SystemPermissionDescriptions' }],
+  },
+  {
+    kind: 'team',
+    plural: 'teams',
+    label: 'Team',
+    scope: 'space',
+    syncClass: 'exists-by-name',
+    fetch: { from: 'collection', path: 'teams' },
+    refs: [],
+    // Users are never synced, so team members are instance-owned.
+    ignore: ['Slug', 'MemberUserIds', 'CanBeDeleted', 'CanBeRenamed', 'CanChangeMembers', 'CanChangeRoles'],
+    unordered: [{ path: 'ExternalSecurityGroups', by: 'Id' }],
+  },
+  {
+    kind: 'machinePolicy',
+    plural: 'machinePolicies',
+    label: 'Machine policy',
+    scope: 'space',
+    syncClass: 'exists-by-name',
+    fetch: { from: 'collection', path: 'machinepolicies' },
+    refs: [],
+    ignore: ['Slug'],
+  },
+  {
+    kind: 'workerPool',
+    plural: 'workerPools',
+    label: 'Worker pool',
+    scope: 'space',
+    syncClass: 'exists-by-name',
+    fetch: { from: 'collection', path: 'workerpools' },
+    refs: [],
+    ignore: ['Slug', 'SortOrder', 'CanAddWorkers'],
+  },
+  // Dependencies: order matters.
+  {
+    kind: 'account',
+    plural: 'accounts',
+    label: 'Account',
+    scope: 'space',
+    syncClass: 'exists-by-name',
+    fetch: { from: 'collection', path: 'accounts' },
+    refs: tenancyRefs,
+    ignore: ['Slug'],
+    secrets: ['Password', 'SecretKey', 'Token', 'PrivateKeyFile', 'PrivateKeyPassphrase', 'JsonKey', 'ClientSecret', 'CertificateBytes'],
+    unordered: tenancyUnordered,
+  },
+  {
+    kind: 'stepTemplate',
+    plural: 'stepTemplates',
+    label: 'Step template',
+    scope: 'space',
+    syncClass: 'match-exactly',
+    fetch: { from: 'collection', path: 'actiontemplates' },
+    refs: [{ path: 'Packages[].FeedId', to: 'feed' }],
+    ignore: ['CommunityActionTemplateId'],
+    nestedIds: ['Parameters[].Id', 'Packages[].Id'],
+    secrets: ['Properties{}', 'Parameters[].DefaultValue'],
+  },
+  {
+    kind: 'scriptModule',
+    plural: 'scriptModules',
+    label: 'Script module',
+    scope: 'space',
+    syncClass: 'match-exactly',
+    fetch: { from: 'collection', path: 'libraryvariablesets', query: { contentType: 'ScriptModule' } },
+    refs: [],
+    ignore: ['VariableSetId', 'ContentType'],
+    nestedIds: ['Templates[].Id'],
+  },
+  {
+    kind: 'scriptModuleVariables',
+    plural: 'scriptModuleVariables',
+    label: 'Script module body',
+    scope: 'space',
+    syncClass: 'match-exactly',
+    fetch: { from: 'owned', path: 'variables', idField: 'VariableSetId', list: 'all' },
+    parent: { kind: 'scriptModule', field: 'OwnerId', ownedOne: true },
+    refs: [],
+    ignore: ['OwnerId', 'ScopeValues'],
+    module: 'variables',
+  },
+  {
+    kind: 'lifecycle',
+    plural: 'lifecycles',
+    label: 'Lifecycle',
+    scope: 'space',
+    syncClass: 'exists-by-name',
+    fetch: { from: 'collection', path: 'lifecycles' },
+    refs: [
+      { path: 'Phases[].AutomaticDeploymentTargets[]', to: 'environment' },
+      { path: 'Phases[].OptionalDeploymentTargets[]', to: 'environment' },
+    ],
+    ignore: ['Slug'],
+    nestedIds: ['Phases[].Id'],
+    unordered: [{ path: 'Phases[].AutomaticDeploymentTargets' }, { path: 'Phases[].OptionalDeploymentTargets' }],
+  },
+  {
+    kind: 'tenant',
+    plural: 'tenants',
+    label: 'Tenant',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'collection', path: 'tenants' },
+    refs: [
+      { path: 'ProjectEnvironments{key}', to: 'project', late: true },
+      { path: 'ProjectEnvironments{}[]', to: 'environment' },
+    ],
+    ignore: ['Slug', 'ClonedFromTenantId', 'Icon'],
+    unordered: [{ path: 'TenantTags' }, { path: 'ProjectEnvironments{}' }],
+  },
+  {
+    kind: 'certificate',
+    plural: 'certificates',
+    label: 'Certificate',
+    scope: 'space',
+    syncClass: 'exists-by-name',
+    fetch: { from: 'collection', path: 'certificates' },
+    refs: tenancyRefs,
+    // Computed from the certificate data, which differs per instance.
+    ignore: [
+      'Slug', 'Thumbprint', 'SubjectDistinguishedName', 'SubjectCommonName', 'SubjectOrganization', 'IssuerDistinguishedName',
+      'IssuerCommonName', 'IssuerOrganization', 'SelfSigned', 'NotAfter', 'NotBefore', 'IsExpired', 'HasPrivateKey',
+      'SerialNumber', 'SignatureAlgorithmName', 'SubjectAlternativeNames', 'CertificateChain', 'ReplacedBy', 'Archived',
+    ],
+    secrets: ['CertificateData', 'Password'],
+    unordered: tenancyUnordered,
+  },
+  {
+    kind: 'libraryVariableSet',
+    plural: 'libraryVariableSets',
+    label: 'Library variable set',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'collection', path: 'libraryvariablesets', query: { contentType: 'Variables' } },
+    refs: [],
+    ignore: ['VariableSetId', 'ContentType'],
+    nestedIds: ['Templates[].Id'],
+    secrets: ['Templates[].DefaultValue'],
+  },
+  {
+    kind: 'libraryVariables',
+    plural: 'libraryVariables',
+    label: 'Library variables',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'owned', path: 'variables', idField: 'VariableSetId', list: 'all' },
+    parent: { kind: 'libraryVariableSet', field: 'OwnerId', ownedOne: true },
+    refs: [],
+    ignore: ['OwnerId', 'ScopeValues'],
+    module: 'variables',
+  },
+  {
+    kind: 'project',
+    plural: 'projects',
+    label: 'Project',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'collection', path: 'projects' },
+    refs: [
+      { path: 'ProjectGroupId', to: 'projectGroup' },
+      { path: 'LifecycleId', to: 'lifecycle' },
+      { path: 'IncludedLibraryVariableSetIds[]', to: ['libraryVariableSet', 'scriptModule'] },
+      { path: 'ReleaseCreationStrategy.ChannelId', to: 'channel', late: true },
+    ],
+    ignore: ['Slug', 'VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'AutoDeployReleaseOverrides', 'Icon'],
+    nestedIds: ['Templates[].Id'],
+    secrets: ['Templates[].DefaultValue'],
+  },
+  {
+    kind: 'channel',
+    plural: 'channels',
+    label: 'Channel',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'collection', path: 'channels' },
+    parent: { kind: 'project', field: 'ProjectId' },
+    refs: [{ path: 'LifecycleId', to: 'lifecycle' }],
+    ignore: ['Slug', 'ProjectId'],
+    nestedIds: ['Rules[].Id'],
+    unordered: [{ path: 'TenantTags' }],
+  },
+  {
+    kind: 'deploymentProcess',
+    plural: 'deploymentProcesses',
+    label: 'Deployment process',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'owned', path: 'deploymentprocesses', idField: 'DeploymentProcessId' },
+    parent: { kind: 'project', field: 'ProjectId', ownedOne: true },
+    refs: processRefs,
+    ignore: ['ProjectId', 'LastSnapshotId'],
+    nestedIds: processNestedIds,
+    secrets: processSecrets,
+    unordered: processUnordered,
+    module: 'process',
+  },
+  {
+    kind: 'runbook',
+    plural: 'runbooks',
+    label: 'Runbook',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'collection', path: 'runbooks' },
+    parent: { kind: 'project', field: 'ProjectId' },
+    refs: [{ path: 'Environments[]', to: 'environment' }],
+    ignore: ['Slug', 'ProjectId', 'RunbookProcessId', 'PublishedRunbookSnapshotId'],
+    unordered: [{ path: 'Environments' }],
+    minVersion: '2019.11',
+  },
+  {
+    kind: 'runbookProcess',
+    plural: 'runbookProcesses',
+    label: 'Runbook process',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'owned', path: 'runbookProcesses', idField: 'RunbookProcessId' },
+    parent: { kind: 'runbook', field: 'RunbookId', ownedOne: true },
+    refs: processRefs,
+    ignore: ['ProjectId', 'RunbookId', 'LastSnapshotId'],
+    nestedIds: processNestedIds,
+    secrets: processSecrets,
+    unordered: processUnordered,
+    module: 'process',
+    minVersion: '2019.11',
+  },
+  {
+    kind: 'projectVariables',
+    plural: 'projectVariables',
+    label: 'Project variables',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'owned', path: 'variables', idField: 'VariableSetId', list: 'all' },
+    parent: { kind: 'project', field: 'OwnerId', ownedOne: true },
+    refs: [],
+    ignore: ['OwnerId', 'ScopeValues'],
+    module: 'variables',
+  },
+  {
+    kind: 'tenantVariables',
+    plural: 'tenantVariables',
+    label: 'Tenant variables',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'module' },
+    parent: { kind: 'tenant', field: 'TenantId', ownedOne: true },
+    refs: [],
+    ignore: ['TenantId', 'TenantName', 'ConcurrencyToken'],
+    module: 'tenantVariables',
+  },
+  // Never synced: an inventory only, to tell whether a target-scoped value or a role has a match.
+  {
+    kind: 'machine',
+    plural: 'machines',
+    label: 'Deployment target',
+    scope: 'space',
+    syncClass: 'never',
+    fetch: { from: 'collection', path: 'machines' },
+    refs: [
+      { path: 'EnvironmentIds[]', to: 'environment' },
+      { path: 'TenantIds[]', to: 'tenant' },
+    ],
+    ignore: [],
+  },
+  {
+    kind: 'worker',
+    plural: 'workers',
+    label: 'Worker',
+    scope: 'space',
+    syncClass: 'never',
+    fetch: { from: 'collection', path: 'workers' },
+    refs: [{ path: 'WorkerPoolIds[]', to: 'workerPool' }],
+    ignore: [],
+  },
+];
+
+const byKind = new Map(KINDS.map((k) => [k.kind, k]));
+
+export function kindDef(kind: string): KindDef {
+  const def = byKind.get(kind);
+  if (!def) throw new Error(`unknown resource kind '${kind}'`);
+  return def;
+}
+
+/** Kinds whose content is synced (everything but `never`). */
+export const SYNCED_KINDS = KINDS.filter((k) => k.syncClass !== 'never');
+
+/**
+ * The kinds an item of `kind` depends on: its parent and what its references point at, except `late`
+ * references (set in a later update, which breaks cycles).
+ */
+export function dependenciesOf(def: KindDef): string[] {
+  const deps = new Set<string>();
+  if (def.parent) deps.add(def.parent.kind);
+  for (const ref of def.refs) {
+    if (ref.late) continue;
+    for (const to of Array.isArray(ref.to) ? ref.to : [ref.to]) if (to !== def.kind) deps.add(to);
+  }
+  return [...deps];
+}

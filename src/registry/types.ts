@@ -1,0 +1,76 @@
+/**
+ * The resource-kind registry's vocabulary. One declarative entry per kind drives snapshot (what to read and
+ * how to normalise it), plan (how to compare and in which order) and apply (what to write where).
+ */
+
+/**
+ * What octosync does with a kind, from the guide (shared/docs/sync-instances-guide.md):
+ * - `match-exactly`: "must be an exact match" (script modules, step templates, tenant tags, user roles):
+ *   created or updated to match the source;
+ * - `exists-by-name`: "same name but different details" (accounts, worker pools, machine policies, certificates,
+ *   feeds, lifecycles, teams, project groups): created when missing, never updated;
+ * - `environment`: mapped by the policy's environment map; created only when the policy says so;
+ * - `sync`: projects and what they hold, library variable sets, tenants: created and updated under the policy;
+ * - `never`: never synced (targets, workers, releases, deployments); read only as an inventory, or not at all.
+ */
+export type SyncClass = 'match-exactly' | 'exists-by-name' | 'environment' | 'sync' | 'never';
+
+/**
+ * A path into a document (`Steps[].Actions[].Environments[]`): `.` separates members, `[]` iterates an
+ * array, `{}` iterates an object's values, `{key}` iterates an object's keys (the keys themselves are ids).
+ */
+export type DocPath = string;
+
+export interface RefField {
+  path: DocPath;
+  /** The kind(s) the id points at. Several kinds share one collection (library variable sets and script modules). */
+  to: string | string[];
+  /**
+   * The reference may point at an item created later in the same run (a project's release-creation channel,
+   * a "deploy a release" step naming another project): the planner creates first and sets it in an update.
+   */
+  late?: boolean;
+}
+
+/** How the snapshot reads the documents of a kind. */
+export type FetchSpec =
+  /** A paged collection of the space (or the system), read completely; `query` narrows it. */
+  | { from: 'collection'; path: string; query?: Record<string, string> }
+  /**
+   * One document per parent, whose id the parent holds in `idField`; read in `ids=` batches from the paged
+   * list, or from `<path>/all?ids=` where the collection has no paged list (variable sets).
+   */
+  | { from: 'owned'; path: string; idField: string; list?: 'paged' | 'all' }
+  /** Read by the kind's own module (tenant variables). */
+  | { from: 'module' };
+
+export interface KindDef {
+  /** Registry key, singular camelCase: `project`, `deploymentProcess`. */
+  kind: string;
+  /** Key of the kind's map in a snapshot (plural): `projects`, `deploymentProcesses`. */
+  plural: string;
+  /** For people: "Deployment process". */
+  label: string;
+  scope: 'space' | 'system';
+  syncClass: SyncClass;
+  fetch: FetchSpec;
+  /**
+   * The kind's items are named within a parent item (channels and runbooks within a project; a project's
+   * process and variables are keyed by the project's name alone). `field` holds the parent's id.
+   */
+  parent?: { kind: string; field: string; ownedOne?: boolean };
+  /** Id references to translate into names. */
+  refs: RefField[];
+  /** Server- or instance-owned members left out of the content (besides Id, Links, SpaceId, LastModified*, Version). */
+  ignore: string[];
+  /** Ids of nested items (steps, actions, phases, variables, template parameters) left out of the content. */
+  nestedIds?: DocPath[];
+  /** SensitiveValue members, recorded only as `{HasValue}`. */
+  secrets?: DocPath[];
+  /** Arrays whose order carries no meaning, sorted by this key (or by value for strings) in the content. */
+  unordered?: { path: DocPath; by?: string }[];
+  /** The module that handles the kind's special shape (variables, processes, tenant variables). */
+  module?: 'process' | 'variables' | 'tenantVariables';
+  /** Octopus version that introduced the kind (runbooks: 2019.11). */
+  minVersion?: string;
+}

@@ -1,0 +1,115 @@
+import { KINDS } from '../registry/kinds.js';
+import type { KindDef } from '../registry/types.js';
+import { IdIndex } from './id-index.js';
+import { finishItem, normalizeDocument, type NormalizeContext } from './normalize.js';
+import { normalizeTenantVariables } from './modules/tenant-variables.js';
+import { normalizeVariableSet } from './modules/variables.js';
+import type { RawDoc, RawSpace } from './read.js';
+import type { InventoryMachine, InventoryWorker, ItemTree, Snapshot, SnapshotItem } from './types.js';
+
+export interface Assembled {
+  resources: Snapshot['resources'];
+  inventory: Snapshot['inventory'];
+  warnings: string[];
+}
+
+/**
+ * Turns the raw documents of a space into name-keyed resources: builds the id → name index, places each
+ * item under its parents' names, and normalises it (generic rules from the registry, then its module).
+ * Pure: no network, no clock.
+ */
+export function assembleSnapshot(raw: RawSpace): Assembled {
+  const warnings: string[] = [];
+  const index = new IdIndex();
+  const keyPaths = new Map<string, Map<string, string[]>>(); // kind → doc id → key path
+
+  for (const def of KINDS) {
+    const paths = new Map<string, string[]>();
+    keyPaths.set(def.kind, paths);
+    for (const doc of raw.get(def.kind) ?? []) {
+      const keyPath = keyPathOf(def, doc, keyPaths, warnings);
+      if (!keyPath) continue;
+      paths.set(doc.Id, keyPath);
+      if (!def.parent?.ownedOne) index.add(doc.Id, { kind: def.kind, name: keyPath[keyPath.length - 1], keyPath });
+    }
+  }
+  // Actions are scoped to by id (variables, channel rules): name them from the processes.
+  for (const kind of ['deploymentProcess', 'runbookProcess']) {
+    for (const doc of raw.get(kind) ?? []) {
+      for (const step of doc.Steps ?? []) {
+        for (const action of step.Actions ?? []) index.add(action.Id, { kind: 'action', name: action.Name, keyPath: [action.Name] });
+      }
+    }
+  }
+
+  const resources: Snapshot['resources'] = {};
+  for (const def of KINDS) {
+    if (def.syncClass === 'never') continue;
+    const tree: ItemTree = {};
+    resources[def.plural] = tree;
+    for (const doc of raw.get(def.kind) ?? []) {
+      const keyPath = keyPaths.get(def.kind)!.get(doc.Id);
+      if (!keyPath) continue;
+      const ctx: NormalizeContext = { index, warnings, where: `${def.label.toLowerCase()} '${keyPath.join(' / ')}'` };
+      const item = normalizeItem(def, doc, ctx);
+      if (!placeItem(tree, keyPath, item)) warnings.push(`${ctx.where} appears twice; the second copy was left out`);
+    }
+  }
+  for (const project of raw.get('project') ?? []) {
+    if (project.IsVersionControlled) {
+      warnings.push(`project '${project.Name}' is version-controlled (config as code): its deployment process and variables live in git and were not read`);
+    }
+  }
+  return { resources, inventory: inventoryOf(raw, index), warnings };
+}
+
+function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext): SnapshotItem {
+  const extra = def.kind === 'project' && doc.IsVersionControlled ? { versionControlled: true } : {};
+  if (def.module === 'variables') return finishItem(doc, normalizeVariableSet(doc, ctx), extra);
+  if (def.module === 'tenantVariables') {
+    // The document's Id is not the tenant's; apply reads it through the tenant.
+    return finishItem({ ...doc, Id: doc.TenantId }, normalizeTenantVariables(doc, ctx), extra);
+  }
+  return finishItem(doc, normalizeDocument(def, doc, ctx), extra);
+}
+
+function keyPathOf(def: KindDef, doc: RawDoc, keyPaths: Map<string, Map<string, string[]>>, warnings: string[]): string[] | undefined {
+  if (!def.parent) return typeof doc.Name === 'string' ? [doc.Name] : undefined;
+  const parentId = doc[def.parent.field];
+  const parentPath = keyPaths.get(def.parent.kind)?.get(parentId);
+  if (!parentPath) {
+    // A variable set owned by something else (a release snapshot) or an orphan: not part of the space's content.
+    if (!def.parent.ownedOne) warnings.push(`${def.label.toLowerCase()} '${doc.Name}' belongs to ${parentId}, which was not found; left out`);
+    return undefined;
+  }
+  return def.parent.ownedOne ? parentPath : [...parentPath, doc.Name];
+}
+
+function placeItem(tree: ItemTree, keyPath: string[], item: SnapshotItem): boolean {
+  let node = tree;
+  for (const key of keyPath.slice(0, -1)) node = (node[key] ??= {}) as ItemTree;
+  const last = keyPath[keyPath.length - 1];
+  if (last in node) return false;
+  node[last] = item;
+  return true;
+}
+
+function inventoryOf(raw: RawSpace, index: IdIndex): Snapshot['inventory'] {
+  const names = (ids: unknown, kind: string) =>
+    (Array.isArray(ids) ? ids : []).map((id) => index.nameOf(String(id), [kind]) ?? String(id)).sort();
+  const machines: InventoryMachine[] = (raw.get('machine') ?? [])
+    .map((m) => ({
+      name: String(m.Name),
+      roles: [...(m.Roles ?? [])].sort(),
+      environments: names(m.EnvironmentIds, 'environment'),
+      tenants: names(m.TenantIds, 'tenant'),
+      tenantTags: [...(m.TenantTags ?? [])].sort(),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const workers: InventoryWorker[] = (raw.get('worker') ?? [])
+    .map((w) => ({ name: String(w.Name), workerPools: names(w.WorkerPoolIds, 'workerPool') }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const roles = [...new Set(machines.flatMap((m) => m.roles))].sort();
+  return { machines, workers, roles };
+}
+

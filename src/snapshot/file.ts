@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { InputFileError } from '../errors.js';
+import { describeErrors, validatorFor } from '../schemas.js';
+import { canonicalJson, writeFileAtomic } from '../util/canonical.js';
+import { SNAPSHOT_FORMAT_VERSION, type Snapshot } from './types.js';
+
+/** Validates and writes a snapshot atomically (never a partial file) with deterministic bytes. */
+export function writeSnapshotFile(file: string, snapshot: Snapshot): void {
+  const validate = validatorFor('snapshot');
+  if (!validate(snapshot)) {
+    // Our own output failing our own schema is a bug, not bad input.
+    throw new Error(`the snapshot does not fit schemas/snapshot.schema.json: ${describeErrors(validate.errors).join('; ')}`);
+  }
+  writeFileAtomic(file, canonicalJson(snapshot));
+}
+
+/** Reads a snapshot file; errors name the file and the JSON pointer. */
+export function readSnapshotFile(file: string): Snapshot {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputFileError(file, `cannot read the snapshot (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InputFileError(file, `not valid JSON (${(err as Error).message})`);
+  }
+  const version = (data as { formatVersion?: unknown })?.formatVersion;
+  if (typeof version === 'number' && version !== SNAPSHOT_FORMAT_VERSION) {
+    throw new InputFileError(file, `snapshot format ${version} is not supported by this octosync (it reads format ${SNAPSHOT_FORMAT_VERSION})`);
+  }
+  const validate = validatorFor('snapshot');
+  if (!validate(data)) throw new InputFileError(file, `not a valid snapshot: ${describeErrors(validate.errors, 3).join('; ')}`);
+  return data as Snapshot;
+}

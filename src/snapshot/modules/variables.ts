@@ -1,0 +1,104 @@
+import type { NormalizeContext } from '../normalize.js';
+import { looksLikeId } from '../normalize.js';
+
+/** Variable types whose `Value` holds the id of another item (API-FACTS §3.9). */
+const REFERENCE_TYPES: Record<string, string[]> = {
+  Certificate: ['certificate'],
+  AmazonWebServicesAccount: ['account'],
+  AzureAccount: ['account'],
+  GoogleCloudAccount: ['account'],
+  UsernamePasswordAccount: ['account'],
+  GenericOidcAccount: ['account'],
+  WorkerPool: ['workerPool'],
+};
+
+/** The label of the deployment process among process owners; runbooks are `Runbook: <name>`. */
+export const DEPLOYMENT_PROCESS_OWNER = 'Deployment process';
+export const runbookOwner = (name: string) => `Runbook: ${name}`;
+
+type ScopeValues = Record<string, { Id: string; Name: string; ProcessType?: string }[]>;
+
+/** Scope keys and the ScopeValues list that names their ids. Role and TenantTag values are names already. */
+const SCOPE_LISTS: Record<string, string> = {
+  Environment: 'Environments',
+  Machine: 'Machines',
+  Action: 'Actions',
+  Channel: 'Channels',
+  ProcessOwner: 'Processes',
+};
+
+/**
+ * A variable set as name-keyed content: scopes in names through the set's own `ScopeValues`, reference
+ * values (accounts, certificates, worker pools) as names, sensitive values never recorded, variable ids
+ * dropped, and the list sorted so that the same variables always give the same bytes.
+ */
+export function normalizeVariableSet(doc: Record<string, any>, ctx: NormalizeContext): Record<string, unknown> {
+  const scopeValues: ScopeValues = doc.ScopeValues ?? {};
+  const names = new Map<string, string>();
+  for (const [list, entries] of Object.entries(scopeValues)) {
+    for (const e of entries ?? []) {
+      const name = list === 'Processes' ? (e.ProcessType === 'Runbook' ? runbookOwner(e.Name) : DEPLOYMENT_PROCESS_OWNER) : e.Name;
+      names.set(`${list}:${e.Id}`, name);
+    }
+  }
+  const variables = (doc.Variables ?? []).map((v: Record<string, any>) => {
+    const sensitive = v.IsSensitive === true || v.Type === 'Sensitive';
+    const out: Record<string, unknown> = {
+      Name: v.Name,
+      Type: v.Type ?? (sensitive ? 'Sensitive' : 'String'),
+      IsSensitive: sensitive,
+      IsEditable: v.IsEditable ?? true,
+      Description: v.Description ?? null,
+      Prompt: v.Prompt ?? null,
+      // A sensitive value is never recorded, whatever the server sent.
+      Value: sensitive ? null : translateValue(v, ctx),
+      Scope: translateScope(v.Scope ?? {}, names, ctx, v.Name),
+    };
+    return out;
+  });
+  variables.sort(compareVariables);
+  return { Variables: variables };
+}
+
+function translateValue(v: Record<string, any>, ctx: NormalizeContext): unknown {
+  const kinds = REFERENCE_TYPES[v.Type];
+  if (!kinds || typeof v.Value !== 'string') return v.Value ?? null;
+  const name = ctx.index.nameOf(v.Value, kinds);
+  if (name !== undefined) return name;
+  if (looksLikeId(v.Value)) ctx.warnings.push(`${ctx.where}: variable '${v.Name}' refers to ${v.Value}, which is not a ${kinds.join('/')} of this space`);
+  return v.Value;
+}
+
+function translateScope(scope: Record<string, unknown>, names: Map<string, string>, ctx: NormalizeContext, variable: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [key, raw] of Object.entries(scope)) {
+    if (!Array.isArray(raw) || raw.length === 0) continue;
+    const list = SCOPE_LISTS[key];
+    const values = raw.map((id) => {
+      const value = String(id);
+      if (!list) return key === 'Tenant' ? (ctx.index.nameOf(value, ['tenant']) ?? value) : value;
+      const name = names.get(`${list}:${value}`) ?? fallbackName(key, value, ctx);
+      if (name === undefined) {
+        ctx.warnings.push(`${ctx.where}: variable '${variable}' is scoped to ${key} ${value}, which this space does not have`);
+        return value;
+      }
+      return name;
+    });
+    out[key] = [...new Set(values)].sort();
+  }
+  return out;
+}
+
+function fallbackName(key: string, id: string, ctx: NormalizeContext): string | undefined {
+  const entry = ctx.index.get(id);
+  if (!entry) return undefined;
+  if (key === 'ProcessOwner') return entry.kind === 'runbook' ? runbookOwner(entry.name) : entry.kind === 'project' ? DEPLOYMENT_PROCESS_OWNER : undefined;
+  const kinds: Record<string, string> = { Environment: 'environment', Machine: 'machine', Channel: 'channel', Action: 'action' };
+  return entry.kind === kinds[key] ? entry.name : undefined;
+}
+
+function compareVariables(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const ka = [a.Name, JSON.stringify(a.Scope), JSON.stringify(a.Value), a.Type].join('\u0000');
+  const kb = [b.Name, JSON.stringify(b.Scope), JSON.stringify(b.Value), b.Type].join('\u0000');
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -1,0 +1,75 @@
+import type { KindDef } from '../registry/types.js';
+import { deleteAtPath, visitPath } from '../util/docpath.js';
+import { fingerprint, sortKeys } from '../util/canonical.js';
+import type { IdIndex } from './id-index.js';
+import { scrubSecrets } from './secrets.js';
+import type { SnapshotItem } from './types.js';
+
+/** Members every Octopus document has that belong to the instance, not the content (API-FACTS §2.9). */
+const SERVER_OWNED = ['Id', 'Links', 'SpaceId', 'LastModifiedOn', 'LastModifiedBy', 'Version'];
+
+export interface NormalizeContext {
+  index: IdIndex;
+  warnings: string[];
+  /** For messages: `project 'OctoFX'`. */
+  where: string;
+}
+
+/** Replaces every id a registry reference field holds with the referenced item's name. */
+export function translateRefs(def: KindDef, content: unknown, ctx: NormalizeContext): void {
+  for (const ref of def.refs) {
+    const kinds = Array.isArray(ref.to) ? ref.to : [ref.to];
+    visitPath(content, ref.path, (value, set) => {
+      if (typeof value !== 'string' || value === '') return;
+      const name = ctx.index.nameOf(value, kinds);
+      if (name !== undefined) set(name);
+      else if (looksLikeId(value)) {
+        ctx.warnings.push(`${ctx.where}: ${ref.path} refers to ${value}, which is not a ${kinds.join(' or ')} of this space; recorded as "${value}"`);
+      }
+      // Otherwise the value is not an id at all (a variable expression such as #{Account}): keep it.
+    });
+  }
+}
+
+export function looksLikeId(v: string): boolean {
+  return /^[A-Za-z]+-\d+$/.test(v) || /^feeds-builtin$/i.test(v);
+}
+
+/** Sorts arrays whose order carries no meaning, so that equal sets compare equal. */
+export function sortUnordered(def: KindDef, content: unknown): void {
+  for (const { path, by } of def.unordered ?? []) {
+    visitPath(content, path, (value, set) => {
+      if (!Array.isArray(value)) return;
+      set([...value].sort((a, b) => compareBy(a, b, by)));
+    });
+  }
+}
+
+function compareBy(a: unknown, b: unknown, by?: string): number {
+  const x = by && a && typeof a === 'object' ? String((a as Record<string, unknown>)[by]) : JSON.stringify(a);
+  const y = by && b && typeof b === 'object' ? String((b as Record<string, unknown>)[by]) : JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * The registry's generic normalisation: server-owned members to `meta`, ignored members and nested ids
+ * dropped, secrets reduced to "has a value", ids to names, unordered lists sorted, keys sorted.
+ * Kind modules (processes, variables) run on top of this.
+ */
+export function normalizeDocument(def: KindDef, doc: Record<string, unknown>, ctx: NormalizeContext): SnapshotItem['content'] {
+  const content = structuredClone(doc);
+  for (const key of [...SERVER_OWNED, ...def.ignore]) delete content[key];
+  if (def.parent) delete content[def.parent.field];
+  for (const path of def.nestedIds ?? []) deleteAtPath(content, path);
+  scrubSecrets(content, def.secrets ?? []);
+  translateRefs(def, content, ctx);
+  sortUnordered(def, content);
+  return content;
+}
+
+export function finishItem(doc: Record<string, unknown>, content: Record<string, unknown>, extra: Partial<SnapshotItem['meta']> = {}): SnapshotItem {
+  const sorted = sortKeys(content);
+  const meta: SnapshotItem['meta'] = { id: String(doc.Id), fingerprint: fingerprint(sorted), ...extra };
+  if (typeof doc.Version === 'number') meta.version = doc.Version;
+  return { content: sorted, meta };
+}

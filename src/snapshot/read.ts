@@ -1,0 +1,93 @@
+import { ServerError } from '../errors.js';
+import type { OctopusClient } from '../octopus/client.js';
+import { KINDS } from '../registry/kinds.js';
+import type { KindDef } from '../registry/types.js';
+import { atLeast } from '../util/version.js';
+
+export type RawDoc = Record<string, any>;
+
+/** Documents as the server returned them, per registry kind. */
+export type RawSpace = Map<string, RawDoc[]>;
+
+export interface ReadOptions {
+  spaceId: string;
+  serverVersion: string;
+  /** Ids per `ids=` batch (keeps URLs short). */
+  batchSize?: number;
+  /** Called when a kind has been read. */
+  onKind?: (def: KindDef, count: number) => void;
+}
+
+/**
+ * Reads every registry kind of a space with as few requests as the API allows: one complete paged listing
+ * per collection, `ids=` batches for documents owned by a parent (processes, variable sets), one bulk call
+ * for tenant variables. Collections are read concurrently (the client bounds the parallelism); owned
+ * documents after their parents.
+ */
+export async function readSpace(client: OctopusClient, options: ReadOptions): Promise<RawSpace> {
+  const raw: RawSpace = new Map();
+  const space = `/api/${options.spaceId}`;
+  const available = KINDS.filter((k) => !k.minVersion || atLeast(options.serverVersion, k.minVersion));
+
+  const collections = available.filter((k) => k.fetch.from === 'collection');
+  await Promise.all(
+    collections.map(async (def) => {
+      if (def.fetch.from !== 'collection') return;
+      const base = def.scope === 'system' ? `/api/${def.fetch.path}` : `${space}/${def.fetch.path}`;
+      let docs = await client.listAll<RawDoc>(base, def.fetch.query ?? {}, 1000, def.label.toLowerCase() + 's');
+      // Some collections mix system and space items (teams): keep this space's; system teams are never synced.
+      if (def.scope === 'space') docs = docs.filter((d) => !('SpaceId' in d) || d.SpaceId === options.spaceId);
+      raw.set(def.kind, docs);
+      options.onKind?.(def, docs.length);
+    }),
+  );
+
+  const owned = available.filter((k) => k.fetch.from !== 'collection');
+  await Promise.all(
+    owned.map(async (def) => {
+      const docs = def.fetch.from === 'owned' ? await readOwned(client, def, raw, space, options.batchSize ?? 100) : await readModule(client, def, space);
+      raw.set(def.kind, docs);
+      options.onKind?.(def, docs.length);
+    }),
+  );
+  return raw;
+}
+
+async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, space: string, batchSize: number): Promise<RawDoc[]> {
+  if (def.fetch.from !== 'owned' || !def.parent) return [];
+  const fetch = def.fetch;
+  const parents = raw.get(def.parent.kind) ?? [];
+  // Config-as-code projects keep their process (and, since 2022.3, variables) in git: not read here.
+  const ids = parents
+    .filter((p) => !(def.kind === 'deploymentProcess' && p.IsVersionControlled))
+    .map((p) => p[fetch.idField])
+    .filter((id): id is string => typeof id === 'string' && id !== '');
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize));
+  const results = await Promise.all(
+    batches.map(async (batch) => {
+      const what = `${def.label.toLowerCase()}s`;
+      if (fetch.list === 'all') {
+        const docs = await client.get<RawDoc[]>(`${space}/${fetch.path}/all?ids=${batch.map(encodeURIComponent).join(',')}`, what);
+        if (!Array.isArray(docs)) throw new ServerError(`unexpected response from GET ${space}/${fetch.path}/all: not an array`);
+        return docs;
+      }
+      return client.listAll<RawDoc>(`${space}/${fetch.path}`, { ids: batch.join(',') }, batchSize, what);
+    }),
+  );
+  const docs = results.flat();
+  const missing = ids.filter((id) => !docs.some((d) => d.Id === id));
+  if (missing.length) {
+    throw new ServerError(`the server did not return ${missing.length} ${def.label.toLowerCase()}(s) it lists, e.g. ${missing[0]}; the space may be changing: try again`);
+  }
+  return docs;
+}
+
+async function readModule(client: OctopusClient, def: KindDef, space: string): Promise<RawDoc[]> {
+  if (def.module === 'tenantVariables') {
+    const docs = await client.get<RawDoc[]>(`${space}/tenantvariables/all`, 'tenant variables');
+    if (!Array.isArray(docs)) throw new ServerError(`unexpected response from GET ${space}/tenantvariables/all: not an array`);
+    return docs;
+  }
+  throw new Error(`no reader for kind ${def.kind}`);
+}

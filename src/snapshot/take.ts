@@ -1,0 +1,52 @@
+import { OctopusClient, type ClientOptions } from '../octopus/client.js';
+import type { KindDef } from '../registry/types.js';
+import { TOOL_VERSION } from '../version.js';
+import { assembleSnapshot } from './assemble.js';
+import { connectToSpace } from './connect.js';
+import { readSpace } from './read.js';
+import { SNAPSHOT_FORMAT_VERSION, type Snapshot } from './types.js';
+
+export interface TakeSnapshotOptions extends ClientOptions {
+  space: string;
+  /** Clock for `takenAt` (tests pin it). */
+  now?: () => Date;
+  onKind?: (def: KindDef, count: number) => void;
+}
+
+export interface SnapshotResult {
+  snapshot: Snapshot;
+  /** Items per snapshot key (plural kind name). */
+  counts: Record<string, number>;
+  requests: number;
+  seconds: number;
+}
+
+/** Reads a space over the REST API into a normalised, name-keyed snapshot. Reads only: a read-only key suffices. */
+export async function takeSnapshot(options: TakeSnapshotOptions): Promise<SnapshotResult> {
+  const started = performance.now();
+  const client = new OctopusClient(options);
+  const space = await connectToSpace(client, options.space);
+  const counts: Record<string, number> = {};
+  const raw = await readSpace(client, {
+    spaceId: space.id,
+    serverVersion: space.serverVersion,
+    onKind: (def, count) => {
+      counts[def.plural] = count;
+      options.onKind?.(def, count);
+    },
+  });
+  const { resources, inventory, warnings } = assembleSnapshot(raw);
+  const snapshot: Snapshot = {
+    formatVersion: SNAPSHOT_FORMAT_VERSION,
+    tool: { name: 'octosync', version: TOOL_VERSION },
+    takenAt: (options.now?.() ?? new Date()).toISOString(),
+    // The URL only: the key is never written.
+    server: { url: client.baseUrl, version: space.serverVersion },
+    space: { name: space.name },
+    requests: client.counts.total,
+    resources,
+    inventory,
+    warnings,
+  };
+  return { snapshot, counts, requests: client.counts.total, seconds: (performance.now() - started) / 1000 };
+}
