@@ -128,6 +128,7 @@ export const KINDS: KindDef[] = [
     scope: 'space',
     syncClass: 'exists-by-name',
     fetch: { from: 'collection', path: 'accounts' },
+    tags: ['TenantTags[]'],
     refs: tenancyRefs,
     ignore: ['Slug'],
     secrets: ['Password', 'SecretKey', 'Token', 'PrivateKeyFile', 'PrivateKeyPassphrase', 'JsonKey', 'ClientSecret', 'CertificateBytes'],
@@ -190,6 +191,7 @@ export const KINDS: KindDef[] = [
     scope: 'space',
     syncClass: 'sync',
     fetch: { from: 'collection', path: 'tenants' },
+    tags: ['TenantTags[]'],
     refs: [
       { path: 'ProjectEnvironments{key}', to: 'project', late: true },
       { path: 'ProjectEnvironments{}[]', to: 'environment' },
@@ -204,6 +206,7 @@ export const KINDS: KindDef[] = [
     scope: 'space',
     syncClass: 'exists-by-name',
     fetch: { from: 'collection', path: 'certificates' },
+    tags: ['TenantTags[]'],
     refs: tenancyRefs,
     // Computed from the certificate data, which differs per instance.
     ignore: [
@@ -263,6 +266,7 @@ export const KINDS: KindDef[] = [
     syncClass: 'sync',
     fetch: { from: 'collection', path: 'channels' },
     parent: { kind: 'project', field: 'ProjectId' },
+    tags: ['TenantTags[]'],
     refs: [{ path: 'LifecycleId', to: 'lifecycle' }],
     ignore: ['Slug', 'ProjectId'],
     nestedIds: ['Rules[].Id'],
@@ -276,6 +280,7 @@ export const KINDS: KindDef[] = [
     syncClass: 'sync',
     fetch: { from: 'owned', path: 'deploymentprocesses', idField: 'DeploymentProcessId' },
     parent: { kind: 'project', field: 'ProjectId', ownedOne: true },
+    tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
     ignore: ['ProjectId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
@@ -304,6 +309,7 @@ export const KINDS: KindDef[] = [
     syncClass: 'sync',
     fetch: { from: 'owned', path: 'runbookProcesses', idField: 'RunbookProcessId' },
     parent: { kind: 'runbook', field: 'RunbookId', ownedOne: true },
+    tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
     ignore: ['ProjectId', 'RunbookId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
@@ -344,6 +350,7 @@ export const KINDS: KindDef[] = [
     scope: 'space',
     syncClass: 'never',
     fetch: { from: 'collection', path: 'machines' },
+    tags: ['TenantTags[]'],
     refs: [
       { path: 'EnvironmentIds[]', to: 'environment' },
       { path: 'TenantIds[]', to: 'tenant' },
@@ -380,6 +387,7 @@ export const SYNCED_KINDS = KINDS.filter((k) => k.syncClass !== 'never');
 export function dependenciesOf(def: KindDef): string[] {
   const deps = new Set<string>();
   if (def.parent) deps.add(def.parent.kind);
+  if (def.tags?.length || def.module === 'variables') deps.add('tagSet');
   for (const ref of def.refs) {
     if (ref.late) continue;
     for (const to of Array.isArray(ref.to) ? ref.to : [ref.to]) if (to !== def.kind) deps.add(to);

@@ -50,12 +50,14 @@ export function visitPath(doc: unknown, path: string, visit: (value: unknown, se
 }
 
 function walk(node: unknown, segs: Segment[], i: number, visit: (value: unknown, set: (v: unknown) => void) => void): void {
-  if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
-  const obj = node as Record<string, unknown>;
+  if (typeof node !== 'object' || node === null) return;
   const { name, mode } = segs[i];
+  // An empty name stacks an iterator on the current node: `ProjectEnvironments{}[]`.
+  if (Array.isArray(node) && name !== '') return;
+  const obj = node as Record<string, unknown>;
   const last = i === segs.length - 1;
-  if (!(name in obj)) return;
-  const child = obj[name];
+  if (name !== '' && !(name in obj)) return;
+  const child = name === '' ? node : obj[name];
   if (mode === '') {
     if (last) visit(child, (v) => (obj[name] = v));
     else walk(child, segs, i + 1, visit);

@@ -1,0 +1,84 @@
+import { kindDef } from '../registry/kinds.js';
+import { getItem, itemsOf } from '../snapshot/tree.js';
+import type { Snapshot, SnapshotItem } from '../snapshot/types.js';
+import { EnvironmentMap } from './environments.js';
+import type { Policy } from './policy-types.js';
+import { pathKey, Selection } from './selection.js';
+
+/**
+ * Everything a planning step may consult: both snapshots, the policy, the selection, the environment map,
+ * and what will exist on the destination once the plan is applied. Pure data: no network, no clock.
+ */
+export class PlanContext {
+  readonly selection: Selection;
+  readonly environments: EnvironmentMap;
+  readonly warnings: string[] = [];
+  readonly errors: string[] = [];
+  /** Per project: names of actions its desired processes will hold (for variables scoped to steps). */
+  readonly desiredActions = new Map<string, Set<string>>();
+  /** Per project: target roles its desired processes use. */
+  readonly desiredRoles = new Set<string>();
+  /** Environments this plan creates on the destination. */
+  readonly createdEnvironments = new Set<string>();
+
+  constructor(
+    readonly source: Snapshot,
+    readonly destination: Snapshot,
+    readonly policy: Policy,
+  ) {
+    this.selection = new Selection(source, policy);
+    const destEnvs = new Set(itemsOf(destination, 'environment').map((e) => e.keyPath[0]));
+    if (policy.environments.create) {
+      for (const { keyPath } of this.selection.items('environment')) {
+        const mapped = Object.prototype.hasOwnProperty.call(policy.environments.map, keyPath[0]) ? policy.environments.map[keyPath[0]] : keyPath[0];
+        if (mapped && !destEnvs.has(mapped)) this.createdEnvironments.add(mapped);
+      }
+    }
+    this.environments = new EnvironmentMap(policy, destEnvs, this.createdEnvironments);
+  }
+
+  destItem(kind: string, keyPath: string[]): SnapshotItem | undefined {
+    return getItem(this.destination, kind, keyPath);
+  }
+
+  sourceItem(kind: string, keyPath: string[]): SnapshotItem | undefined {
+    return getItem(this.source, kind, keyPath);
+  }
+
+  /** Whether an item will exist on the destination after apply: it is there, or the plan brings it. */
+  willExist(kind: string, keyPath: string[]): boolean {
+    if (kind === 'environment') return this.environments.map(keyPath[0]) !== undefined || this.createdEnvironments.has(keyPath[0]);
+    if (this.destItem(kind, keyPath)) return true;
+    return this.selection.has(kind, keyPath) && kindDef(kind).syncClass !== 'never';
+  }
+
+  /** Whether a canonical tag `Set/Tag` will exist on the destination. */
+  tagWillExist(canonical: string): boolean {
+    const slash = canonical.indexOf('/');
+    if (slash < 0) return false;
+    const set = canonical.slice(0, slash);
+    const tag = canonical.slice(slash + 1);
+    const has = (item: SnapshotItem | undefined) => ((item?.content.Tags as { Name: string }[]) ?? []).some((t) => t.Name === tag);
+    // Tag sets must match exactly, so a selected source tag set replaces the destination's.
+    if (this.selection.has('tagSet', [set])) return has(this.sourceItem('tagSet', [set]));
+    return has(this.destItem('tagSet', [set]));
+  }
+
+  /** Machine names on the destination (never synced: only its own targets count). */
+  destinationMachines(): Set<string> {
+    return new Set(this.destination.inventory.machines.map((m) => m.name));
+  }
+
+  /** Roles on the destination: its targets' roles and the roles steps synced there use. */
+  destinationRoles(): Set<string> {
+    return new Set([...this.destination.inventory.roles, ...this.desiredRoles]);
+  }
+
+  isSelected(kind: string, keyPath: string[]): boolean {
+    return this.selection.has(kind, keyPath);
+  }
+
+  key(keyPath: string[]): string {
+    return pathKey(keyPath);
+  }
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { InputFileError } from '../errors.js';
+import { describeErrors, validatorFor } from '../schemas.js';
+import { canonicalJson, writeFileAtomic } from '../util/canonical.js';
+import { PLAN_FORMAT_VERSION, type Plan } from './plan-types.js';
+import { operationsChecksum } from './planner.js';
+
+export function writePlanFile(file: string, plan: Plan): void {
+  const validate = validatorFor('plan');
+  if (!validate(plan)) throw new Error(`the plan does not fit schemas/plan.schema.json: ${describeErrors(validate.errors).join('; ')}`);
+  writeFileAtomic(file, canonicalJson(plan));
+}
+
+/**
+ * Reads a plan: valid JSON, a format this octosync reads, the schema, and the checksum over its operations
+ * (a hand-edited plan is refused: plan again instead).
+ */
+export function readPlanFile(file: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputFileError(file, `cannot read the plan (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InputFileError(file, `not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof data?.formatVersion === 'number' && data.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new InputFileError(file, `plan format ${data.formatVersion} was made by another octosync version; this one reads format ${PLAN_FORMAT_VERSION}: plan again`);
+  }
+  const validate = validatorFor('plan');
+  if (!validate(data)) throw new InputFileError(file, `not a valid plan: ${describeErrors(validate.errors, 3).join('; ')}`);
+  const plan = data as Plan;
+  if (operationsChecksum(plan.operations) !== plan.checksum) {
+    throw new InputFileError(file, '/checksum: the operations do not match the checksum: the plan was edited after it was made; plan again instead of editing it');
+  }
+  return plan;
+}

@@ -1,0 +1,77 @@
+import type { PlanContext } from '../context.js';
+import type { CleanupEntry, Decision } from '../plan-types.js';
+
+type Json = Record<string, any>;
+
+export interface TenantVariablesPlan {
+  desired: Json;
+  decisions: Decision[];
+  cleanup: Omit<CleanupEntry, 'operation'>[];
+}
+
+/**
+ * Tenant variable values under `tenants.variables`: `copy` fills values the destination does not have
+ * (environments through the map), `placeholder` writes placeholders to fill in; existing values are left
+ * alone unless `variables.overwrite: always`, and an existing sensitive value is never touched.
+ */
+export function planTenantVariables(keyPath: string[], source: Json, dest: Json | undefined, ctx: PlanContext): TenantVariablesPlan {
+  const mode = ctx.policy.tenants.variables;
+  const decisions: Decision[] = [];
+  const cleanup: Omit<CleanupEntry, 'operation'>[] = [];
+  const desired: Json = structuredClone(dest ?? { ProjectVariables: {}, LibraryVariables: {} });
+  desired.ProjectVariables ??= {};
+  desired.LibraryVariables ??= {};
+
+  const put = (target: Json, template: string, value: unknown, where: string) => {
+    const sensitive = typeof value === 'object' && value !== null;
+    const current = target[template];
+    if (current !== undefined) {
+      if (sensitive || (typeof current === 'object' && current !== null)) return; // never touch an existing secret
+      if (ctx.policy.variables.overwrite !== 'always' || current === value) return;
+      decisions.push({ subject: `${where} '${template}'`, action: 'update', reason: 'overwritten (variables.overwrite: always)' });
+      target[template] = mode === 'placeholder' ? ctx.policy.variables.placeholder : value;
+      return;
+    }
+    if (sensitive) {
+      target[template] = { HasValue: true };
+      cleanup.push({ kind: 'tenantVariables', keyPath, field: `${where} '${template}'`, instruction: 'sensitive value written as a placeholder: set the real value' });
+    } else if (mode === 'placeholder') {
+      target[template] = ctx.policy.variables.placeholder;
+      cleanup.push({ kind: 'tenantVariables', keyPath, field: `${where} '${template}'`, instruction: 'value written as a placeholder: fill in the value for this tenant' });
+    } else {
+      target[template] = value;
+    }
+    decisions.push({ subject: `${where} '${template}'`, action: 'create', reason: mode === 'copy' ? 'not set on the destination: copied' : 'not set on the destination: placeholder' });
+  };
+
+  for (const [project, byEnv] of Object.entries<Json>(source.ProjectVariables ?? {})) {
+    if (!ctx.willExist('project', [project])) continue;
+    for (const [env, values] of Object.entries<Json>(byEnv)) {
+      const mapped = ctx.environments.map(env);
+      if (!mapped) {
+        decisions.push({ subject: `project '${project}' values for ${env}`, action: 'skip', reason: ctx.environments.whyDropped(env) });
+        continue;
+      }
+      const target = ((desired.ProjectVariables[project] ??= {})[mapped] ??= {});
+      for (const [template, value] of Object.entries(values)) put(target, template, value, `project '${project}' (${mapped})`);
+    }
+  }
+  for (const [set, values] of Object.entries<Json>(source.LibraryVariables ?? {})) {
+    if (!ctx.willExist('libraryVariableSet', [set])) continue;
+    const target = (desired.LibraryVariables[set] ??= {});
+    for (const [template, value] of Object.entries(values)) put(target, template, value, `library set '${set}'`);
+  }
+  prune(desired.ProjectVariables);
+  prune(desired.LibraryVariables);
+  return { desired, decisions, cleanup };
+}
+
+/** Removes empty maps, as the snapshot leaves them out. */
+function prune(obj: Json): void {
+  for (const [k, v] of Object.entries(obj)) {
+    if (v && typeof v === 'object' && !('HasValue' in v)) {
+      prune(v);
+      if (Object.keys(v).length === 0) delete obj[k];
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { Operation as PatchOperation } from 'fast-json-patch';
+import type { Policy } from './policy-types.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type Action = 'create' | 'update' | 'skip';
+
+/** Something a person must fill in after apply: a placeholder octosync wrote because it could not copy a secret. */
+export interface CleanupEntry {
+  /** Operation that writes the placeholder. */
+  operation: string;
+  kind: string;
+  keyPath: string[];
+  /** Where in the item: `variable 'DbPassword' (Environment: Production)`, `account secret Password`. */
+  field: string;
+  /** What to do: "set the sensitive value", "fill in the value copied as a placeholder". */
+  instruction: string;
+}
+
+/** One decision within an item (a variable value, a step), with its reason: what reviewers read. */
+export interface Decision {
+  subject: string;
+  action: 'create' | 'update' | 'skip' | 'keep' | 'remove';
+  reason: string;
+}
+
+export interface Operation {
+  /** Stable id: kind and names, `/`-separated, names escaped as JSON pointer tokens (`~1` for `/`). */
+  id: string;
+  action: Action;
+  kind: string;
+  /** Names from the outermost parent down to the item. */
+  keyPath: string[];
+  dependsOn: string[];
+  reason: string;
+  /** create: the full desired content (normalised, by name). */
+  desired?: Record<string, unknown>;
+  /** update: RFC 6902 patch against the destination's normalised content in keyed form. */
+  patch?: PatchOperation[];
+  /** update: the destination item as it was when planned; apply refuses if it changed since. */
+  destination?: { id: string; fingerprint: string; version?: number };
+  decisions?: Decision[];
+  cleanup?: CleanupEntry[];
+}
+
+export interface PlanEndpoint {
+  url: string;
+  space: string;
+  serverVersion: string;
+  /** sha256 of the snapshot's resources and inventory (not its takenAt). */
+  snapshotFingerprint: string;
+}
+
+export interface PlanCounts {
+  create: number;
+  update: number;
+  skip: number;
+  /** Items that already agree: no operation. */
+  unchanged: number;
+}
+
+export interface Plan {
+  formatVersion: number;
+  tool: { name: 'octosync'; version: string };
+  createdAt: string;
+  source: PlanEndpoint;
+  destination: PlanEndpoint;
+  policy: { hash: string; content: Policy };
+  operations: Operation[];
+  counts: PlanCounts;
+  warnings: string[];
+  /** sha256 over `operations`: a hand-edited plan is refused. */
+  checksum: string;
+}

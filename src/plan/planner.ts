@@ -1,0 +1,324 @@
+import { OctosyncError } from '../errors.js';
+import { KINDS, kindDef } from '../registry/kinds.js';
+import type { KindDef } from '../registry/types.js';
+import { itemsOf } from '../snapshot/tree.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { fingerprint, sortKeys } from '../util/canonical.js';
+import { diff, escapeToken } from '../util/json-patch.js';
+import { parseVersion } from '../util/version.js';
+import { TOOL_VERSION } from '../version.js';
+import { PlanContext } from './context.js';
+import { toKeyed } from './keyed.js';
+import { planProcess } from './kinds/process.js';
+import { planTenant } from './kinds/tenant.js';
+import { planTenantVariables } from './kinds/tenant-variables.js';
+import { planVariables } from './kinds/variables.js';
+import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from './plan-types.js';
+import type { Policy } from './policy-types.js';
+import { reconcileSecrets } from './secrets.js';
+import { referencesOf } from './selection.js';
+import { editRefs, isLateRef, targetPath, translateContent } from './translate.js';
+
+type Json = Record<string, any>;
+
+/** The plan could not be made: policy errors (error-unless-… scope rules) or incompatible inputs. */
+export class PlanError extends OctosyncError {}
+
+export interface PlanInput {
+  source: Snapshot;
+  destination: Snapshot;
+  policy: Policy;
+  /** The one value that differs between two plans of the same inputs. */
+  createdAt: string;
+}
+
+export function operationId(kind: string, keyPath: string[]): string {
+  return [kind, ...keyPath.map(escapeToken)].join('/');
+}
+
+/** sha256 of the snapshot's content: resources and inventory, not when it was taken. */
+export function snapshotFingerprint(s: Snapshot): string {
+  return fingerprint({ resources: s.resources, inventory: s.inventory, space: s.space.name });
+}
+
+interface Draft {
+  def: KindDef;
+  keyPath: string[];
+  action: 'create' | 'update' | 'skip';
+  reason: string;
+  desired?: Json;
+  destContent?: Json;
+  destination?: Operation['destination'];
+  decisions: Decision[];
+  cleanup: Omit<CleanupEntry, 'operation'>[];
+}
+
+/**
+ * The planner: two snapshots and a policy in, a plan out. Pure: no network, no clock (createdAt is given),
+ * and the same inputs give the same bytes. Operations come in the registry's dependency order.
+ */
+export function createPlan(input: PlanInput): Plan {
+  const { source, destination, policy } = input;
+  checkVersions(source, destination, policy);
+  const ctx = new PlanContext(source, destination, policy);
+  const drafts: Draft[] = [];
+  let unchanged = 0;
+
+  for (const ex of ctx.selection.exclusions) {
+    if (ex.kind === 'environment') continue;
+    drafts.push({ def: kindDef(ex.kind), keyPath: ex.keyPath, action: 'skip', reason: ex.reason, decisions: [], cleanup: [] });
+  }
+  for (const name of [...ctx.createdEnvironments].sort()) {
+    const src = itemsOf(source, 'environment').find((e) => (policy.environments.map[e.keyPath[0]] ?? e.keyPath[0]) === name);
+    drafts.push({
+      def: kindDef('environment'),
+      keyPath: [name],
+      action: 'create',
+      reason: 'not on the destination; environments.create is on',
+      desired: src?.item.content ?? { Name: name },
+      decisions: [],
+      cleanup: [],
+    });
+  }
+
+  for (const def of KINDS) {
+    if (def.syncClass === 'never' || def.kind === 'environment') continue;
+    if (def.kind === 'tenantVariables' && policy.tenants.variables === 'skip') continue;
+    for (const { keyPath, item } of ctx.selection.items(def.kind)) {
+      const draft = planItem(def, keyPath, item.content, item.meta.versionControlled === true, ctx);
+      if (draft === 'unchanged') unchanged++;
+      else if (draft) drafts.push(draft);
+    }
+  }
+  if (ctx.errors.length) {
+    throw new PlanError(`the policy refuses this plan:\n  ${ctx.errors.join('\n  ')}`);
+  }
+  return assemble(drafts, unchanged, ctx, input);
+}
+
+function planItem(def: KindDef, keyPath: string[], content: Json, versionControlled: boolean, ctx: PlanContext): Draft | 'unchanged' | undefined {
+  const destItem = ctx.destItem(def.kind, keyPath);
+  const dest = destItem?.content;
+  const base = { def, keyPath, decisions: [] as Decision[], cleanup: [] as Omit<CleanupEntry, 'operation'>[] };
+  const skip = (reason: string): Draft => ({ ...base, action: 'skip', reason });
+  const project = keyPath[0];
+
+  if (def.kind === 'project' && versionControlled) {
+    return skip('version-controlled (config as code): its process and variables live in git, which octosync does not sync yet');
+  }
+  if (def.parent && ['project', 'runbook'].includes(def.parent.kind) && ctx.destItem('project', [project])?.meta.versionControlled) {
+    return skip(`project '${project}' is version-controlled on the destination: its process and variables live in git there`);
+  }
+
+  let desired: Json;
+  let decisions: Decision[] = [];
+  let cleanup: Omit<CleanupEntry, 'operation'>[] = [];
+  if (def.module === 'process') {
+    const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
+    ({ desired, decisions, cleanup } = r);
+  } else if (def.module === 'variables') {
+    const r = planVariables(def.kind, keyPath, content, dest, ctx);
+    ({ desired, decisions, cleanup } = r);
+  } else if (def.module === 'tenantVariables') {
+    const r = planTenantVariables(keyPath, content, dest, ctx);
+    ({ desired, decisions, cleanup } = r);
+  } else {
+    const ownerProject = def.parent?.kind === 'project' ? project : undefined;
+    const t = translateContent(def, content, ctx, ownerProject);
+    if (t.missing.length) return skip(`needs what the destination will not have: ${t.missing.join('; ')}`);
+    desired = t.content;
+    decisions = t.dropped.map((d) => ({ subject: 'reference', action: 'skip' as const, reason: d }));
+    if (def.kind === 'tenant') {
+      const r = planTenant(desired, content, dest, ctx);
+      if ('skip' in r) return skip(r.skip);
+      desired = r.desired;
+      decisions.push(...r.decisions);
+    }
+    if (def.kind === 'lifecycle') desired = withoutEmptyPhases(desired, decisions);
+    if (def.kind === 'certificate' && !dest) {
+      return skip('not on the destination, and certificate data cannot be read from the source: import the certificate there by hand');
+    }
+    cleanup = reconcileSecrets(def, desired, dest, keyPath);
+  }
+
+  if (!destItem) {
+    const reason = def.syncClass === 'exists-by-name' ? 'not on the destination: created (its details are the destination\'s to change)' : 'not on the destination';
+    return { ...base, action: 'create', reason, desired, decisions, cleanup };
+  }
+  if (def.syncClass === 'exists-by-name') {
+    if (def.kind !== 'lifecycle' || !ctx.policy.lifecycles.syncPhases) return 'unchanged';
+    desired = { ...dest, Phases: desired.Phases };
+  }
+  const patch = diff(toKeyed(def.kind, dest!), toKeyed(def.kind, desired));
+  if (patch.length === 0) return 'unchanged';
+  return {
+    ...base,
+    action: 'update',
+    reason: updateReason(def),
+    desired,
+    destContent: dest,
+    destination: { id: destItem.meta.id, fingerprint: destItem.meta.fingerprint, ...(destItem.meta.version !== undefined ? { version: destItem.meta.version } : {}) },
+    decisions,
+    cleanup,
+  };
+}
+
+function updateReason(def: KindDef): string {
+  if (def.syncClass === 'match-exactly') return 'differs from the source, and must match it exactly';
+  if (def.kind === 'lifecycle') return 'phases differ (lifecycles.syncPhases is on)';
+  return 'differs from the source';
+}
+
+function withoutEmptyPhases(desired: Json, decisions: Decision[]): Json {
+  if (!Array.isArray(desired.Phases)) return desired;
+  const phases = desired.Phases.filter((p: Json) => {
+    const empty = (p.AutomaticDeploymentTargets ?? []).length + (p.OptionalDeploymentTargets ?? []).length === 0;
+    if (empty) decisions.push({ subject: `phase '${p.Name}'`, action: 'skip', reason: 'none of its environments is on the destination' });
+    return !empty;
+  });
+  return { ...desired, Phases: phases };
+}
+
+function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: PlanInput): Plan {
+  const order = new Map(KINDS.map((k, i) => [k.kind, i]));
+  drafts.sort((a, b) => (order.get(a.def.kind)! - order.get(b.def.kind)!) || compareKeyPaths(a.keyPath, b.keyPath));
+  const created = new Set(drafts.filter((d) => d.action === 'create').map((d) => operationId(d.def.kind, d.keyPath)));
+
+  const operations: Operation[] = [];
+  const late: Operation[] = [];
+  for (const d of drafts) {
+    const id = operationId(d.def.kind, d.keyPath);
+    const op: Operation = { id, action: d.action, kind: d.def.kind, keyPath: d.keyPath, dependsOn: [], reason: d.reason };
+    if (d.decisions.length) op.decisions = d.decisions;
+    if (d.cleanup.length) op.cleanup = d.cleanup.map((c) => ({ operation: id, ...c }));
+    if (d.action === 'skip') {
+      operations.push(op);
+      continue;
+    }
+    const full = d.desired!;
+    const early = withoutLateRefs(d.def, full, d.keyPath, created);
+    op.dependsOn = dependencies(d, drafts, ctx, created);
+    let mainWritten = true;
+    if (d.action === 'create') op.desired = sortKeys(early);
+    else {
+      op.patch = diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, early));
+      op.destination = d.destination;
+      // Only late references changed: the later operation does it all.
+      mainWritten = op.patch.length > 0;
+    }
+    if (mainWritten) operations.push(op);
+    if (JSON.stringify(early) !== JSON.stringify(full)) {
+      const refs = referencesOf(ctx.source, d.def.kind, d.keyPath)
+        .map((r) => operationId(r.kind, r.kind === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath))
+        .filter((rid) => created.has(rid) && rid !== id);
+      late.push({
+        id: `${id}#references`,
+        action: 'update',
+        kind: d.def.kind,
+        keyPath: d.keyPath,
+        dependsOn: [...new Set([...(mainWritten ? [id] : op.dependsOn), ...refs])].sort(),
+        reason: 'references items this plan creates after it: set once they exist',
+        patch: diff(toKeyed(d.def.kind, early), toKeyed(d.def.kind, full)),
+        ...(mainWritten ? {} : { destination: d.destination }),
+      });
+    }
+  }
+  const all = [...operations, ...late];
+  // A dependency on an update that turned out empty moves to its late-reference operation, or goes.
+  const ids = new Set(all.map((o) => o.id));
+  for (const o of all) {
+    o.dependsOn = [...new Set(o.dependsOn.map((dep) => (ids.has(dep) ? dep : ids.has(`${dep}#references`) ? `${dep}#references` : undefined)).filter((x): x is string => !!x && x !== o.id))].sort();
+  }
+  const counts = {
+    create: all.filter((o) => o.action === 'create').length,
+    update: all.filter((o) => o.action === 'update' && !o.id.endsWith('#references')).length,
+    skip: all.filter((o) => o.action === 'skip').length,
+    unchanged,
+  };
+  const ops = sortKeys(all);
+  const policyContent = sortKeys(ctx.policy);
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: { name: 'octosync', version: TOOL_VERSION },
+    createdAt: input.createdAt,
+    source: endpoint(input.source),
+    destination: endpoint(input.destination),
+    policy: { hash: fingerprint(policyContent), content: policyContent },
+    operations: ops,
+    counts,
+    warnings: [...new Set([...input.source.warnings.map((w) => `source: ${w}`), ...ctx.warnings])],
+    checksum: operationsChecksum(ops),
+  };
+}
+
+export function operationsChecksum(operations: Operation[]): string {
+  return fingerprint(operations);
+}
+
+function endpoint(s: Snapshot): Plan['source'] {
+  return { url: s.server.url, space: s.space.name, serverVersion: s.server.version, snapshotFingerprint: snapshotFingerprint(s) };
+}
+
+function compareKeyPaths(a: string[], b: string[]): number {
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Ids of the operations this one needs first: its parent's creation and the creations of what it refers to. */
+function dependencies(d: Draft, drafts: Draft[], ctx: PlanContext, created: Set<string>): string[] {
+  const deps = new Set<string>();
+  const def = d.def;
+  if (def.parent) {
+    const parentPath = def.parent.ownedOne ? d.keyPath : d.keyPath.slice(0, -1);
+    const pid = operationId(def.parent.kind, parentPath);
+    if (created.has(pid)) deps.add(pid);
+  }
+  for (const r of referencesOf(ctx.source, def.kind, d.keyPath)) {
+    const path = r.kind === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath;
+    const rid = operationId(r.kind, path);
+    if (created.has(rid) && !isLateTarget(def, r.kind)) deps.add(rid);
+  }
+  if (def.kind === 'projectVariables') {
+    // Values are scoped to the project's channels, steps and runbooks by name: those come first.
+    const scopeKinds = ['channel', 'deploymentProcess', 'runbook', 'runbookProcess'];
+    for (const other of drafts) {
+      if (other.action !== 'skip' && scopeKinds.includes(other.def.kind) && other.keyPath[0] === d.keyPath[0]) deps.add(operationId(other.def.kind, other.keyPath));
+    }
+  }
+  deps.delete(operationId(def.kind, d.keyPath));
+  return [...deps].sort();
+}
+
+function isLateTarget(def: KindDef, target: string): boolean {
+  return def.refs.some((ref) => isLateRef(def, ref) && (Array.isArray(ref.to) ? ref.to : [ref.to]).includes(target));
+}
+
+/** The content without late references to items this plan creates (they are set by a later operation). */
+function withoutLateRefs(def: KindDef, content: Json, keyPath: string[], created: Set<string>): Json {
+  const out = structuredClone(content);
+  const project = def.parent?.kind === 'project' || def.kind === 'project' ? keyPath[0] : undefined;
+  for (const ref of def.refs) {
+    if (!isLateRef(def, ref)) continue;
+    const targets = Array.isArray(ref.to) ? ref.to : [ref.to];
+    editRefs(
+      out,
+      ref.path,
+      (name) => (targets.some((t) => created.has(operationId(t, targetPath(t, name, project)))) ? undefined : name),
+      () => undefined,
+    );
+  }
+  return out;
+}
+
+function checkVersions(source: Snapshot, destination: Snapshot, policy: Policy): void {
+  const s = parseVersion(source.server.version);
+  const d = parseVersion(destination.server.version);
+  if (!s || !d || policy.versions.allowSkew) return;
+  // The guide: no more than one minor version apart, never across majors.
+  if (s.major !== d.major || Math.abs(s.minor - d.minor) > 1) {
+    throw new PlanError(
+      `source runs Octopus ${source.server.version} and destination ${destination.server.version}: more than one minor version apart (or different majors). Upgrade one of them, or set versions.allowSkew in the policy to accept the risk`,
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { InputFileError } from '../errors.js';
+import { describeErrors, validatorFor } from '../schemas.js';
+import { defaultPolicy, type Policy } from './policy-types.js';
+
+export * from './policy-types.js';
+
+/** Reads a policy (JSON or YAML), validates it (unknown members are errors) and fills in the defaults. */
+export function readPolicyFile(file: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputFileError(file, `cannot read the policy (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let data: unknown;
+  try {
+    data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (err) {
+    throw new InputFileError(file, `not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return policyFrom(data ?? {}, file);
+}
+
+export function policyFrom(data: unknown, file = 'policy'): Policy {
+  const validate = validatorFor('policy');
+  if (!validate(data)) throw new InputFileError(file, `not a valid policy: ${describeErrors(validate.errors, 5).join('; ')}`);
+  return withDefaults(data as Partial<Policy>);
+}
+
+/** Deep-merges a partial policy over the defaults. */
+export function withDefaults(partial: Partial<Policy>): Policy {
+  const merged = defaultPolicy() as unknown as Record<string, unknown>;
+  mergeInto(merged, partial as Record<string, unknown>);
+  return merged as unknown as Policy;
+}
+
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    if (key === '$schema') continue;
+    const current = target[key];
+    const isMap = key === 'map' || key === 'filters';
+    if (!isMap && value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object') {
+      mergeInto(current as Record<string, unknown>, value as Record<string, unknown>);
+    } else {
+      target[key] = structuredClone(value);
+    }
+  }
+}
