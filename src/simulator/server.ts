@@ -133,16 +133,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (method !== 'GET') throw new ApiError(405, 'The method is not allowed on this resource.');
       return { body: rootDocument(version, installationId, defaultSpaceId()) };
     }
-    // /api/Spaces-1/…  (2019.1+)
+    // /api/Spaces-1/…  (2019.1+: older servers have no spaces and no space-prefixed routes, API-FACTS §4)
     if (/^Spaces-\d+$/i.test(segments[0])) {
+      if (!atLeast(version, '2019.1')) throw notFound('The resource you requested was not found.');
       const space = spaceOr404(segments[0]);
       return spaceRoute(method, space.Id, segments.slice(1), url, body, `/api/${space.Id}`);
     }
     // /api/spaces/{idOrSlug}/<collection>…  (2025+ route family)
-    if (segments[0].toLowerCase() === 'spaces' && segments.length >= 3 && !['logo', 'search'].includes(segments[2].toLowerCase())) {
+    if (
+      segments[0].toLowerCase() === 'spaces' &&
+      segments.length >= 3 &&
+      !['logo', 'search'].includes(segments[2].toLowerCase()) &&
+      atLeast(version, '2019.1')
+    ) {
       const space = store.all('spaces').find((s) => s.Id === segments[1] || s.Slug === segments[1]);
       if (!space) throw notFound(`The space '${segments[1]}' was not found.`);
       return spaceRoute(method, space.Id, segments.slice(2), url, body, `/api/${space.Id}`);
+    }
+    // The API key's user: the root document's `CurrentUser` link (API-FACTS §2.3), read by the official TS client's
+    // `userGetCurrent` (api-client 3.11.0 dist/features/users/user-get-current.js).
+    if (segments.length === 2 && segments[0].toLowerCase() === 'users' && segments[1].toLowerCase() === 'me') {
+      if (method !== 'GET') throw new ApiError(405, 'The method is not allowed on this resource.');
+      return { body: currentUser(baseCtx()) };
     }
     // System-scoped collections and routes.
     const systemKind = kindsByCollection.get(segments[0].toLowerCase());
@@ -288,6 +300,33 @@ function ensureDefaultSpace(ctx: SimContext): void {
   if (ctx.store.all('spaces').length > 0) return;
   const spaces = kindsByCollection.get('spaces')!;
   createDoc(spaces, { Name: 'Default', IsDefault: true, SpaceManagersTeams: [] }, ctx);
+}
+
+/**
+ * `GET /api/users/me`: a UserResource (SW21 definition: Id, Username, DisplayName, EmailAddress, Password, IsActive,
+ * IsService, IsRequestor, CanPasswordBeEdited, Identities, Links) for the one user every API key of the simulator belongs to.
+ */
+function currentUser(ctx: SimContext): Doc {
+  const id = 'Users-1';
+  return {
+    Id: id,
+    Username: ctx.user,
+    DisplayName: ctx.user,
+    EmailAddress: null,
+    Password: null, // write-only; the server serialises nulls (API-FACTS §3 conventions)
+    IsActive: true,
+    IsService: false,
+    IsRequestor: true,
+    CanPasswordBeEdited: false,
+    Identities: [],
+    LastModifiedOn: null,
+    LastModifiedBy: null,
+    Links: {
+      Self: `/api/users/${id}`,
+      Permissions: `/api/users/${id}/permissions`,
+      ApiKeys: `/api/users/${id}/apikeys{/id}{?skip,take}`,
+    },
+  };
 }
 
 /** Link names are the collection's PascalCase name: `projectgroups` → `ProjectGroups`. */
