@@ -37,8 +37,13 @@ export interface Operation {
   desired?: Record<string, unknown>;
   /** update: RFC 6902 patch against the destination's normalised content in keyed form. */
   patch?: PatchOperation[];
-  /** update: the destination item as it was when planned; apply refuses if it changed since. */
-  destination?: { id: string; fingerprint: string; version?: number };
+  /**
+   * update: the destination item as it was when planned; apply refuses if it changed since. `fields` holds a
+   * short hash per member (and per step or variable name), so a refusal can name what changed.
+   */
+  destination?: { id: string; fingerprint: string; version?: number; fields?: Record<string, string> };
+  /** create/update: fingerprint of the item once applied; a re-run recognises finished operations by it. */
+  result?: string;
   decisions?: Decision[];
   cleanup?: CleanupEntry[];
 }

@@ -8,7 +8,10 @@ import { diff, escapeToken } from '../util/json-patch.js';
 import { parseVersion } from '../util/version.js';
 import { TOOL_VERSION } from '../version.js';
 import { PlanContext } from './context.js';
-import { toKeyed } from './keyed.js';
+import { fromKeyed, toKeyed } from './keyed.js';
+import { fieldPrints } from './field-prints.js';
+import { compareVariables } from '../snapshot/modules/variables.js';
+import { sortUnordered } from '../snapshot/normalize.js';
 import { planProcess } from './kinds/process.js';
 import { planTenant } from './kinds/tenant.js';
 import { planTenantVariables } from './kinds/tenant-variables.js';
@@ -141,6 +144,8 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
     cleanup = reconcileSecrets(def, desired, dest, keyPath);
   }
 
+  // Translation may reorder sets (a mapped environment sorts elsewhere): sort as the snapshot does.
+  sortUnordered(def, desired);
   if (!destItem) {
     const reason = def.syncClass === 'exists-by-name' ? 'not on the destination: created (its details are the destination\'s to change)' : 'not on the destination';
     return { ...base, action: 'create', reason, desired, decisions, cleanup };
@@ -157,10 +162,25 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
     reason: updateReason(def),
     desired,
     destContent: dest,
-    destination: { id: destItem.meta.id, fingerprint: destItem.meta.fingerprint, ...(destItem.meta.version !== undefined ? { version: destItem.meta.version } : {}) },
+    destination: {
+      id: destItem.meta.id,
+      fingerprint: destItem.meta.fingerprint,
+      ...(destItem.meta.version !== undefined ? { version: destItem.meta.version } : {}),
+      fields: fieldPrints(def.kind, dest!),
+    },
     decisions,
     cleanup,
   };
+}
+
+/**
+ * The content as a snapshot will read it back once applied: keyed lists go back to lists, and variables
+ * sort as the snapshot sorts them (the plan appends new values; the server does not keep that order).
+ */
+function resultContent(kind: string, content: Json): Json {
+  const plain = fromKeyed(kind, toKeyed(kind, content));
+  if (Array.isArray(plain.Variables)) plain.Variables = [...plain.Variables].sort(compareVariables);
+  return plain;
 }
 
 function updateReason(def: KindDef): string {
@@ -199,6 +219,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     const early = withoutLateRefs(d.def, full, d.keyPath, created);
     op.dependsOn = dependencies(d, drafts, ctx, created);
     let mainWritten = true;
+    op.result = fingerprint(sortKeys(resultContent(d.def.kind, early)));
     if (d.action === 'create') op.desired = sortKeys(early);
     else {
       op.patch = diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, early));
@@ -219,6 +240,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         dependsOn: [...new Set([...(mainWritten ? [id] : op.dependsOn), ...refs])].sort(),
         reason: 'references items this plan creates after it: set once they exist',
         patch: diff(toKeyed(d.def.kind, early), toKeyed(d.def.kind, full)),
+        result: fingerprint(sortKeys(resultContent(d.def.kind, full))),
         ...(mainWritten ? {} : { destination: d.destination }),
       });
     }

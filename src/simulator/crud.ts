@@ -165,7 +165,7 @@ export function presentDoc(kind: KindSpec, doc: Doc, ctx: SimContext): Doc {
   let out = structuredClone(doc);
   maskSecrets(out, kind.sensitive ?? []);
   if (kind.present) out = kind.present(out, ctx);
-  out.Links = kind.links(out, ctx.spaceId ? `/api/${ctx.spaceId}` : '/api');
+  out.Links = kind.links(out, ctx.spaceId ? `/api/${ctx.spaceId}` : '/api', ctx);
   return out;
 }
 

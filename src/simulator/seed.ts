@@ -34,6 +34,8 @@ export interface SeedHelpers {
   idOf(to: string, name: string, hint?: Doc): string;
   /** Replaces names with ids along `refs`, in place. */
   resolveRefs(doc: Doc, refs: { path: string; to: string }[], hint?: Doc): void;
+  /** Seeds one item of `kind` as a fixture item is (names resolved, created or updated, its own `$` children). */
+  seed(kind: KindSpec, item: Doc): Doc;
   ctx: SimContext;
 }
 
@@ -67,7 +69,7 @@ export function loadSeed(seed: SeedFile | string, ctxFor: (spaceId?: string) => 
   }
 }
 
-function seedItem(kind: KindSpec, item: Doc, ctx: SimContext, helpers: SeedHelpers): void {
+function seedItem(kind: KindSpec, item: Doc, ctx: SimContext, helpers: SeedHelpers): Doc {
   const doc: Doc = {};
   const children: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(structuredClone(item))) {
@@ -80,13 +82,15 @@ function seedItem(kind: KindSpec, item: Doc, ctx: SimContext, helpers: SeedHelpe
   helpers.resolveRefs(doc, (kind.refs ?? []).filter((r) => r.path !== 'ProjectId'), doc);
   const existing = ctx.store
     .all(kind.collection, kind.scope === 'space' ? ctx.spaceId : undefined)
-    .find((d) => d.Name === doc.Name && (!doc.ProjectId || d.ProjectId === doc.ProjectId));
+    // Documents without a name (releases, deployments) are always new.
+    .find((d) => typeof doc.Name === 'string' && d.Name === doc.Name && (!doc.ProjectId || d.ProjectId === doc.ProjectId));
   const created = existing ? modifyDoc(kind, existing.Id, { ...existing, ...doc }, ctx) : createDoc(kind, doc, ctx);
   if (Object.keys(children).length) {
     const hook = kind.seedChildren;
     if (!hook) throw new Error(`seed: ${kind.collection} '${doc.Name}' has child documents (${Object.keys(children).join(', ')}) but the kind takes none`);
     hook(created, children, helpers);
   }
+  return created;
 }
 
 function seedHelpers(ctx: SimContext, kinds: Map<string, KindSpec>): SeedHelpers {
@@ -103,9 +107,10 @@ function seedHelpers(ctx: SimContext, kinds: Map<string, KindSpec>): SeedHelpers
     }
     return candidates[0].Id;
   };
-  return {
+  const helpers: SeedHelpers = {
     ctx,
     idOf,
+    seed: (kind, item) => seedItem(kind, item, ctx, helpers),
     resolveRefs(doc, refs, hint) {
       for (const ref of refs) {
         walkPath(doc, undefined, ref.path, (container, key) => {
@@ -115,4 +120,5 @@ function seedHelpers(ctx: SimContext, kinds: Map<string, KindSpec>): SeedHelpers
       }
     },
   };
+  return helpers;
 }

@@ -14,14 +14,25 @@ export function isSensitiveValue(v: unknown): v is Doc {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && 'HasValue' in v;
 }
 
+/**
+ * A path ending in `?` names a PropertyValue (API-FACTS §1.3: a plain string or a SensitiveValue, e.g. a
+ * template parameter's `DefaultValue`). There, as in a property bag (`Properties{}`), a plain string is an
+ * ordinary non-sensitive value; elsewhere a plain string is the secret itself.
+ */
+function parseSecretPath(path: DocPath): { walk: DocPath; plainIsPublic: boolean } {
+  if (path.endsWith('?')) return { walk: path.slice(0, -1), plainIsPublic: true };
+  return { walk: path, plainIsPublic: path.endsWith('{}') };
+}
+
 /** Merges incoming SensitiveValue members at `paths` with the stored ones, in place. */
 export function mergeSecrets(doc: Doc, prev: Doc | undefined, paths: DocPath[]): void {
   for (const path of paths) {
-    walkPath(doc, prev, path, (container, key, prevValue) => {
+    const { walk, plainIsPublic } = parseSecretPath(path);
+    walkPath(doc, prev, walk, (container, key, prevValue) => {
       const c = container as any;
       const incoming = c[key];
       if (incoming === undefined) return;
-      if (typeof incoming === 'string' && !path.endsWith('{}')) {
+      if (typeof incoming === 'string' && !plainIsPublic) {
         // A plain string where a SensitiveValue belongs: clients of old servers send the secret itself.
         c[key] = stored(incoming, null);
         return;
@@ -47,7 +58,7 @@ function stored(secret: string, hint: string | null): Doc {
 /** Removes the hidden secrets from a copy of the document for output. */
 export function maskSecrets(doc: Doc, paths: DocPath[]): void {
   for (const path of paths) {
-    walkPath(doc, undefined, path, (container, key) => {
+    walkPath(doc, undefined, parseSecretPath(path).walk, (container, key) => {
       const v = (container as any)[key];
       if (isSensitiveValue(v)) {
         const { [SECRET]: _hidden, ...rest } = v;

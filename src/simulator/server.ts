@@ -329,8 +329,9 @@ function currentUser(ctx: SimContext): Doc {
   };
 }
 
-/** Link names are the collection's PascalCase name: `projectgroups` → `ProjectGroups`. */
+/** Link names are the collection's PascalCase name: `projectgroups` → `ProjectGroups` (or the kind's `linkName`). */
 function linkName(kind: KindSpec): string {
+  if (kind.linkName) return kind.linkName;
   return kind.itemType.endsWith('s') ? kind.itemType : `${kind.itemType}s`;
 }
 

@@ -66,9 +66,16 @@ export interface KindSpec {
   defaults(ctx: SimContext): Doc;
   /** References to other documents, validated on write (400 when the id does not exist in the space). */
   refs?: RefSpec[];
-  /** Paths holding `SensitiveValue` members (`{HasValue, NewValue, Hint}`), or property bags (`Properties{}`) whose values may be. */
+  /**
+   * Paths holding `SensitiveValue` members (`{HasValue, NewValue, Hint}`), property bags (`Properties{}`) whose
+   * values may be, or single PropertyValues marked with a trailing `?` (`Templates[].DefaultValue?`).
+   */
   sensitive?: DocPath[];
-  links(doc: Doc, base: string): Record<string, string>;
+  /** `ctx` lets links follow the server version (a route that older servers lack must not be linked). */
+  links(doc: Doc, base: string, ctx: SimContext): Record<string, string>;
+  /** Name of the collection's link in the root and space root documents, when not `itemType` + `s`
+   *  (e.g. `LibraryVariables`, `DeploymentProcesses`). */
+  linkName?: string;
   /** List order (API-FACTS §2.5): by `SortOrder`, by `Name` (the default) or by `Id`. */
   sortBy?: 'Name' | 'SortOrder' | 'Id';
   /** Default `take` when the client sends none (30 for most collections). */

@@ -1,0 +1,235 @@
+import { createDoc, getDoc, modifyDoc, presentDoc } from '../crud.js';
+import type { SimRoute } from '../routes.js';
+import { notFound, type Doc, type KindSpec, type SimContext } from '../types.js';
+import { atLeast } from '../../util/version.js';
+import { channels } from './channels.js';
+import { lifecycles } from './lifecycles.js';
+import { deploymentProcesses, seedProcess } from './processes.js';
+import { projectGroups } from './projectgroups.js';
+import { checkEnum, listAll, listPage, normaliseTemplates, ofProject, projectOr404, removeAll, shaped, TEMPLATE_SECRETS, webLink } from './project-common.js';
+import { runbooks } from './runbooks.js';
+import { seedVariables, variableSets } from './variables.js';
+
+/**
+ * Projects (API-FACTS §3.5). Creating one creates its deployment process, variable set and "Default" channel;
+ * deleting one removes everything that lives inside it. Deployment settings (`…/deploymentsettings`, split out in
+ * 2021.1) are a view of the project's own copies of those members (still returned by 2024.3, PORT) plus the
+ * settings-only members, kept hidden on the project; writing either updates both.
+ */
+
+const TENANCY_MODES = ['Untenanted', 'TenantedOrUntenanted', 'Tenanted'];
+const GUIDED_FAILURE_MODES = ['EnvironmentDefault', 'Off', 'On'];
+const SKIP_MACHINE_BEHAVIOURS = ['None', 'SkipUnavailableMachines'];
+
+/** Deployment-settings members that the project resource does not carry (CS `DeploymentSettingsResource`). */
+const SETTINGS_ONLY = { FailTargetDiscovery: false, CancelQueuedTasks: false, CancelRunningTasks: false };
+const HIDDEN_SETTINGS = '$settings';
+
+const CONNECTIVITY = { SkipMachineBehavior: 'None', TargetRoles: [], AllowDeploymentsToNoTargets: false, ExcludeUnhealthyTargets: false };
+
+export const projects: KindSpec = {
+  collection: 'projects',
+  itemType: 'Project',
+  idPrefix: 'Projects',
+  scope: 'space',
+  required: ['Name', 'ProjectGroupId', 'LifecycleId'],
+  readOnly: ['VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'Icon', HIDDEN_SETTINGS],
+  slug: true,
+  refs: [
+    { path: 'ProjectGroupId', to: 'projectgroups' },
+    { path: 'LifecycleId', to: 'lifecycles' },
+    { path: 'IncludedLibraryVariableSetIds[]', to: 'libraryvariablesets' },
+    { path: 'ReleaseCreationStrategy.ChannelId', to: 'channels' },
+  ],
+  sensitive: [TEMPLATE_SECRETS, 'PersistenceSettings.Credentials.Password'],
+  filters: { clonedFromProjectId: (doc, value) => doc.ClonedFromProjectId === value },
+  // The member list and order of a real 2024.3 project (PORT, API-FACTS §3.5).
+  defaults: () => ({
+    VariableSetId: null,
+    DeploymentProcessId: null,
+    ClonedFromProjectId: null,
+    DiscreteChannelRelease: false,
+    IncludedLibraryVariableSetIds: [],
+    DefaultToSkipIfAlreadyInstalled: false,
+    TenantedDeploymentMode: 'Untenanted',
+    DefaultGuidedFailureMode: 'EnvironmentDefault',
+    VersioningStrategy: { Template: null, DonorPackage: null },
+    ReleaseCreationStrategy: { ChannelId: null, ReleaseCreationPackage: null, ReleaseCreationPackageStepId: null },
+    Templates: [],
+    AutoDeployReleaseOverrides: [],
+    ReleaseNotesTemplate: null,
+    DeploymentChangesTemplate: null,
+    ForcePackageDownload: false,
+    Icon: null,
+    AllowIgnoreChannelRules: true,
+    ExecuteDeploymentsOnResilientPipeline: null,
+    ExtensionSettings: [],
+    Name: null,
+    Slug: null,
+    Description: null,
+    IsDisabled: false,
+    ProjectGroupId: null,
+    LifecycleId: null,
+    AutoCreateRelease: false,
+    IsVersionControlled: false,
+    PersistenceSettings: { Type: 'Database' },
+    ProjectConnectivityPolicy: structuredClone(CONNECTIVITY),
+  }),
+  onWrite(doc, _prev, ctx) {
+    checkEnum('TenantedDeploymentMode', doc.TenantedDeploymentMode, TENANCY_MODES);
+    checkEnum('DefaultGuidedFailureMode', doc.DefaultGuidedFailureMode, GUIDED_FAILURE_MODES);
+    doc.ProjectConnectivityPolicy = shaped(CONNECTIVITY, doc.ProjectConnectivityPolicy);
+    checkEnum('SkipMachineBehavior', doc.ProjectConnectivityPolicy.SkipMachineBehavior, SKIP_MACHINE_BEHAVIOURS);
+    // Order is precedence (DOCGEN: earlier sets override later ones); a set is included once.
+    doc.IncludedLibraryVariableSetIds = [...new Set(Array.isArray(doc.IncludedLibraryVariableSetIds) ? doc.IncludedLibraryVariableSetIds : [])];
+    normaliseTemplates(doc, ctx);
+    // Config-as-Code (API-FACTS §4): stored as sent; `IsVersionControlled` follows the persistence type.
+    if (!doc.PersistenceSettings || typeof doc.PersistenceSettings !== 'object') doc.PersistenceSettings = { Type: 'Database' };
+    if (doc.PersistenceSettings.Type === 'VersionControlled') doc.IsVersionControlled = true;
+  },
+  afterCreate(doc, ctx) {
+    doc.DeploymentProcessId = createDoc(deploymentProcesses, { ProjectId: doc.Id, Steps: [] }, ctx).Id;
+    doc.VariableSetId = createDoc(variableSets, { OwnerId: doc.Id, Variables: [] }, ctx).Id;
+    // The default channel (inference from SpaceCloner matching the existing "Default" channel, API-FACTS §3.5).
+    createDoc(channels, { Name: 'Default', ProjectId: doc.Id, IsDefault: true }, ctx);
+  },
+  afterDelete(doc, ctx) {
+    for (const collection of ['deployments', 'releases', 'runbookProcesses', 'runbooks', 'channels', 'deploymentprocesses']) {
+      removeAll(ctx, collection, ofProject(ctx, collection, doc.Id));
+    }
+    removeAll(ctx, 'variables', ctx.store.all('variables', ctx.spaceId).filter((s) => s.OwnerId === doc.Id));
+  },
+  seedChildren(project, children, helpers) {
+    // Applied in this order whatever the fixture's order: actions and runbooks must exist before variables name them.
+    const order = ['channels', 'deploymentProcess', 'runbooks', 'variables'];
+    for (const name of Object.keys(children)) {
+      if (!order.includes(name)) throw new Error(`seed: project '${project.Name}' takes ${order.map((o) => `$${o}`).join(', ')}, not '$${name}'`);
+    }
+    for (const channel of (children.channels as Doc[] | undefined) ?? []) helpers.seed(channels, { ...channel, ProjectId: project.Id });
+    if (children.deploymentProcess !== undefined) seedProcess(deploymentProcesses, project.DeploymentProcessId, children.deploymentProcess, helpers, project.Id);
+    for (const runbook of (children.runbooks as Doc[] | undefined) ?? []) helpers.seed(runbooks, { ...runbook, ProjectId: project.Id });
+    if (children.variables !== undefined) seedVariables(project.VariableSetId, children.variables, helpers, project);
+  },
+  present(doc) {
+    delete doc[HIDDEN_SETTINGS];
+    return doc;
+  },
+  links: (doc, base, ctx) => {
+    const self = `${base}/projects/${doc.Id}`;
+    // 2022.3 added the project-nested variables route (API-FACTS §3.9); before, the link is the variable set's.
+    const variables = atLeast(ctx.version, '2022.3') ? `${self}/variables` : `${base}/variables/${doc.VariableSetId}`;
+    // Nested process route since 2020.x (SW20); a Git project's is a `{gitRef}` template (API-FACTS §3.5).
+    const process = doc.IsVersionControlled
+      ? `${self}/{gitRef}/deploymentprocesses`
+      : atLeast(ctx.version, '2020.5')
+        ? `${self}/deploymentprocesses`
+        : `${base}/deploymentprocesses/${doc.DeploymentProcessId}`;
+    return {
+      Self: self,
+      Variables: variables,
+      Releases: `${self}/releases{/version}{?skip,take,searchByVersion}`,
+      Channels: `${self}/channels{/id}{?skip,take,partialName}`,
+      Triggers: `${self}/triggers{?skip,take,partialName,triggerActionType,triggerActionCategory,runbooks}`,
+      ScheduledTriggers: `${self}/triggers/scheduled{?skip,take,partialName,ids}`,
+      OrderChannels: `${self}/channels/order`,
+      Progression: `${self}/progression{?releaseHistoryCount}`,
+      DeploymentProcess: process,
+      DeploymentSettings: doc.IsVersionControlled ? `${self}/{gitRef}/deploymentsettings` : `${self}/deploymentsettings`,
+      Web: webLink(doc, `projects/${doc.Id}`),
+      Logo: `${self}/logo`,
+      Metadata: `${self}/metadata`,
+      Runbooks: `${self}/runbooks{?skip,take,partialName}`,
+      RunbookSnapshots: `${self}/runbookSnapshots{/name}{?skip,take,searchByName}`,
+      Summary: `${self}/summary`,
+      GitConnectionTest: `${self}/git/connectivity-test`,
+      ConvertToGit: `${self}/git/convert`,
+      ConvertToVcs: `${self}/git/convert`,
+    };
+  },
+};
+
+/** The deployment settings of a project (CS `DeploymentSettingsResource`, API-FACTS §3.5). */
+function settingsOf(project: Doc, ctx: SimContext): Doc {
+  const base = `/api/${ctx.spaceId}`;
+  return {
+    Id: `deploymentsettings-${project.Id}`,
+    ProjectId: project.Id,
+    SpaceId: project.SpaceId,
+    ConnectivityPolicy: structuredClone(project.ProjectConnectivityPolicy),
+    DefaultGuidedFailureMode: project.DefaultGuidedFailureMode,
+    DefaultToSkipIfAlreadyInstalled: project.DefaultToSkipIfAlreadyInstalled,
+    DeploymentChangesTemplate: project.DeploymentChangesTemplate,
+    ReleaseNotesTemplate: project.ReleaseNotesTemplate,
+    VersioningStrategy: structuredClone(project.VersioningStrategy),
+    ForcePackageDownload: project.ForcePackageDownload,
+    ...SETTINGS_ONLY,
+    ...(project[HIDDEN_SETTINGS] ?? {}),
+    LastModifiedOn: project.LastModifiedOn,
+    LastModifiedBy: project.LastModifiedBy,
+    Links: { Self: `${base}/projects/${project.Id}/deploymentsettings`, Project: `${base}/projects/${project.Id}` },
+  };
+}
+
+function putSettings(project: Doc, body: unknown, ctx: SimContext): Doc {
+  const input = shaped({ ...settingsOf(project, ctx), Links: null }, body);
+  const updated = modifyDoc(
+    projects,
+    project.Id,
+    {
+      ...project,
+      ProjectConnectivityPolicy: input.ConnectivityPolicy,
+      DefaultGuidedFailureMode: input.DefaultGuidedFailureMode,
+      DefaultToSkipIfAlreadyInstalled: input.DefaultToSkipIfAlreadyInstalled,
+      DeploymentChangesTemplate: input.DeploymentChangesTemplate,
+      ReleaseNotesTemplate: input.ReleaseNotesTemplate,
+      VersioningStrategy: input.VersioningStrategy,
+      ForcePackageDownload: input.ForcePackageDownload,
+    },
+    ctx,
+  );
+  updated[HIDDEN_SETTINGS] = Object.fromEntries(Object.keys(SETTINGS_ONLY).map((k) => [k, Boolean(input[k])]));
+  return settingsOf(updated, ctx);
+}
+
+function projectOfSettings(ctx: SimContext, id: string): Doc {
+  const m = /^deploymentsettings-(.+)$/i.exec(id);
+  if (!m) throw notFound(`The resource '${id}' was not found.`);
+  return projectOr404(ctx, m[1]);
+}
+
+export const projectOwnRoutes: SimRoute[] = [
+  {
+    // "Get a Project by ID or slug" (DOCGEN, API-FACTS §3.5); `projects/all` is the bare array.
+    method: 'GET',
+    pattern: 'projects/:id',
+    scope: 'space',
+    handle: (req) =>
+      req.params.id.toLowerCase() === 'all'
+        ? { body: listAll(projects, req.ctx.store.all('projects', req.ctx.spaceId), req) }
+        : presentDoc(projects, projectOr404(req.ctx, req.params.id), req.ctx),
+  },
+  { method: 'GET', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx }) => settingsOf(projectOr404(ctx, params.projectId), ctx) },
+  { method: 'PUT', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx, body }) => putSettings(projectOr404(ctx, params.projectId), body, ctx) },
+  { method: 'GET', pattern: 'deploymentsettings/:id', scope: 'space', handle: ({ params, ctx }) => settingsOf(projectOfSettings(ctx, params.id), ctx) },
+  { method: 'PUT', pattern: 'deploymentsettings/:id', scope: 'space', handle: ({ params, ctx, body }) => putSettings(projectOfSettings(ctx, params.id), body, ctx) },
+  {
+    // SW21: a paged ProjectResourceCollection.
+    method: 'GET',
+    pattern: 'projectgroups/:id/projects',
+    scope: 'space',
+    handle: (req) => {
+      const group = getDoc(projectGroups, req.params.id, req.ctx);
+      return listPage(projects, req.ctx.store.all('projects', req.ctx.spaceId).filter((p) => p.ProjectGroupId === group.Id), req);
+    },
+  },
+  {
+    // SW21: a bare array of ProjectResource.
+    method: 'GET',
+    pattern: 'lifecycles/:id/projects',
+    scope: 'space',
+    handle: (req) => {
+      const lifecycle = getDoc(lifecycles, req.params.id, req.ctx);
+      return { body: listAll(projects, req.ctx.store.all('projects', req.ctx.spaceId).filter((p) => p.LifecycleId === lifecycle.Id), req) };
+    },
+  },
+];
