@@ -61,6 +61,8 @@ export interface KindDef {
   parent?: { kind: string; field: string; ownedOne?: boolean };
   /** Id references to translate into names. */
   refs: RefField[];
+  /** Members a create must send that the content leaves out (a library set's `ContentType`). */
+  createWith?: Record<string, unknown>;
   /** Members holding canonical tag names (`TagSet/Tag`): no translation, but a dependency on tag sets. */
   tags?: DocPath[];
   /** Server- or instance-owned members left out of the content (besides Id, Links, SpaceId, LastModified*, Version). */

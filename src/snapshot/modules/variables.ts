@@ -97,7 +97,7 @@ function fallbackName(key: string, id: string, ctx: NormalizeContext): string | 
   return entry.kind === kinds[key] ? entry.name : undefined;
 }
 
-function compareVariables(a: Record<string, unknown>, b: Record<string, unknown>): number {
+export function compareVariables(a: Record<string, unknown>, b: Record<string, unknown>): number {
   const ka = [a.Name, JSON.stringify(a.Scope), JSON.stringify(a.Value), a.Type].join('\u0000');
   const kb = [b.Name, JSON.stringify(b.Scope), JSON.stringify(b.Value), b.Type].join('\u0000');
   return ka < kb ? -1 : ka > kb ? 1 : 0;
