@@ -64,7 +64,7 @@ export function checkRefs(kind: KindSpec, doc: Doc, ctx: SimContext): void {
       const value = (container as any)[key];
       if (value === null || value === undefined || value === '') return;
       if (typeof value !== 'string' || !refExists(ref.to, value, ctx)) {
-        errors.push(`${ref.path.replace(/\[\]|\{\}/g, '')} refers to '${String(value)}', which does not exist in this space.`);
+        errors.push(`${ref.path.replace(/\[\]|\{(key)?\}/g, '')} refers to '${String(value)}', which does not exist in this space.`);
       }
     });
   }
@@ -74,7 +74,7 @@ export function checkRefs(kind: KindSpec, doc: Doc, ctx: SimContext): void {
 /** Whether `value` names an existing document of collection `to` visible from the request's space. */
 export function refExists(to: string, value: string, ctx: SimContext): boolean {
   if (to === 'tags') return tagExists(value, ctx);
-  const doc = ctx.store.get(to, value);
+  const doc = ctx.store.get(to, value, ctx.spaceId);
   if (!doc) return false;
   return doc.SpaceId === undefined || doc.SpaceId === null || doc.SpaceId === ctx.spaceId;
 }
@@ -120,7 +120,7 @@ function uniqueSlug(kind: KindSpec, base: string, ctx: SimContext): string {
 }
 
 export function getDoc(kind: KindSpec, id: string, ctx: SimContext): Doc {
-  const doc = ctx.store.get(kind.collection, id);
+  const doc = ctx.store.get(kind.collection, id, kind.scope === 'space' ? ctx.spaceId : undefined);
   if (!doc || (kind.scope === 'space' && doc.SpaceId !== ctx.spaceId)) {
     throw notFound(`The resource '${id}' was not found.`);
   }
@@ -156,7 +156,7 @@ export function modifyDoc(kind: KindSpec, id: string, body: unknown, ctx: SimCon
 
 export function deleteDoc(kind: KindSpec, id: string, ctx: SimContext): void {
   const doc = getDoc(kind, id, ctx);
-  ctx.store.remove(kind.collection, id);
+  ctx.store.remove(kind.collection, id, doc.SpaceId ?? undefined);
   kind.afterDelete?.(doc, ctx);
 }
 

@@ -11,7 +11,9 @@ import type { Doc, DocPath } from './types.js';
 const SECRET = '$secret';
 
 export function isSensitiveValue(v: unknown): v is Doc {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'HasValue' in v;
+  // `{NewValue: "…"}` without HasValue is a SensitiveValue too (the typed deserialiser defaults HasValue):
+  // treating it as anything else would store and echo the secret.
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && ('HasValue' in v || 'NewValue' in v);
 }
 
 /**

@@ -36,8 +36,15 @@ export class Store {
     return randomUUID();
   }
 
-  get(collection: string, id: string): Doc | undefined {
-    return this.data.collections[collection]?.[id];
+  /**
+   * The document with this id; with `spaceId`, that space's copy of a fixed per-space id. Ids are unique per
+   * instance (API-FACTS §2.8) except a few the server gives the same value in every space, such as the built-in
+   * feed `feeds-builtin` (§3.17): a second space's copy is stored under the key `<SpaceId>/<Id>`.
+   */
+  get(collection: string, id: string, spaceId?: string): Doc | undefined {
+    const coll = this.data.collections[collection];
+    if (!coll) return undefined;
+    return (spaceId !== undefined ? coll[`${spaceId}/${id}`] : undefined) ?? coll[id];
   }
 
   /** Every document of a collection, in insertion order, optionally only those of one space. */
@@ -47,13 +54,15 @@ export class Store {
   }
 
   put(collection: string, doc: Doc): void {
-    (this.data.collections[collection] ??= {})[doc.Id] = doc;
+    const coll = (this.data.collections[collection] ??= {});
+    coll[keyFor(coll, doc)] = doc;
   }
 
-  remove(collection: string, id: string): boolean {
+  remove(collection: string, id: string, spaceId?: string): boolean {
     const coll = this.data.collections[collection];
-    if (!coll || !(id in coll)) return false;
-    delete coll[id];
+    const key = spaceId !== undefined && coll && `${spaceId}/${id}` in coll ? `${spaceId}/${id}` : id;
+    if (!coll || !(key in coll)) return false;
+    delete coll[key];
     return true;
   }
 
@@ -75,4 +84,13 @@ export class Store {
     writeFileSync(tmp, JSON.stringify(this.data));
     renameSync(tmp, file);
   }
+}
+
+/** The storage key: the id, or `<SpaceId>/<Id>` when another space already holds a document with that id. */
+function keyFor(coll: Record<string, Doc>, doc: Doc): string {
+  if (!doc.SpaceId) return doc.Id;
+  const scoped = `${doc.SpaceId}/${doc.Id}`;
+  if (scoped in coll) return scoped;
+  const holder = coll[doc.Id];
+  return holder && holder.SpaceId && holder.SpaceId !== doc.SpaceId ? scoped : doc.Id;
 }
