@@ -20,6 +20,8 @@ export class PlanContext {
   readonly desiredRoles = new Set<string>();
   /** Environments this plan creates on the destination. */
   readonly createdEnvironments = new Set<string>();
+  /** Items the plan skips: what refers to them cannot count on them (the QA lifecycle → QA channel cascade). */
+  private readonly skipped = new Set<string>();
 
   constructor(
     readonly source: Snapshot,
@@ -49,7 +51,12 @@ export class PlanContext {
   willExist(kind: string, keyPath: string[]): boolean {
     if (kind === 'environment') return this.environments.map(keyPath[0]) !== undefined || this.createdEnvironments.has(keyPath[0]);
     if (this.destItem(kind, keyPath)) return true;
+    if (this.skipped.has(`${kind}:${pathKey(keyPath)}`)) return false;
     return this.selection.has(kind, keyPath) && kindDef(kind).syncClass !== 'never';
+  }
+
+  markSkipped(kind: string, keyPath: string[]): void {
+    this.skipped.add(`${kind}:${pathKey(keyPath)}`);
   }
 
   /** Whether a canonical tag `Set/Tag` will exist on the destination. */

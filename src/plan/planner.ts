@@ -90,7 +90,10 @@ export function createPlan(input: PlanInput): Plan {
     for (const { keyPath, item } of ctx.selection.items(def.kind)) {
       const draft = planItem(def, keyPath, item.content, item.meta.versionControlled === true, ctx);
       if (draft === 'unchanged') unchanged++;
-      else if (draft) drafts.push(draft);
+      else if (draft) {
+        if (draft.action === 'skip') ctx.markSkipped(def.kind, keyPath);
+        drafts.push(draft);
+      }
     }
   }
   if (ctx.errors.length) {
@@ -137,7 +140,13 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
       desired = r.desired;
       decisions.push(...r.decisions);
     }
-    if (def.kind === 'lifecycle') desired = withoutEmptyPhases(desired, decisions);
+    if (def.kind === 'lifecycle') {
+      desired = withoutEmptyPhases(desired, decisions);
+      // No phases at all would mean "every environment" on the destination: not what the source meant.
+      if (!dest && (content.Phases as unknown[] | undefined)?.length && desired.Phases.length === 0) {
+        return skip('none of its phases has an environment on the destination');
+      }
+    }
     if (def.kind === 'certificate' && !dest) {
       return skip('not on the destination, and certificate data cannot be read from the source: import the certificate there by hand');
     }

@@ -19,28 +19,7 @@ export interface Assembled {
  * Pure: no network, no clock.
  */
 export function assembleSnapshot(raw: RawSpace): Assembled {
-  const warnings: string[] = [];
-  const index = new IdIndex();
-  const keyPaths = new Map<string, Map<string, string[]>>(); // kind → doc id → key path
-
-  for (const def of KINDS) {
-    const paths = new Map<string, string[]>();
-    keyPaths.set(def.kind, paths);
-    for (const doc of raw.get(def.kind) ?? []) {
-      const keyPath = keyPathOf(def, doc, keyPaths, warnings);
-      if (!keyPath) continue;
-      paths.set(doc.Id, keyPath);
-      if (!def.parent?.ownedOne) index.add(doc.Id, { kind: def.kind, name: keyPath[keyPath.length - 1], keyPath });
-    }
-  }
-  // Actions are scoped to by id (variables, channel rules): name them from the processes.
-  for (const kind of ['deploymentProcess', 'runbookProcess']) {
-    for (const doc of raw.get(kind) ?? []) {
-      for (const step of doc.Steps ?? []) {
-        for (const action of step.Actions ?? []) index.add(action.Id, { kind: 'action', name: action.Name, keyPath: [action.Name] });
-      }
-    }
-  }
+  const { index, keyPaths, warnings } = indexSpace(raw);
 
   const resources: Snapshot['resources'] = {};
   for (const def of KINDS) {
@@ -63,7 +42,41 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
   return { resources, inventory: inventoryOf(raw, index), warnings };
 }
 
-function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext): SnapshotItem {
+export interface SpaceIndex {
+  index: IdIndex;
+  /** kind → document id → key path (names from the outermost parent down). */
+  keyPaths: Map<string, Map<string, string[]>>;
+  warnings: string[];
+}
+
+/** The id → name index of a space's raw documents, and every document's key path. */
+export function indexSpace(raw: RawSpace): SpaceIndex {
+  const warnings: string[] = [];
+  const index = new IdIndex();
+  const keyPaths = new Map<string, Map<string, string[]>>();
+
+  for (const def of KINDS) {
+    const paths = new Map<string, string[]>();
+    keyPaths.set(def.kind, paths);
+    for (const doc of raw.get(def.kind) ?? []) {
+      const keyPath = keyPathOf(def, doc, keyPaths, warnings);
+      if (!keyPath) continue;
+      paths.set(doc.Id, keyPath);
+      if (!def.parent?.ownedOne) index.add(doc.Id, { kind: def.kind, name: keyPath[keyPath.length - 1], keyPath });
+    }
+  }
+  // Actions are scoped to by id (variables, channel rules): name them from the processes.
+  for (const kind of ['deploymentProcess', 'runbookProcess']) {
+    for (const doc of raw.get(kind) ?? []) {
+      for (const step of doc.Steps ?? []) {
+        for (const action of step.Actions ?? []) index.add(action.Id, { kind: 'action', name: action.Name, keyPath: [action.Name] });
+      }
+    }
+  }
+  return { index, keyPaths, warnings };
+}
+
+export function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext): SnapshotItem {
   const extra = def.kind === 'project' && doc.IsVersionControlled ? { versionControlled: true } : {};
   if (def.module === 'variables') return finishItem(doc, normalizeVariableSet(doc, ctx), extra);
   if (def.module === 'tenantVariables') {

@@ -33,6 +33,11 @@ const SCOPE_LISTS: Record<string, string> = {
  * dropped, and the list sorted so that the same variables always give the same bytes.
  */
 export function normalizeVariableSet(doc: Record<string, any>, ctx: NormalizeContext): Record<string, unknown> {
+  return { Variables: normalizeVariablesWithIds(doc, ctx).map((v) => v.variable) };
+}
+
+/** The normalised variables in snapshot order, each with the id it has on its instance (apply keeps them). */
+export function normalizeVariablesWithIds(doc: Record<string, any>, ctx: NormalizeContext): { variable: Record<string, unknown>; id: string | undefined }[] {
   const scopeValues: ScopeValues = doc.ScopeValues ?? {};
   const names = new Map<string, string>();
   for (const [list, entries] of Object.entries(scopeValues)) {
@@ -43,7 +48,7 @@ export function normalizeVariableSet(doc: Record<string, any>, ctx: NormalizeCon
   }
   const variables = (doc.Variables ?? []).map((v: Record<string, any>) => {
     const sensitive = v.IsSensitive === true || v.Type === 'Sensitive';
-    const out: Record<string, unknown> = {
+    const variable: Record<string, unknown> = {
       Name: v.Name,
       Type: v.Type ?? (sensitive ? 'Sensitive' : 'String'),
       IsSensitive: sensitive,
@@ -54,10 +59,10 @@ export function normalizeVariableSet(doc: Record<string, any>, ctx: NormalizeCon
       Value: sensitive ? null : translateValue(v, ctx),
       Scope: translateScope(v.Scope ?? {}, names, ctx, v.Name),
     };
-    return out;
+    return { variable, id: typeof v.Id === 'string' ? v.Id : undefined };
   });
-  variables.sort(compareVariables);
-  return { Variables: variables };
+  variables.sort((a: { variable: Record<string, unknown> }, b: { variable: Record<string, unknown> }) => compareVariables(a.variable, b.variable));
+  return variables;
 }
 
 function translateValue(v: Record<string, any>, ctx: NormalizeContext): unknown {

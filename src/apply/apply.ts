@@ -1,0 +1,296 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { OctosyncError, PartialApplyError, ServerError, StalePlanError } from '../errors.js';
+import { normaliseServerUrl, OctopusClient, type ClientOptions } from '../octopus/client.js';
+import { changedFields, fieldPrints } from '../plan/field-prints.js';
+import { readPlanFile } from '../plan/file.js';
+import { fromKeyed, toKeyed } from '../plan/keyed.js';
+import type { CleanupEntry, Operation, Plan } from '../plan/plan-types.js';
+import { kindDef } from '../registry/kinds.js';
+import type { KindDef } from '../registry/types.js';
+import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
+import type { RawDoc } from '../snapshot/read.js';
+import { patched } from '../util/json-patch.js';
+import { Limiter } from '../util/limit.js';
+import { parseVersion } from '../util/version.js';
+import { toApiBody, variablesBody, type BodyContext } from './denormalize.js';
+import { DestinationState } from './destination.js';
+import { JsonLines, writeCleanupReport } from './records.js';
+import { tenantVariablesBody } from './tenant-variables.js';
+
+type Json = Record<string, any>;
+
+export interface ApplyOptions extends ClientOptions {
+  planFile: string;
+  space: string;
+  /** One JSON line per API call and per decision. */
+  logFile?: string;
+  /** Journal of operations started and finished (default: next to the plan). */
+  journalFile?: string;
+  /** Base path of the clean-up report (`.md` and `.json` are added; default: next to the plan). */
+  cleanupBase?: string;
+  onProgress?: (line: string) => void;
+}
+
+export interface ApplyResult {
+  created: number;
+  updated: number;
+  /** Operations the destination already reflected (a re-run after a failure or a crash). */
+  alreadyApplied: number;
+  failed: { id: string; error: string }[];
+  notRun: string[];
+  cleanup: CleanupEntry[];
+  files: { journal: string; log?: string; cleanupMarkdown: string; cleanupJson: string };
+  requests: number;
+  seconds: number;
+}
+
+type Status = 'pending' | 'done' | 'stale';
+
+/**
+ * Executes an approved plan on the destination: checks first (checksum, destination, versions, and that
+ * every item the plan touches is as it was when planned), then writes in dependency order with bounded
+ * concurrency. Nothing is written when a check fails. A re-run of the same plan recognises finished
+ * operations because the destination now holds their result, and continues where the last run stopped.
+ */
+export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
+  const started = performance.now();
+  const plan = readPlanFile(options.planFile);
+  const progress = options.onProgress ?? (() => {});
+  const log = new JsonLines(options.logFile);
+  const journalFile = options.journalFile ?? `${options.planFile}.journal.jsonl`;
+  const journal = new JsonLines(journalFile);
+  const currentOp = new AsyncLocalStorage<string>();
+  const client = new OctopusClient({
+    ...options,
+    onRequest: (e) => {
+      log.write({ type: 'request', ...e, operation: currentOp.getStore() ?? null });
+      options.onRequest?.(e);
+    },
+  });
+
+  checkDestination(plan, client.baseUrl, options.space);
+  const dest = await DestinationState.read(client, options.space);
+  checkVersions(plan, dest.space.serverVersion);
+
+  const ops = plan.operations.filter((o) => o.action !== 'skip');
+  const byId = new Map(ops.map((o) => [o.id, o]));
+  const status = new Map<string, Status>();
+  const stale: string[] = [];
+  for (const op of ops) {
+    const s = classify(op, byId, dest);
+    status.set(op.id, s.status);
+    if (s.status === 'stale') stale.push(s.why);
+  }
+  for (const op of plan.operations.filter((o) => o.action === 'skip')) log.write({ type: 'decision', operation: op.id, action: 'skip', reason: op.reason });
+  if (stale.length) {
+    throw new StalePlanError(
+      `the destination changed since this plan was made; nothing was written. Plan again.\n  ${stale.join('\n  ')}`,
+    );
+  }
+
+  const ctx: BodyContext = { dest, placeholder: plan.policy.content.variables.placeholder };
+  const limiter = new Limiter(options.parallelism ?? 8);
+  const outcome = new Map<string, Promise<boolean>>();
+  const failed: ApplyResult['failed'] = [];
+  const notRun: string[] = [];
+  let created = 0;
+  let updated = 0;
+  const alreadyApplied = [...status.values()].filter((s) => s === 'done').length;
+
+  const run = (op: Operation): Promise<boolean> => {
+    let p = outcome.get(op.id);
+    if (p) return p;
+    p = (async () => {
+      if (status.get(op.id) === 'done') return true;
+      const deps = await Promise.all(op.dependsOn.filter((d) => byId.has(d)).map((d) => run(byId.get(d)!)));
+      if (!deps.every(Boolean)) {
+        notRun.push(op.id);
+        log.write({ type: 'decision', operation: op.id, action: 'not-run', reason: 'an operation it depends on failed' });
+        return false;
+      }
+      return limiter.run(() =>
+        currentOp.run(op.id, async () => {
+          journal.write({ event: 'started', operation: op.id });
+          log.write({ type: 'decision', operation: op.id, action: op.action, reason: op.reason });
+          try {
+            await execute(op, client, dest, ctx, journalStarted(op.id));
+            journal.write({ event: 'finished', operation: op.id });
+            if (op.action === 'create') created++;
+            else if (!op.id.endsWith('#references')) updated++;
+            progress(`${op.action === 'create' ? '+' : '~'} ${op.id}`);
+            return true;
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            journal.write({ event: 'failed', operation: op.id, error: message });
+            log.write({ type: 'error', operation: op.id, error: message });
+            failed.push({ id: op.id, error: message });
+            progress(`! ${op.id}: ${message}`);
+            return false;
+          }
+        }),
+      );
+    })();
+    outcome.set(op.id, p);
+    return p;
+  };
+  const previouslyStarted = new Set<string>();
+  const journalStarted = (id: string) => previouslyStarted.has(id);
+  await Promise.all(ops.map(run));
+
+  const cleanup = plan.operations.flatMap((o) => (status.get(o.id) === 'done' || (outcome.has(o.id) && !failed.some((f) => f.id === o.id) && !notRun.includes(o.id)) ? o.cleanup ?? [] : []));
+  const cleanupBase = options.cleanupBase ?? options.planFile.replace(/\.json$/i, '') + '.cleanup';
+  const report = writeCleanupReport(cleanupBase, cleanup, { url: plan.destination.url, space: plan.destination.space });
+  const result: ApplyResult = {
+    created,
+    updated,
+    alreadyApplied,
+    failed,
+    notRun: notRun.sort(),
+    cleanup,
+    files: { journal: journalFile, log: options.logFile, cleanupMarkdown: report.markdown, cleanupJson: report.json },
+    requests: client.counts.total,
+    seconds: (performance.now() - started) / 1000,
+  };
+  if (failed.length) {
+    const wrote = created + updated + alreadyApplied > 0;
+    const lines = failed.map((f) => `${f.id}: ${f.error}`).join('\n  ');
+    const summary = `Apply failed: ${created} created, ${updated} updated, ${failed.length} failed, ${notRun.length} not run.\n  ${lines}`;
+    if (wrote) throw Object.assign(new PartialApplyError(`${summary}\nThe destination is partly updated: run the same plan again to finish.`), { result });
+    throw Object.assign(new OctosyncError(`${summary}\nNothing was written.`), { result });
+  }
+  return result;
+}
+
+function checkDestination(plan: Plan, url: string, space: string): void {
+  if (normaliseServerUrl(plan.destination.url) !== url || plan.destination.space !== space) {
+    throw new OctosyncError(
+      `this plan was made for ${plan.destination.url} (space '${plan.destination.space}'), not ${url} (space '${space}'); nothing was written`,
+    );
+  }
+}
+
+function checkVersions(plan: Plan, current: string): void {
+  const planned = parseVersion(plan.destination.serverVersion);
+  const now = parseVersion(current);
+  const source = parseVersion(plan.source.serverVersion);
+  if (!planned || !now || !source) return;
+  if (planned.major !== now.major || planned.minor !== now.minor) {
+    throw new StalePlanError(`the destination runs Octopus ${current} now, ${plan.destination.serverVersion} when planned: plan again; nothing was written`);
+  }
+  if (!plan.policy.content.versions.allowSkew && (source.major !== now.major || Math.abs(source.minor - now.minor) > 1)) {
+    throw new OctosyncError(`source ${plan.source.serverVersion} and destination ${current} are more than one minor version apart; nothing was written`);
+  }
+}
+
+/** Whether an operation is still to do, already done, or no longer fits the destination. */
+function classify(op: Operation, byId: Map<string, Operation>, dest: DestinationState): { status: Status; why: string } {
+  const def = kindDef(op.kind);
+  const doc = dest.rawDoc(op.kind, op.keyPath);
+  const current = doc ? dest.normalize(op.kind, op.keyPath, doc) : undefined;
+  const lateResult = byId.get(`${op.id}#references`)?.result;
+  const done = current && (current.meta.fingerprint === op.result || (lateResult !== undefined && current.meta.fingerprint === lateResult));
+  const name = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
+  if (op.id.endsWith('#references')) return { status: done ? 'done' : 'pending', why: '' };
+  if (done) return { status: 'done', why: '' };
+  if (op.action === 'create') {
+    // A process or variable set is created with its parent: filling it in is this operation's job.
+    if (!current || def.parent?.ownedOne) return { status: 'pending', why: '' };
+    return { status: 'stale', why: `${name}: created on the destination since planning` };
+  }
+  if (!current) return { status: 'stale', why: `${name}: deleted from the destination since planning` };
+  if (current.meta.fingerprint === op.destination?.fingerprint) return { status: 'pending', why: '' };
+  const fields = op.destination?.fields ? changedFields(op.destination.fields, fieldPrints(op.kind, current.content)) : [];
+  return { status: 'stale', why: `${name}: changed since planning${fields.length ? ` (${fields.join(', ')})` : ''}` };
+}
+
+/** The API path of an owned document (a project's process or variables, a tenant's variables). */
+function ownedPath(def: KindDef, parent: RawDoc, dest: DestinationState): string {
+  if (def.module === 'tenantVariables') return `${dest.spaceBase}/tenants/${parent.Id}/variables`;
+  if (def.fetch.from !== 'owned') throw new Error(`${def.kind} is not an owned document`);
+  const id = parent[def.fetch.idField];
+  if (!id) throw new ServerError(`${kindDef(def.parent!.kind).label.toLowerCase()} '${parent.Name}' has no ${def.fetch.idField} on the destination`);
+  return `${dest.spaceBase}/${def.fetch.path}/${id}`;
+}
+
+function collectionPath(def: KindDef, dest: DestinationState): string {
+  if (def.fetch.from !== 'collection') throw new Error(`${def.kind} has no collection`);
+  return def.scope === 'system' ? `/api/${def.fetch.path}` : `${dest.spaceBase}/${def.fetch.path}`;
+}
+
+async function execute(op: Operation, client: OctopusClient, dest: DestinationState, ctx: BodyContext, _resumed: boolean): Promise<void> {
+  const def = kindDef(op.kind);
+  const what = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
+  if (def.parent?.ownedOne) {
+    const parent = dest.rawDoc(def.parent.kind, op.keyPath);
+    if (!parent) throw new ServerError(`${what}: its ${kindDef(def.parent.kind).label.toLowerCase()} is not on the destination`);
+    const path = ownedPath(def, parent, dest);
+    const current = await client.get<RawDoc>(path, what);
+    const body = buildBody(op, def, current, dest, ctx);
+    const written = await client.put<RawDoc>(path, body, what);
+    dest.remember(op.kind, op.keyPath, written ?? current);
+    return;
+  }
+  if (op.action === 'create') {
+    // A child of an item created in this run may exist already (a project's "Default" channel), and a
+    // create that failed ambiguously may have happened: adopt an existing item of the exact name.
+    const existing = await findByName(def, op.keyPath, client, dest, what);
+    if (existing) {
+      const body = toApiBody(def, op.keyPath, op.desired!, existing, ctx);
+      dest.remember(op.kind, op.keyPath, await client.put<RawDoc>(selfPath(def, existing, dest), body, what));
+      return;
+    }
+    const body = toApiBody(def, op.keyPath, op.desired!, undefined, ctx);
+    try {
+      dest.remember(op.kind, op.keyPath, await client.post<RawDoc>(collectionPath(def, dest), body, what));
+    } catch (err) {
+      // POST is never retried blindly: after an ambiguous failure, look the item up and adopt it if it exists.
+      if (!(err instanceof ServerError) || /failed with 4\d\d/.test(err.message)) throw err;
+      const adopted = await findByName(def, op.keyPath, client, dest, what);
+      if (!adopted) throw err;
+      dest.remember(op.kind, op.keyPath, adopted);
+    }
+    return;
+  }
+  const id = op.destination?.id ?? dest.idOf(op.kind, op.keyPath);
+  if (!id) throw new ServerError(`${what}: not found on the destination`);
+  const path = `${collectionPath(def, dest)}/${id}`;
+  const current = await client.get<RawDoc>(path, what);
+  const body = buildBody(op, def, current, dest, ctx);
+  dest.remember(op.kind, op.keyPath, await client.put<RawDoc>(path, body, what));
+}
+
+function selfPath(def: KindDef, doc: RawDoc, dest: DestinationState): string {
+  return `${collectionPath(def, dest)}/${doc.Id}`;
+}
+
+async function findByName(def: KindDef, keyPath: string[], client: OctopusClient, dest: DestinationState, what: string): Promise<RawDoc | undefined> {
+  const name = keyPath[keyPath.length - 1];
+  const parentId = def.parent ? dest.idOf(def.parent.kind, keyPath.slice(0, -1)) : undefined;
+  // partialName is a "contains" match: filter exactly here.
+  const found = await client.listAll<RawDoc>(collectionPath(def, dest), { partialName: name, ...(def.fetch.from === 'collection' ? def.fetch.query : {}) }, 1000, what);
+  return found.find((d) => d.Name === name && (!def.parent || d[def.parent.field] === parentId));
+}
+
+/** The document to PUT: the plan's desired content (a create) or the current content with the plan's patch. */
+function buildBody(op: Operation, def: KindDef, current: RawDoc, dest: DestinationState, ctx: BodyContext): RawDoc {
+  const normalized = dest.normalize(op.kind, op.keyPath, current).content as Json;
+  const desired: Json = op.action === 'create' && !op.patch ? op.desired! : fromKeyed(op.kind, patched(toKeyed(op.kind, normalized), op.patch ?? []));
+  if (def.module === 'variables') {
+    const project = op.kind === 'projectVariables' ? op.keyPath[0] : undefined;
+    const withIds = normalizeVariablesWithIds(current, { index: dest.index, warnings: [], where: op.id });
+    // Existing values keep their place in each name's list (the planner appends new ones), so position maps to id.
+    const idsByName = new Map<string, (string | undefined)[]>();
+    for (const { variable, id } of withIds) idsByName.set(String(variable.Name), [...(idsByName.get(String(variable.Name)) ?? []), id]);
+    const list: Json[] = desired.Variables ?? [];
+    const seen = new Map<string, number>();
+    const ids = list.map((v) => {
+      const i = seen.get(v.Name) ?? 0;
+      seen.set(v.Name, i + 1);
+      return op.action === 'create' ? undefined : idsByName.get(v.Name)?.[i];
+    });
+    const order = list.map((v, i) => ({ v, id: ids[i] })).sort((a, b) => compareVariables(a.v, b.v));
+    return variablesBody(current, order.map((o) => o.v), order.map((o) => o.id), ctx, project);
+  }
+  if (def.module === 'tenantVariables') return tenantVariablesBody(current, desired, dest, ctx.placeholder);
+  return toApiBody(def, op.keyPath, desired, current, ctx);
+}
