@@ -1,8 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { existsSync, readFileSync } from 'node:fs';
 import { OctosyncError, PartialApplyError, ServerError, StalePlanError } from '../errors.js';
 import { normaliseServerUrl, OctopusClient, type ClientOptions } from '../octopus/client.js';
 import { changedFields, fieldPrints } from '../plan/field-prints.js';
 import { readPlanFile } from '../plan/file.js';
+import { operationId } from '../plan/planner.js';
 import { fromKeyed, toKeyed } from '../plan/keyed.js';
 import type { CleanupEntry, Operation, Plan } from '../plan/plan-types.js';
 import { kindDef } from '../registry/kinds.js';
@@ -58,6 +60,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const progress = options.onProgress ?? (() => {});
   const log = new JsonLines(options.logFile);
   const journalFile = options.journalFile ?? `${options.planFile}.journal.jsonl`;
+  // Operations an earlier run started and did not finish: their create may have happened (look before POSTing).
+  const unfinished = unfinishedOperations(journalFile);
   const journal = new JsonLines(journalFile);
   const currentOp = new AsyncLocalStorage<string>();
   const client = new OctopusClient({
@@ -93,6 +97,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const outcome = new Map<string, Promise<boolean>>();
   const failed: ApplyResult['failed'] = [];
   const notRun: string[] = [];
+  const createdNow = new Set<string>();
   let created = 0;
   let updated = 0;
   const alreadyApplied = [...status.values()].filter((s) => s === 'done').length;
@@ -113,7 +118,9 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
           journal.write({ event: 'started', operation: op.id });
           log.write({ type: 'decision', operation: op.id, action: op.action, reason: op.reason });
           try {
-            await execute(op, client, dest, ctx, journalStarted(op.id));
+            const parentCreated = isParentCreated(op, byId, createdNow);
+            await execute(op, client, dest, ctx, unfinished.has(op.id) || parentCreated);
+            if (op.action === 'create') createdNow.add(op.id);
             journal.write({ event: 'finished', operation: op.id });
             if (op.action === 'create') created++;
             else if (!op.id.endsWith('#references')) updated++;
@@ -133,8 +140,6 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     outcome.set(op.id, p);
     return p;
   };
-  const previouslyStarted = new Set<string>();
-  const journalStarted = (id: string) => previouslyStarted.has(id);
   await Promise.all(ops.map(run));
 
   const cleanup = plan.operations.flatMap((o) => (status.get(o.id) === 'done' || (outcome.has(o.id) && !failed.some((f) => f.id === o.id) && !notRun.includes(o.id)) ? o.cleanup ?? [] : []));
@@ -217,7 +222,35 @@ function collectionPath(def: KindDef, dest: DestinationState): string {
   return def.scope === 'system' ? `/api/${def.fetch.path}` : `${dest.spaceBase}/${def.fetch.path}`;
 }
 
-async function execute(op: Operation, client: OctopusClient, dest: DestinationState, ctx: BodyContext, _resumed: boolean): Promise<void> {
+/** Whether this operation's parent was created in this run (a new project brings a "Default" channel with it). */
+function isParentCreated(op: Operation, byId: Map<string, Operation>, createdNow: Set<string>): boolean {
+  const def = kindDef(op.kind);
+  if (!def.parent || def.parent.ownedOne) return false;
+  const parentId = operationId(def.parent.kind, op.keyPath.slice(0, -1));
+  return createdNow.has(parentId) && byId.has(parentId);
+}
+
+function unfinishedOperations(file: string): Set<string> {
+  const started = new Set<string>();
+  if (!existsSync(file)) return started;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line);
+      if (e.event === 'started') started.add(e.operation);
+      else if (e.event === 'finished') started.delete(e.operation);
+    } catch {
+      // A line cut short by a crash: the fingerprint checks cover what it would have said.
+    }
+  }
+  return started;
+}
+
+/**
+ * `mayExist`: the item may already be there although the plan creates it (an earlier run started this
+ * operation and did not finish, or a new parent brought it along): look it up by exact name before POSTing.
+ */
+async function execute(op: Operation, client: OctopusClient, dest: DestinationState, ctx: BodyContext, mayExist: boolean): Promise<void> {
   const def = kindDef(op.kind);
   const what = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
   if (def.parent?.ownedOne) {
@@ -233,7 +266,7 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
   if (op.action === 'create') {
     // A child of an item created in this run may exist already (a project's "Default" channel), and a
     // create that failed ambiguously may have happened: adopt an existing item of the exact name.
-    const existing = await findByName(def, op.keyPath, client, dest, what);
+    const existing = mayExist ? await findByName(def, op.keyPath, client, dest, what) : undefined;
     if (existing) {
       const body = toApiBody(def, op.keyPath, op.desired!, existing, ctx);
       dest.remember(op.kind, op.keyPath, await client.put<RawDoc>(selfPath(def, existing, dest), body, what));

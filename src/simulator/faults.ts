@@ -38,13 +38,22 @@ function prng(seed: number): () => number {
 }
 
 export class FaultInjector {
-  private readonly random: () => number;
-  private readonly kinds: FaultKind[];
+  private random: () => number;
+  private kinds: FaultKind[];
+  private options: FaultOptions;
   readonly injected: Record<FaultKind, number> = { '500': 0, '503': 0, '429': 0, reset: 0 };
 
-  constructor(private readonly options: FaultOptions = {}) {
+  constructor(options: FaultOptions = {}) {
+    this.options = { ...options };
     this.random = prng(options.faultSeed ?? 1);
     this.kinds = options.faultKinds?.length ? options.faultKinds : ['500', '503', '429', 'reset'];
+  }
+
+  /** Changes the schedule while running (tests turn faults on half-way through an apply; `POST /_sim/faults`). */
+  configure(options: FaultOptions): void {
+    this.options = { ...this.options, ...options };
+    if (options.faultSeed !== undefined) this.random = prng(options.faultSeed);
+    if (options.faultKinds) this.kinds = options.faultKinds.length ? options.faultKinds : ['500', '503', '429', 'reset'];
   }
 
   get retryAfterSeconds(): number {

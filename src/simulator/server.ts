@@ -96,7 +96,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const method = (req.method ?? 'GET').toUpperCase() as Method;
     const bodyText = await readBody(req);
 
-    if (url.pathname.startsWith('/_sim/')) return simulatorEndpoint(url.pathname, method, res);
+    if (url.pathname.startsWith('/_sim/')) return simulatorEndpoint(url.pathname, method, res, bodyText);
     if (!/^\/api(\/|$)/i.test(url.pathname)) throw notFound('The resource you requested was not found.');
 
     stats.record(method, url.pathname);
@@ -255,8 +255,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     return { Links: links };
   }
 
-  function simulatorEndpoint(path: string, method: Method, res: ServerResponse): void {
+  function simulatorEndpoint(path: string, method: Method, res: ServerResponse, bodyText: string): void {
+    const simBody = bodyText ? JSON.parse(bodyText) : {};
     if (path === '/_sim/stats' && method === 'GET') return send(res, 200, { ...stats.toJSON(), faults: faults.injected });
+    if (path === '/_sim/faults' && method === 'POST') {
+      faults.configure(simBody as FaultOptions);
+      return send(res, 200, { configured: true });
+    }
     if (path === '/_sim/reset' && method === 'POST') {
       stats.reset();
       return send(res, 200, { reset: true });
