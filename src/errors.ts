@@ -33,7 +33,19 @@ export class InputFileError extends OctosyncError {
 }
 
 /** The Octopus server could not be reached, timed out, or answered with something unusable. */
-export class ServerError extends OctosyncError {}
+export class ServerError extends OctosyncError {
+  /** The HTTP status, when the server answered at all. */
+  readonly status?: number;
+  constructor(message: string, options?: { cause?: unknown; status?: number }) {
+    super(message, options);
+    this.status = options?.status;
+  }
+
+  /** A failure after which the request may or may not have been carried out (no answer, 5xx, 429). */
+  get ambiguous(): boolean {
+    return this.status === undefined || this.status === 429 || this.status >= 500;
+  }
+}
 
 /** 401/403 from the server. */
 export class AuthenticationError extends OctosyncError {}

@@ -257,10 +257,7 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
     const parent = dest.rawDoc(def.parent.kind, op.keyPath);
     if (!parent) throw new ServerError(`${what}: its ${kindDef(def.parent.kind).label.toLowerCase()} is not on the destination`);
     const path = ownedPath(def, parent, dest);
-    const current = await client.get<RawDoc>(path, what);
-    const body = buildBody(op, def, current, dest, ctx);
-    const written = await client.put<RawDoc>(path, body, what);
-    dest.remember(op.kind, op.keyPath, written ?? current);
+    dest.remember(op.kind, op.keyPath, await readModifyWrite(path, op, def, client, dest, ctx, what));
     return;
   }
   if (op.action === 'create') {
@@ -273,23 +270,52 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
       return;
     }
     const body = toApiBody(def, op.keyPath, op.desired!, undefined, ctx);
-    try {
-      dest.remember(op.kind, op.keyPath, await client.post<RawDoc>(collectionPath(def, dest), body, what));
-    } catch (err) {
-      // POST is never retried blindly: after an ambiguous failure, look the item up and adopt it if it exists.
-      if (!(err instanceof ServerError) || /failed with 4\d\d/.test(err.message)) throw err;
-      const adopted = await findByName(def, op.keyPath, client, dest, what);
-      if (!adopted) throw err;
-      dest.remember(op.kind, op.keyPath, adopted);
-    }
+    dest.remember(op.kind, op.keyPath, await createOnce(def, op.keyPath, body, client, dest, what));
     return;
   }
   const id = op.destination?.id ?? dest.idOf(op.kind, op.keyPath);
   if (!id) throw new ServerError(`${what}: not found on the destination`);
   const path = `${collectionPath(def, dest)}/${id}`;
-  const current = await client.get<RawDoc>(path, what);
-  const body = buildBody(op, def, current, dest, ctx);
-  dest.remember(op.kind, op.keyPath, await client.put<RawDoc>(path, body, what));
+  dest.remember(op.kind, op.keyPath, await readModifyWrite(path, op, def, client, dest, ctx, what));
+}
+
+/**
+ * GET, build, PUT with the document's current `Version`. A PUT whose answer was lost may have been carried
+ * out (and its retry then refused as out of date): the document is read again, and if it holds the
+ * operation's result the write is done; otherwise it is written again from the fresh document.
+ */
+async function readModifyWrite(path: string, op: Operation, def: KindDef, client: OctopusClient, dest: DestinationState, ctx: BodyContext, what: string): Promise<RawDoc> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await client.get<RawDoc>(path, what);
+    if (attempt > 1 && dest.normalize(op.kind, op.keyPath, current).meta.fingerprint === op.result) return current;
+    const body = buildBody(op, def, current, dest, ctx);
+    try {
+      return (await client.put<RawDoc>(path, body, what)) ?? current;
+    } catch (err) {
+      const outOfDate = err instanceof ServerError && err.status === 400 && /out of date/i.test(err.message);
+      if (!(err instanceof ServerError) || !(err.ambiguous || outOfDate) || attempt >= POST_ATTEMPTS) throw err;
+    }
+  }
+}
+
+const POST_ATTEMPTS = 4;
+
+/**
+ * POST is never retried blindly: after an ambiguous failure (no answer, 5xx, 429) the item is looked up by
+ * exact name and adopted if the POST did create it; only when it is not there is the POST sent again.
+ */
+async function createOnce(def: KindDef, keyPath: string[], body: RawDoc, client: OctopusClient, dest: DestinationState, what: string): Promise<RawDoc> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.post<RawDoc>(collectionPath(def, dest), body, what);
+    } catch (err) {
+      if (!(err instanceof ServerError) || !err.ambiguous) throw err;
+      const adopted = await findByName(def, keyPath, client, dest, what);
+      if (adopted) return adopted;
+      if (attempt >= POST_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    }
+  }
 }
 
 function selfPath(def: KindDef, doc: RawDoc, dest: DestinationState): string {

@@ -159,7 +159,7 @@ export class OctopusClient {
       const detail = errorDetail(String(err.response.body ?? ''));
       if (status === 401) return new AuthenticationError(`${this.baseUrl} refused the API key (401)${detail ? `: ${detail}` : ''}`);
       if (status === 403) return new AuthenticationError(`${op}: the API key has no permission for this (403)${detail ? `: ${detail}` : ''}`);
-      return new ServerError(`${op} failed with ${status}${detail ? `: ${detail}` : ''}`, { cause: err });
+      return new ServerError(`${op} failed with ${status}${detail ? `: ${detail}` : ''}`, { cause: err, status });
     }
     if (err instanceof RequestError) {
       if (err.code === 'ETIMEDOUT' || err.name === 'TimeoutError') return new ServerError(`${op}: no answer from ${this.baseUrl} within ${this.options.timeoutMs ?? 30_000} ms`);

@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
+import { showCommand } from './show.js';
 import { simulatorCommand } from './simulator.js';
 import { snapshotCommand } from './snapshot.js';
+import { validateCommand } from './validate.js';
 
 /** Every command, one module each (yargs "ESM hierarchy": an explicit list, no directory scan). */
-export const commands: CommandModule<any, any>[] = [snapshotCommand, simulatorCommand];
+export const commands: CommandModule<any, any>[] = [snapshotCommand, showCommand, validateCommand, simulatorCommand];

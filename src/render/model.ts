@@ -1,0 +1,219 @@
+/**
+ * What the renderers show, worked out once from the plan file alone (Terraform's split of "differ" and
+ * "renderers"): per operation a symbol, a title, the field-level diff as signed lines, its decisions and
+ * clean-up; per kind the counts. Text and markdown only lay this out.
+ */
+import type { Operation as PatchOperation } from 'fast-json-patch';
+import type { CleanupEntry, Decision, Operation, Plan } from '../plan/plan-types.js';
+import { KINDS } from '../registry/kinds.js';
+import { layout, MASKED, masked, memberName, memberPath, pointerTokens, shorten, summary } from './values.js';
+
+/** `+` added, `-` removed, `~` changed, `=` skipped, ` ` context. */
+export type Sign = '+' | '-' | '~' | '=' | ' ';
+
+export interface DiffLine {
+  sign: Sign;
+  /** Nesting below the operation (0 = a field of the item). */
+  depth: number;
+  text: string;
+  /** A closing bracket or a heredoc line: the sign belongs to the member above (text leaves it out). */
+  continued?: boolean;
+}
+
+export interface OperationView {
+  op: Operation;
+  sign: '+' | '~' | '=';
+  /** `Project "OctoFX"`, `Channel "OctoFX" / "Hotfix"`. */
+  title: string;
+  /** `will be created`, `will be updated in-place`, `is skipped`. */
+  verb: string;
+  lines: DiffLine[];
+  decisions: Decision[];
+  cleanup: CleanupEntry[];
+}
+
+export interface KindRow {
+  label: string;
+  create: number;
+  update: number;
+  /** Late reference updates (`…#references`): not in the plan's update count. */
+  references: number;
+  skip: number;
+}
+
+export const NO_CHANGES = 'No changes. The destination matches the source under this policy.';
+
+/** The summary line, from the plan's own counts. */
+export function planLine(plan: Plan): string {
+  const { create, update, skip } = plan.counts;
+  return `Plan: ${create} to create, ${update} to update, ${skip} skipped.`;
+}
+
+export function isLateReferences(op: Operation): boolean {
+  return op.id.endsWith('#references');
+}
+
+/** Anything for apply to write: creates, updates, or late reference updates (which the counts leave out). */
+export function hasChanges(plan: Plan): boolean {
+  return plan.counts.create + plan.counts.update > 0 || plan.operations.some(isLateReferences);
+}
+
+export function lateReferenceCount(plan: Plan): number {
+  return plan.operations.filter(isLateReferences).length;
+}
+
+const kindIndex = new Map(KINDS.map((k, i) => [k.kind, i]));
+
+export function kindLabel(kind: string): string {
+  return KINDS.find((k) => k.kind === kind)?.label ?? kind;
+}
+
+/** `Channel "OctoFX" / "Hotfix"`: the kind, then the names from the outermost parent down. */
+export function itemTitle(kind: string, keyPath: string[]): string {
+  return `${kindLabel(kind)} ${keyPath.map((n) => JSON.stringify(n)).join(' / ')}`;
+}
+
+/** Counts per kind, in the registry's dependency order. */
+export function kindRows(plan: Plan): KindRow[] {
+  const rows = new Map<string, KindRow>();
+  for (const op of plan.operations) {
+    let row = rows.get(op.kind);
+    if (!row) rows.set(op.kind, (row = { label: kindLabel(op.kind), create: 0, update: 0, references: 0, skip: 0 }));
+    if (op.action === 'update' && isLateReferences(op)) row.references++;
+    else row[op.action]++;
+  }
+  const order = (kind: string) => kindIndex.get(kind) ?? KINDS.length;
+  return [...rows.entries()].sort(([a], [b]) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+export function operationView(op: Operation): OperationView {
+  const base = { op, title: itemTitle(op.kind, op.keyPath), decisions: op.decisions ?? [], cleanup: op.cleanup ?? [] };
+  if (op.action === 'create') return { ...base, sign: '+', verb: 'will be created', lines: createLines(op.desired ?? {}) };
+  if (op.action === 'skip') return { ...base, sign: '=', verb: 'is skipped', lines: [] };
+  const verb = isLateReferences(op) ? 'will have its references set' : 'will be updated in-place';
+  return { ...base, sign: '~', verb, lines: patchLines(op.patch ?? []) };
+}
+
+type Json = Record<string, unknown>;
+
+const isEmpty = (v: unknown) =>
+  v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+
+const named = (v: unknown): v is Json[] => Array.isArray(v) && v.every((el) => el && typeof el === 'object' && typeof (el as Json).Name === 'string');
+
+/**
+ * A create, summarised: top-level fields (empty ones left out), steps with their actions, variables by
+ * name with their scope, other named lists by their names. Secrets are masked first.
+ */
+function createLines(desired: Json): DiffLine[] {
+  const content = masked(desired) as Json;
+  const simple: [string, string][] = [];
+  const blocks: DiffLine[][] = [];
+  for (const key of Object.keys(content).sort()) {
+    const value = content[key];
+    if (isEmpty(value)) continue;
+    const label = memberName(key);
+    if (key === 'Steps' && named(value)) blocks.push([line('+', 0, `${label} (${value.length}):`), ...value.flatMap(stepLines)]);
+    else if (key === 'Variables' && named(value)) blocks.push([line('+', 0, `${label} (${value.length}):`), ...value.map(variableLine)]);
+    else if (named(value)) simple.push([`${label} (${value.length})`, shorten(value.map((el) => JSON.stringify(el.Name)).join(', '), 100)]);
+    else simple.push([label, summary(value)]);
+  }
+  const width = Math.max(0, ...simple.map(([k]) => k.length));
+  return [...simple.map(([k, v]) => line('+', 0, `${k.padEnd(width)} = ${v}`)), ...blocks.flat()];
+}
+
+function stepLines(step: Json): DiffLine[] {
+  const actions = Array.isArray(step.Actions) ? (step.Actions as Json[]) : [];
+  return [
+    line('+', 1, `step ${JSON.stringify(step.Name)}`),
+    ...actions.map((a) => line('+', 2, `action ${JSON.stringify(a.Name)}${a.ActionType ? ` (${a.ActionType})` : ''}`)),
+  ];
+}
+
+function variableLine(v: Json): DiffLine {
+  const scope = scopeText(v.Scope);
+  return line('+', 1, `${v.Name} = ${summary(v.Value, 60)}${scope ? ` ${scope}` : ''}`);
+}
+
+function scopeText(scope: unknown): string {
+  if (!scope || typeof scope !== 'object') return '';
+  const parts = Object.entries(scope as Record<string, unknown>).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+  return parts.length ? `(${parts.join('; ')})` : '';
+}
+
+/**
+ * An update: one entry per RFC 6902 operation, paths as member paths. The old value shows only where the
+ * plan has it (a `test` operation just before, on the same path).
+ */
+function patchLines(patch: PatchOperation[]): DiffLine[] {
+  const out: DiffLine[] = [];
+  patch.forEach((p, i) => {
+    const next = patch[i + 1];
+    if (p.op === 'test' && next && next.op !== 'test' && next.path === p.path) return; // read as the next one's old value
+    const prev = patch[i - 1];
+    const old = prev && prev.op === 'test' && prev.path === p.path ? { value: prev.value } : undefined;
+    let tokens = pointerTokens(p.path);
+    let secret = sensitiveVariableValue(p.path, patch);
+    if (tokens.length > 0 && tokens[tokens.length - 1] === 'HasValue') {
+      tokens = tokens.slice(0, -1);
+      secret = true;
+    }
+    const label = memberPath(tokens);
+    const shown = (v: unknown) => (secret ? MASKED : masked(v));
+    switch (p.op) {
+      case 'add':
+        out.push(...laid('+', label, shown(p.value)));
+        break;
+      case 'remove':
+        out.push(...(old ? laid('-', label, shown(old.value)) : [line('-', 0, label)]));
+        break;
+      case 'replace':
+        out.push(...replaced(label, old ? shown(old.value) : undefined, shown(p.value), secret));
+        break;
+      case 'move':
+        out.push(line('~', 0, `${label} (moved from ${memberPath(pointerTokens(p.from))})`));
+        break;
+      case 'copy':
+        out.push(line('+', 0, `${label} (copied from ${memberPath(pointerTokens(p.from))})`));
+        break;
+      case 'test':
+        out.push(...laid(' ', `${label} (must still be)`, shown(p.value)));
+        break;
+      default:
+        break;
+    }
+  });
+  return out;
+}
+
+function replaced(label: string, old: unknown, value: unknown, secret: boolean): DiffLine[] {
+  const now = laid('~', label, value);
+  if (old === undefined || secret) return now;
+  const before = laid('-', label, old);
+  if (now.length === 1 && before.length === 1) {
+    const text = `${before[0].text} -> ${now[0].text.slice(label.length + 3)}`;
+    if (text.length <= 120) return [line('~', 0, text)];
+  }
+  return [...before, ...laid('+', label, value)];
+}
+
+/** The `Value` of a variable (keyed form: `/Variables/<name>/<index>/Value`) that the same patch marks sensitive. */
+function sensitiveVariableValue(path: string, patch: PatchOperation[]): boolean {
+  const tokens = pointerTokens(path);
+  if (tokens.length !== 4 || tokens[0] !== 'Variables' || tokens[3] !== 'Value') return false;
+  const owner = path.slice(0, path.lastIndexOf('/'));
+  return patch.some(
+    (p) =>
+      ('value' in p && p.path === `${owner}/IsSensitive` && p.value === true) ||
+      ('value' in p && p.path === `${owner}/Type` && p.value === 'Sensitive') ||
+      ('value' in p && p.path === owner && (p.value as Json | null)?.IsSensitive === true),
+  );
+}
+
+function laid(sign: Sign, label: string, value: unknown): DiffLine[] {
+  return layout(label, value).map((l) => (l.continued ? { ...line(sign, l.depth, l.text), continued: true } : line(sign, l.depth, l.text)));
+}
+
+function line(sign: Sign, depth: number, text: string): DiffLine {
+  return { sign, depth, text };
+}
