@@ -1,8 +1,11 @@
 import type { CommandModule } from 'yargs';
+import { applyCommand } from './apply.js';
+import { demoCommand } from './demo.js';
+import { planCommand } from './plan.js';
 import { showCommand } from './show.js';
 import { simulatorCommand } from './simulator.js';
 import { snapshotCommand } from './snapshot.js';
 import { validateCommand } from './validate.js';
 
 /** Every command, one module each (yargs "ESM hierarchy": an explicit list, no directory scan). */
-export const commands: CommandModule<any, any>[] = [snapshotCommand, showCommand, validateCommand, simulatorCommand];
+export const commands: CommandModule<any, any>[] = [snapshotCommand, planCommand, showCommand, validateCommand, applyCommand, demoCommand, simulatorCommand];
