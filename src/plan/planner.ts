@@ -231,7 +231,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     op.result = fingerprint(sortKeys(resultContent(d.def.kind, early)));
     if (d.action === 'create') op.desired = sortKeys(early);
     else {
-      op.patch = diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, early));
+      op.patch = diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, early), true);
       op.destination = d.destination;
       // Only late references changed: the later operation does it all.
       mainWritten = op.patch.length > 0;
@@ -248,7 +248,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         keyPath: d.keyPath,
         dependsOn: [...new Set([...(mainWritten ? [id] : op.dependsOn), ...refs])].sort(),
         reason: 'references items this plan creates after it: set once they exist',
-        patch: diff(toKeyed(d.def.kind, early), toKeyed(d.def.kind, full)),
+        patch: diff(toKeyed(d.def.kind, early), toKeyed(d.def.kind, full), true),
         result: fingerprint(sortKeys(resultContent(d.def.kind, full))),
         ...(mainWritten ? {} : { destination: d.destination }),
       });

@@ -5,9 +5,13 @@ import type { Operation } from 'fast-json-patch';
 
 export type PatchOperation = Operation;
 
-/** RFC 6902 operations turning `from` into `to` (arrays are compared by index). */
-export function diff(from: unknown, to: unknown): PatchOperation[] {
-  return jsonpatch.compare(from as object, to as object);
+/**
+ * RFC 6902 operations turning `from` into `to` (arrays are compared by index). With `withTests`, each change
+ * is preceded by a `test` of the old value: reviewers see old → new, and applying the patch to anything
+ * else fails.
+ */
+export function diff(from: unknown, to: unknown, withTests = false): PatchOperation[] {
+  return jsonpatch.compare(from as object, to as object, withTests);
 }
 
 /** `doc` with `patch` applied, leaving `doc` untouched; throws on a patch that does not fit. */

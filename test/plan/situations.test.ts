@@ -100,7 +100,14 @@ describe('the guide\'s situations', () => {
       feeds: { 'Docker Hub': { Name: 'Docker Hub', FeedUri: 'https://mirror.example', Password: { HasValue: false } } },
     });
     const p = plan(source, dest);
-    expect(op(p, 'stepTemplate/Notify')).toMatchObject({ action: 'update', patch: [{ op: 'replace', path: '/Properties/Octopus.Action.Script.ScriptBody', value: 'v2' }] });
+    // Each change is preceded by a test of the old value: reviewers see old → new; apply checks it.
+    expect(op(p, 'stepTemplate/Notify')).toMatchObject({
+      action: 'update',
+      patch: [
+        { op: 'test', path: '/Properties/Octopus.Action.Script.ScriptBody', value: 'v1' },
+        { op: 'replace', path: '/Properties/Octopus.Action.Script.ScriptBody', value: 'v2' },
+      ],
+    });
     expect(op(p, 'feed/Docker Hub')).toBeUndefined();
   });
 

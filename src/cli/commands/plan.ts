@@ -30,7 +30,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     const made = makePlans({ source: argv.source, destinations: argv.destination, policy: argv.policy, out: argv.out });
     const chalk = colourFor(process.stdout, !argv.color);
     for (const m of made) {
-      if (!argv.quiet) out(renderText(m.plan, chalk) + '\n');
+      if (!argv.quiet) out(renderText(m.plan, chalk));
       const c = m.plan.counts;
       info(`${m.destinationFile}: ${c.create} to create, ${c.update} to update, ${c.skip} skipped, ${c.unchanged} unchanged; plan saved to ${m.planFile}`);
     }
