@@ -1,5 +1,5 @@
 import { ServerError } from '../errors.js';
-import { kindDef } from '../registry/kinds.js';
+import { kindDef, variableValueKind } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { DEPLOYMENT_PROCESS_OWNER, runbookOwner } from '../snapshot/modules/variables.js';
 import type { RawDoc } from '../snapshot/read.js';
@@ -9,7 +9,7 @@ import type { DestinationState } from './destination.js';
 
 type Json = Record<string, any>;
 
-const isSecret = (v: unknown): v is { HasValue: boolean } => typeof v === 'object' && v !== null && !Array.isArray(v) && 'HasValue' in v;
+import { isSensitiveValue as isSecret } from '../util/sensitive.js';
 
 export interface BodyContext {
   dest: DestinationState;
@@ -160,13 +160,12 @@ export function variablesBody(
     if (!id) throw new ServerError(`cannot resolve ${key} scope '${name}' of a variable on the destination`);
     return id;
   };
-  const valueKinds: Record<string, string> = { Certificate: 'certificate', WorkerPool: 'workerPool' };
   const variables = desired.map((v, i) => {
     const scope: Record<string, string[]> = {};
     for (const [key, names] of Object.entries<string[]>(v.Scope ?? {})) scope[key] = names.map((n) => resolve(key, n));
     const id = ids[i];
     let value = v.Value;
-    const refKind = valueKinds[v.Type] ?? (/Account$/.test(v.Type ?? '') ? 'account' : undefined);
+    const refKind = variableValueKind(v.Type);
     if (refKind && typeof value === 'string') value = ctx.dest.idOf(refKind, [value]) ?? value;
     // A new sensitive variable: its value cannot be read from the source, so a placeholder (clean-up listed).
     if (v.IsSensitive) value = id ? null : ctx.placeholder;

@@ -3,7 +3,7 @@ import type { RawDoc } from '../snapshot/read.js';
 import type { DestinationState } from './destination.js';
 
 type Json = Record<string, any>;
-const isSecret = (v: unknown): v is { HasValue: boolean } => typeof v === 'object' && v !== null && !Array.isArray(v) && 'HasValue' in v;
+import { isSensitiveValue as isSecret } from '../util/sensitive.js';
 
 /**
  * A tenant's variables (the v1 document, API-FACTS §3.12) from desired values by name: project, environment

@@ -40,6 +40,4 @@ export function makePlans(options: MakePlansOptions): MadePlan[] {
   return made;
 }
 
-export function hasChanges(plan: Plan): boolean {
-  return plan.counts.create + plan.counts.update > 0 || plan.operations.some((o) => o.id.endsWith('#references'));
-}
+export { hasChanges } from './changes.js';

@@ -3,7 +3,7 @@ import { parsePath } from '../util/docpath.js';
 import type { CleanupEntry } from './plan-types.js';
 
 type Json = Record<string, any>;
-const isSecret = (v: unknown): v is { HasValue: boolean } => typeof v === 'object' && v !== null && !Array.isArray(v) && 'HasValue' in v;
+import { isSensitiveValue as isSecret } from '../util/sensitive.js';
 
 /**
  * Secrets in the desired content of a generic kind (`{HasValue}` in snapshots): where the destination has a

@@ -1,4 +1,4 @@
-import { KINDS, kindDef } from '../registry/kinds.js';
+import { KINDS, kindDef, variableValueKind } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { getItem, itemsOf, type Located } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
@@ -150,9 +150,8 @@ export function referencesOf(snapshot: Snapshot, kind: string, keyPath: string[]
   }
   if (def.module === 'variables') {
     const variables = (content.Variables as Record<string, any>[]) ?? [];
-    const typeKinds: Record<string, string> = { Certificate: 'certificate', WorkerPool: 'workerPool' };
     for (const v of variables) {
-      const to = typeKinds[v.Type] ?? (/Account$/.test(v.Type) ? 'account' : undefined);
+      const to = variableValueKind(v.Type);
       if (to && typeof v.Value === 'string') out.push({ kind: to, keyPath: [v.Value] });
       for (const tag of v.Scope?.TenantTag ?? []) out.push({ kind: 'tagSet', keyPath: [String(tag).slice(0, String(tag).indexOf('/'))] });
     }

@@ -396,3 +396,13 @@ export function dependenciesOf(def: KindDef): string[] {
   }
   return [...deps];
 }
+
+/**
+ * Variable types whose `Value` holds the id of another item (API-FACTS §3.9): the kind it points at.
+ * Snapshot turns the id into a name, the planner counts it as a requirement, apply turns it back.
+ */
+export function variableValueKind(type: unknown): string | undefined {
+  if (type === 'Certificate') return 'certificate';
+  if (type === 'WorkerPool') return 'workerPool';
+  return typeof type === 'string' && /Account$/.test(type) ? 'account' : undefined;
+}

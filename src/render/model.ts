@@ -3,6 +3,7 @@
  * "renderers"): per operation a symbol, a title, the field-level diff as signed lines, its decisions and
  * clean-up; per kind the counts. Text and markdown only lay this out.
  */
+import { hasChanges, isLateReferences } from '../plan/changes.js';
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { CleanupEntry, Decision, Operation, Plan } from '../plan/plan-types.js';
 import { KINDS } from '../registry/kinds.js';
@@ -49,14 +50,7 @@ export function planLine(plan: Plan): string {
   return `Plan: ${create} to create, ${update} to update, ${skip} skipped.`;
 }
 
-export function isLateReferences(op: Operation): boolean {
-  return op.id.endsWith('#references');
-}
-
-/** Anything for apply to write: creates, updates, or late reference updates (which the counts leave out). */
-export function hasChanges(plan: Plan): boolean {
-  return plan.counts.create + plan.counts.update > 0 || plan.operations.some(isLateReferences);
-}
+export { hasChanges, isLateReferences };
 
 export function lateReferenceCount(plan: Plan): number {
   return plan.operations.filter(isLateReferences).length;

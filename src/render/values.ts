@@ -3,6 +3,7 @@
  * values laid out over several lines. Pure: no colour, no I/O.
  */
 import { unescapeToken } from '../util/json-patch.js';
+import { isSensitiveValue } from '../util/sensitive.js';
 
 /** What is printed in place of any secret. */
 export const SENSITIVE = '(sensitive)';
@@ -12,9 +13,7 @@ class Sensitive {}
 const MASK = new Sensitive();
 
 /** An Octopus SensitiveValue as snapshots record it: `{HasValue}`. */
-export function isSecret(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'HasValue' in v;
-}
+export const isSecret = isSensitiveValue;
 
 /**
  * A copy of a value with every secret replaced by the mask: objects with `HasValue`, and the `Value` of a

@@ -1,16 +1,7 @@
+import { variableValueKind } from '../../registry/kinds.js';
 import type { NormalizeContext } from '../normalize.js';
 import { looksLikeId } from '../normalize.js';
 
-/** Variable types whose `Value` holds the id of another item (API-FACTS §3.9). */
-const REFERENCE_TYPES: Record<string, string[]> = {
-  Certificate: ['certificate'],
-  AmazonWebServicesAccount: ['account'],
-  AzureAccount: ['account'],
-  GoogleCloudAccount: ['account'],
-  UsernamePasswordAccount: ['account'],
-  GenericOidcAccount: ['account'],
-  WorkerPool: ['workerPool'],
-};
 
 /** The label of the deployment process among process owners; runbooks are `Runbook: <name>`. */
 export const DEPLOYMENT_PROCESS_OWNER = 'Deployment process';
@@ -66,8 +57,9 @@ export function normalizeVariablesWithIds(doc: Record<string, any>, ctx: Normali
 }
 
 function translateValue(v: Record<string, any>, ctx: NormalizeContext): unknown {
-  const kinds = REFERENCE_TYPES[v.Type];
-  if (!kinds || typeof v.Value !== 'string') return v.Value ?? null;
+  const kind = variableValueKind(v.Type);
+  if (!kind || typeof v.Value !== 'string') return v.Value ?? null;
+  const kinds = [kind];
   const name = ctx.index.nameOf(v.Value, kinds);
   if (name !== undefined) return name;
   if (looksLikeId(v.Value)) ctx.warnings.push(`${ctx.where}: variable '${v.Name}' refers to ${v.Value}, which is not a ${kinds.join('/')} of this space`);
