@@ -98,6 +98,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const failed: ApplyResult['failed'] = [];
   const notRun: string[] = [];
   const createdNow = new Set<string>();
+  const finished = new Set<string>();
   let created = 0;
   let updated = 0;
   const alreadyApplied = [...status.values()].filter((s) => s === 'done').length;
@@ -122,6 +123,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
             await execute(op, client, dest, ctx, unfinished.has(op.id) || parentCreated);
             if (op.action === 'create') createdNow.add(op.id);
             journal.write({ event: 'finished', operation: op.id });
+            finished.add(op.id);
             if (op.action === 'create') created++;
             else if (!op.id.endsWith('#references')) updated++;
             progress(`${op.action === 'create' ? '+' : '~'} ${op.id}`);
@@ -142,7 +144,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   };
   await Promise.all(ops.map(run));
 
-  const cleanup = plan.operations.flatMap((o) => (status.get(o.id) === 'done' || (outcome.has(o.id) && !failed.some((f) => f.id === o.id) && !notRun.includes(o.id)) ? o.cleanup ?? [] : []));
+  // Placeholders now on the destination: those of operations finished in this run or an earlier one.
+  const cleanup = ops.filter((o) => status.get(o.id) === 'done' || finished.has(o.id)).flatMap((o) => o.cleanup ?? []);
   const cleanupBase = options.cleanupBase ?? options.planFile.replace(/\.json$/i, '') + '.cleanup';
   const report = writeCleanupReport(cleanupBase, cleanup, { url: plan.destination.url, space: plan.destination.space });
   const result: ApplyResult = {
