@@ -26,6 +26,8 @@ export interface ApplyOptions extends ClientOptions {
   space: string;
   /** One JSON line per API call and per decision. */
   logFile?: string;
+  /** `debug` adds request bodies of writes to the log, secrets redacted. */
+  logLevel?: 'info' | 'debug';
   /** Journal of operations started and finished (default: next to the plan). */
   journalFile?: string;
   /** Base path of the clean-up report (`.md` and `.json` are added; default: next to the plan). */
@@ -67,7 +69,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const client = new OctopusClient({
     ...options,
     onRequest: (e) => {
-      log.write({ type: 'request', ...e, operation: currentOp.getStore() ?? null });
+      const { body, ...line } = e;
+      log.write({ type: 'request', ...line, operation: currentOp.getStore() ?? null, ...(options.logLevel === 'debug' && body !== undefined ? { body: redactBody(body) } : {}) });
       options.onRequest?.(e);
     },
   });
@@ -167,6 +170,22 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     throw Object.assign(new OctosyncError(`${summary}\nNothing was written.`), { result });
   }
   return result;
+}
+
+/**
+ * A request body fit for a log: SensitiveValue `NewValue`s and the values of sensitive variables replaced.
+ * octosync never holds a real secret (it writes placeholders), but a log is no place to find out.
+ */
+export function redactBody(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(redactBody);
+  if (!body || typeof body !== 'object') return body;
+  const out: Record<string, unknown> = {};
+  const sensitiveVariable = (body as Record<string, unknown>).IsSensitive === true;
+  for (const [k, v] of Object.entries(body)) {
+    if ((k === 'NewValue' && v !== null) || (k === 'Value' && sensitiveVariable && v !== null)) out[k] = '(redacted)';
+    else out[k] = redactBody(v);
+  }
+  return out;
 }
 
 function checkDestination(plan: Plan, url: string, space: string): void {

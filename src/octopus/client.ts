@@ -28,6 +28,8 @@ export interface RequestEvent {
   ms: number;
   retries: number;
   error?: string;
+  /** The request body of a write (for debug logs; the logger redacts secrets). */
+  body?: unknown;
 }
 
 export interface RequestCounts {
@@ -94,8 +96,8 @@ export class OctopusClient {
   }
 
   /**
-   * Every item of a paged collection: follows `Links['Page.Next']` to the end (never trusts one page) and
-   * refuses a next link to another origin.
+   * Every item of a paged collection: follows `Links['Page.Next']` to the end (never trusts one page), or
+   * `TotalResults` where a server leaves the link out, and refuses a next link to another origin.
    */
   async listAll<T = any>(path: string, query: Record<string, string> = {}, pageSize = 1000, what?: string): Promise<T[]> {
     const items: T[] = [];
@@ -108,7 +110,13 @@ export class OctopusClient {
       }
       items.push(...page.Items);
       const link = page.Links?.['Page.Next'];
-      next = link ? this.sameOriginPath(link, next) : undefined;
+      const total = page.TotalResults;
+      if (link) next = this.sameOriginPath(link, next);
+      else if (typeof total === 'number' && items.length < total && page.Items.length > 0) {
+        // Some servers leave `Page.Next` out although more pages exist (OctopusDeploy/Issues#8112, 2023.1
+        // tenants): go by `TotalResults` rather than return a silently truncated list.
+        next = withQuery(path, { ...query, skip: String(items.length), take: String(pageSize) });
+      } else next = undefined;
       if (next && page.Items.length === 0) break; // a next link with an empty page would loop forever
     }
     return items;
@@ -145,7 +153,7 @@ export class OctopusClient {
         this.counts.byMethod[method] = (this.counts.byMethod[method] ?? 0) + 1;
         this.counts.retries += retries;
         this.counts.ms += ms;
-        this.options.onRequest?.({ method, path: stripKey(path), status, ms: Math.round(ms), retries });
+        this.options.onRequest?.({ method, path: stripKey(path), status, ms: Math.round(ms), retries, ...(body !== undefined ? { body } : {}) });
       }
     });
   }

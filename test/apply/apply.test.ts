@@ -195,6 +195,16 @@ describe('apply', () => {
     expect(dst.store.all('tenants', 'Spaces-1')).toHaveLength(1);
   });
 
+  it('a debug log holds the bodies of writes, with sensitive values redacted', async () => {
+    const { file } = await planSync(dir, src.url, dst.url);
+    await applyTo(dst.url, file, { logFile: join(dir, 'debug.log'), logLevel: 'debug' });
+    const lines = readFileSync(join(dir, 'debug.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const variablesPut = lines.find((l) => l.type === 'request' && l.method === 'PUT' && l.path.includes('/variables/'));
+    expect(variablesPut.body.Variables.find((v: any) => v.Name === 'ApiToken').Value).toBe('(redacted)');
+    expect(variablesPut.body.Variables.find((v: any) => v.Name === 'ConnectionString').Value).toBe('Database=#{Application.Database.Name}');
+    expect(lines.some((l) => l.type === 'request' && l.method === 'GET' && 'body' in l)).toBe(false);
+  });
+
   it('removes destination-only steps when the policy says so', async () => {
     const { file } = await planSync(dir, src.url, dst.url, { processes: { destinationOnlySteps: 'remove' } });
     await applyTo(dst.url, file);

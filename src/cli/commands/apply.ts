@@ -6,6 +6,7 @@ import { info } from '../output.js';
 interface ApplyArgs extends ConnectionArgs {
   plan: string;
   log?: string;
+  logLevel: 'info' | 'debug';
   journal?: string;
   cleanupReport?: string;
 }
@@ -16,6 +17,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
   builder: (y: Argv) =>
     connectionOptions(y.positional('plan', { type: 'string', demandOption: true, describe: 'Plan file made by octosync plan' }))
       .option('log', { type: 'string', describe: 'Write one JSON line per API call and decision to this file' })
+      .option('log-level', { choices: ['info', 'debug'] as const, default: 'info' as const, describe: 'debug adds request bodies (secrets redacted) to the log' })
       .option('journal', { type: 'string', describe: 'Journal of operations started and finished (default: PLAN.journal.jsonl)' })
       .option('cleanup-report', { type: 'string', describe: 'Base path of the clean-up report (.md and .json; default: next to the plan)' })
       .epilogue(
@@ -28,6 +30,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       ...conn,
       planFile: argv.plan,
       logFile: argv.log,
+      logLevel: argv.logLevel,
       journalFile: argv.journal,
       cleanupBase: argv.cleanupReport,
       onProgress: process.stderr.isTTY ? (line) => info(`  ${line}`) : undefined,
