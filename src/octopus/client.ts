@@ -52,12 +52,15 @@ export class OctopusClient {
   readonly counts: RequestCounts = { total: 0, byMethod: {}, retries: 0, ms: 0 };
   private readonly http: Got;
   private readonly limiter: Limiter;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly aborter = new AbortController();
 
   constructor(private readonly options: ClientOptions) {
     this.baseUrl = normaliseServerUrl(options.server);
     const parallelism = options.parallelism ?? 8;
     this.limiter = new Limiter(parallelism);
     const agentOptions = { keepAlive: true, maxSockets: parallelism };
+    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
     const ca = options.caFile ? readFileSync(options.caFile) : undefined;
     this.http = got.extend({
       headers: { 'X-Octopus-ApiKey': options.apiKey, 'User-Agent': 'octosync', Accept: 'application/json' },
@@ -71,7 +74,7 @@ export class OctopusClient {
         maxRetryAfter: 60_000,
         backoffLimit: 10_000,
       },
-      agent: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
+      agent: this.agents,
       https: ca ? { certificateAuthority: ca } : undefined,
       throwHttpErrors: true,
       followRedirect: false,
@@ -122,6 +125,16 @@ export class OctopusClient {
     return items;
   }
 
+  /**
+   * Abandons the requests still in flight or waiting to retry, and closes the kept-alive sockets. After a
+   * failure, concurrent reads would otherwise go on (and retry) behind the error the command already reported.
+   */
+  close(): void {
+    this.aborter.abort();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
   private sameOriginPath(link: string, from: string): string {
     const url = new URL(link, this.baseUrl + from);
     if (url.origin !== new URL(this.baseUrl).origin) {
@@ -140,6 +153,7 @@ export class OctopusClient {
           method,
           json: body === undefined ? undefined : body,
           responseType: 'text',
+          signal: this.aborter.signal,
           hooks: { beforeRetry: [() => void retries++] },
         });
         status = res.statusCode;

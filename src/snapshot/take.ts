@@ -25,16 +25,23 @@ export interface SnapshotResult {
 export async function takeSnapshot(options: TakeSnapshotOptions): Promise<SnapshotResult> {
   const started = performance.now();
   const client = new OctopusClient(options);
-  const space = await connectToSpace(client, options.space);
   const counts: Record<string, number> = {};
-  const raw = await readSpace(client, {
-    spaceId: space.id,
-    serverVersion: space.serverVersion,
-    onKind: (def, count) => {
-      counts[def.plural] = count;
-      options.onKind?.(def, count);
-    },
-  });
+  let space: Awaited<ReturnType<typeof connectToSpace>>;
+  let raw: Awaited<ReturnType<typeof readSpace>>;
+  try {
+    space = await connectToSpace(client, options.space);
+    raw = await readSpace(client, {
+      spaceId: space.id,
+      serverVersion: space.serverVersion,
+      onKind: (def, count) => {
+        counts[def.plural] = count;
+        options.onKind?.(def, count);
+      },
+    });
+  } finally {
+    // When one read fails, the others must not go on (and retry) behind the reported error.
+    client.close();
+  }
   const { resources, inventory, warnings } = assembleSnapshot(raw);
   const snapshot: Snapshot = {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
