@@ -285,7 +285,7 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
   if (op.action === 'create') {
     // A child of an item created in this run may exist already (a project's "Default" channel), and a
     // create that failed ambiguously may have happened: adopt an existing item of the exact name.
-    const existing = mayExist ? await findByName(def, op.keyPath, client, dest, what) : undefined;
+    const existing = mayExist ? await findExisting(def, op.keyPath, client, dest, what) : undefined;
     if (existing) {
       const body = toApiBody(def, op.keyPath, op.desired!, existing, ctx);
       dest.remember(op.kind, op.keyPath, await client.put<RawDoc>(selfPath(def, existing, dest), body, what));
@@ -347,9 +347,38 @@ function selfPath(def: KindDef, doc: RawDoc, dest: DestinationState): string {
 async function findByName(def: KindDef, keyPath: string[], client: OctopusClient, dest: DestinationState, what: string): Promise<RawDoc | undefined> {
   const name = keyPath[keyPath.length - 1];
   const parentId = def.parent ? dest.idOf(def.parent.kind, keyPath.slice(0, -1)) : undefined;
-  // partialName is a "contains" match: filter exactly here.
-  const found = await client.listAll<RawDoc>(collectionPath(def, dest), { partialName: name, ...(def.fetch.from === 'collection' ? def.fetch.query : {}) }, 1000, what);
+  // partialName is a "contains" match: filter exactly here. A child is searched for among its parent's
+  // items only ("Hotfix" would otherwise find every project's Hotfix channel).
+  const path = def.parent && parentId ? childrenPath(def, parentId, dest) : collectionPath(def, dest);
+  const found = await client.listAll<RawDoc>(path, { partialName: name, ...(def.fetch.from === 'collection' ? def.fetch.query : {}) }, 1000, what);
   return found.find((d) => d.Name === name && (!def.parent || d[def.parent.field] === parentId));
+}
+
+/** `/api/Spaces-1/projects/Projects-1/channels`: a parent's items of a kind. */
+function childrenPath(def: KindDef, parentId: string, dest: DestinationState): string {
+  if (def.fetch.from !== 'collection' || !def.parent) throw new Error(`${def.kind} has no collection within a parent`);
+  return `${collectionPath(kindDef(def.parent.kind), dest)}/${parentId}/${def.fetch.path}`;
+}
+
+/** Per run: a parent's items of a kind (`channel\0Projects-1`), listed before this run created any of them. */
+const listedChildren = new WeakMap<DestinationState, Map<string, Promise<RawDoc[]>>>();
+
+/**
+ * The item of this exact name already on the destination, looked for before a POST. The children of a
+ * parent (a new project's channels and runbooks) are listed once for all siblings, one request per parent
+ * and kind rather than a search per item; siblings never look for each other, so the list stays valid.
+ */
+async function findExisting(def: KindDef, keyPath: string[], client: OctopusClient, dest: DestinationState, what: string): Promise<RawDoc | undefined> {
+  const parentId = def.parent ? dest.idOf(def.parent.kind, keyPath.slice(0, -1)) : undefined;
+  if (!def.parent || !parentId) return findByName(def, keyPath, client, dest, what);
+  let lists = listedChildren.get(dest);
+  if (!lists) listedChildren.set(dest, (lists = new Map()));
+  const key = `${def.kind}\u0000${parentId}`;
+  let list = lists.get(key);
+  if (!list) lists.set(key, (list = client.listAll<RawDoc>(childrenPath(def, parentId, dest), {}, 1000, what)));
+  const name = keyPath[keyPath.length - 1];
+  const field = def.parent.field;
+  return (await list).find((d) => d.Name === name && d[field] === parentId);
 }
 
 /** The document to PUT: the plan's desired content (a create) or the current content with the plan's patch. */

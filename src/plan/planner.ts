@@ -212,6 +212,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   const order = new Map(KINDS.map((k, i) => [k.kind, i]));
   drafts.sort((a, b) => (order.get(a.def.kind)! - order.get(b.def.kind)!) || compareKeyPaths(a.keyPath, b.keyPath));
   const created = new Set(drafts.filter((d) => d.action === 'create').map((d) => operationId(d.def.kind, d.keyPath)));
+  const scopeTargets = scopeTargetsByProject(drafts);
 
   const operations: Operation[] = [];
   const late: Operation[] = [];
@@ -226,7 +227,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     }
     const full = d.desired!;
     const early = withoutLateRefs(d.def, full, d.keyPath, created);
-    op.dependsOn = dependencies(d, drafts, ctx, created);
+    op.dependsOn = dependencies(d, scopeTargets, ctx, created);
     let mainWritten = true;
     op.result = fingerprint(sortKeys(resultContent(d.def.kind, early)));
     if (d.action === 'create') op.desired = sortKeys(early);
@@ -237,7 +238,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
       mainWritten = op.patch.length > 0;
     }
     if (mainWritten) operations.push(op);
-    if (JSON.stringify(early) !== JSON.stringify(full)) {
+    if (early !== full && JSON.stringify(early) !== JSON.stringify(full)) {
       const refs = referencesOf(ctx.source, d.def.kind, d.keyPath)
         .map((r) => operationId(r.kind, r.kind === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath))
         .filter((rid) => created.has(rid) && rid !== id);
@@ -296,8 +297,23 @@ function compareKeyPaths(a: string[], b: string[]): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Kinds whose items a project's variable values are scoped to by name: channels, steps and runbooks. */
+const VARIABLE_SCOPE_KINDS = ['channel', 'deploymentProcess', 'runbook', 'runbookProcess'];
+
+/** Per project, the operation ids of its items that project variables can be scoped to (indexed once, not per project). */
+function scopeTargetsByProject(drafts: Draft[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const d of drafts) {
+    if (d.action === 'skip' || !VARIABLE_SCOPE_KINDS.includes(d.def.kind)) continue;
+    const list = out.get(d.keyPath[0]) ?? [];
+    list.push(operationId(d.def.kind, d.keyPath));
+    out.set(d.keyPath[0], list);
+  }
+  return out;
+}
+
 /** Ids of the operations this one needs first: its parent's creation and the creations of what it refers to. */
-function dependencies(d: Draft, drafts: Draft[], ctx: PlanContext, created: Set<string>): string[] {
+function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanContext, created: Set<string>): string[] {
   const deps = new Set<string>();
   const def = d.def;
   if (def.parent) {
@@ -312,10 +328,7 @@ function dependencies(d: Draft, drafts: Draft[], ctx: PlanContext, created: Set<
   }
   if (def.kind === 'projectVariables') {
     // Values are scoped to the project's channels, steps and runbooks by name: those come first.
-    const scopeKinds = ['channel', 'deploymentProcess', 'runbook', 'runbookProcess'];
-    for (const other of drafts) {
-      if (other.action !== 'skip' && scopeKinds.includes(other.def.kind) && other.keyPath[0] === d.keyPath[0]) deps.add(operationId(other.def.kind, other.keyPath));
-    }
+    for (const id of scopeTargets.get(d.keyPath[0]) ?? []) deps.add(id);
   }
   deps.delete(operationId(def.kind, d.keyPath));
   return [...deps].sort();
@@ -325,8 +338,12 @@ function isLateTarget(def: KindDef, target: string): boolean {
   return def.refs.some((ref) => isLateRef(def, ref) && (Array.isArray(ref.to) ? ref.to : [ref.to]).includes(target));
 }
 
-/** The content without late references to items this plan creates (they are set by a later operation). */
+/**
+ * The content without late references to items this plan creates (they are set by a later operation); the
+ * content itself when the kind has no late references.
+ */
 function withoutLateRefs(def: KindDef, content: Json, keyPath: string[], created: Set<string>): Json {
+  if (!def.refs.some((ref) => isLateRef(def, ref))) return content;
   const out = structuredClone(content);
   const project = def.parent?.kind === 'project' || def.kind === 'project' ? keyPath[0] : undefined;
   for (const ref of def.refs) {

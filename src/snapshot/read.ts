@@ -76,7 +76,8 @@ async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, spa
     }),
   );
   const docs = results.flat();
-  const missing = ids.filter((id) => !docs.some((d) => d.Id === id));
+  const returned = new Set(docs.map((d) => d.Id));
+  const missing = ids.filter((id) => !returned.has(id));
   if (missing.length) {
     throw new ServerError(`the server did not return ${missing.length} ${def.label.toLowerCase()}(s) it lists, e.g. ${missing[0]}; the space may be changing: try again`);
   }

@@ -1,0 +1,90 @@
+import { KINDS } from '../registry/kinds.js';
+import type { Plan } from '../plan/plan-types.js';
+import { atLeast } from '../util/version.js';
+
+/**
+ * Lower bounds of the benchmark: the fewest requests the API allows for a phase, and the time those take at
+ * the link's latency with the client's parallelism. Counted from the server's own totals (`take=0` probes)
+ * and from the plan, never from octosync's request log, so that a wasteful octosync cannot lower its bound.
+ */
+
+/** Items per page a client can ask for in one request (what the bound assumes; octosync asks for as many). */
+export const PAGE_SIZE = 1000;
+/** Ids per `ids=` request: 100 ids of ~30 characters keep a URL near 3 KB, under common 8 KB request-line limits. */
+export const IDS_PER_REQUEST = 100;
+/** The root document and the space lookup. */
+export const CONNECT_REQUESTS = 2;
+
+export interface ReadBound {
+  /** Minimum requests to read the space: connect + collections × pages + owned documents in `ids=` batches + modules. */
+  requests: number;
+  /** Per kind: documents and the requests they need. */
+  kinds: Record<string, { documents: number; requests: number }>;
+}
+
+type Probe = (path: string, query: Record<string, string>) => Promise<number>;
+
+/** A probe of a simulator (or any Octopus server): the `TotalResults` of a collection, one `take=0` request. */
+export function httpProbe(url: string, apiKey: string): Probe {
+  return async (path, query) => {
+    const qs = new URLSearchParams({ ...query, skip: '0', take: '0' });
+    const res = await fetch(`${url}${path}?${qs}`, { headers: { 'X-Octopus-ApiKey': apiKey } });
+    if (!res.ok) throw new Error(`bench: GET ${path} answered ${res.status}`);
+    const body = (await res.json()) as { TotalResults?: number };
+    if (typeof body.TotalResults !== 'number') throw new Error(`bench: GET ${path} has no TotalResults`);
+    return body.TotalResults;
+  };
+}
+
+/**
+ * The fewest requests that read every registry kind of a space: each collection needs ⌈n / page⌉ pages
+ * (at least one, to learn that it is empty), each owned document is read in `ids=` batches (none when there
+ * are no parents), a module (tenant variables) in one request.
+ */
+export async function readBound(probe: Probe, spaceId: string, serverVersion: string): Promise<ReadBound> {
+  const available = KINDS.filter((k) => !k.minVersion || atLeast(serverVersion, k.minVersion));
+  const documents = new Map<string, number>();
+  const kinds: ReadBound['kinds'] = {};
+  for (const def of available) {
+    if (def.fetch.from !== 'collection') continue;
+    const base = def.scope === 'system' ? `/api/${def.fetch.path}` : `/api/${spaceId}/${def.fetch.path}`;
+    const n = await probe(base, def.fetch.query ?? {});
+    documents.set(def.kind, n);
+    kinds[def.kind] = { documents: n, requests: Math.max(1, Math.ceil(n / PAGE_SIZE)) };
+  }
+  for (const def of available) {
+    if (def.fetch.from === 'collection') continue;
+    const n = def.parent ? (documents.get(def.parent.kind) ?? 0) : 0;
+    kinds[def.kind] = { documents: n, requests: def.fetch.from === 'module' ? 1 : Math.ceil(n / IDS_PER_REQUEST) };
+  }
+  const requests = CONNECT_REQUESTS + Object.values(kinds).reduce((sum, k) => sum + k.requests, 0);
+  return { requests, kinds };
+}
+
+export interface WriteBound {
+  /** One write per created or changed document. */
+  documents: number;
+  /** Second writes of documents whose references point at items created later in the run (`#references`). */
+  lateReferences: number;
+  creates: number;
+  updates: number;
+  skips: number;
+}
+
+/** The writes a plan needs: one request per created or changed document. */
+export function writeBound(plan: Plan): WriteBound {
+  const ops = plan.operations.filter((o) => o.action !== 'skip');
+  const late = ops.filter((o) => o.id.endsWith('#references')).length;
+  return {
+    documents: ops.length - late,
+    lateReferences: late,
+    creates: ops.filter((o) => o.action === 'create').length,
+    updates: ops.filter((o) => o.action === 'update' && !o.id.endsWith('#references')).length,
+    skips: plan.operations.length - ops.length,
+  };
+}
+
+/** Seconds that `requests` take at least: ⌈requests ÷ parallelism⌉ round trips of `latencyMs`. */
+export function latencyBound(requests: number, parallelism: number, latencyMs: number): number {
+  return (Math.ceil(requests / parallelism) * latencyMs) / 1000;
+}

@@ -1,0 +1,399 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import { readPlanFile } from '../plan/file.js';
+import { startSimulator, type RunningSimulator } from '../simulator/server.js';
+import { CONNECT_REQUESTS, httpProbe, IDS_PER_REQUEST, latencyBound, PAGE_SIZE, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
+import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed, type SpaceShape } from './generate.js';
+import type { Job, PhaseResult } from './worker.js';
+
+/**
+ * `npm run bench` (issue 7): generated spaces at several sizes in simulators with latency per request;
+ * snapshot, plan, apply of a first sync and of a sync with nothing changed, each in a process of its own;
+ * wall time, requests by method (the simulator's counts), peak memory, each beside its lower bound.
+ */
+
+const API_KEY = 'API-BENCH00000000000000000000000001';
+
+interface Options {
+  sizes: number[];
+  latencyMs: number;
+  parallelism: number;
+  out: string;
+  keep: boolean;
+  /** Sizes at which the snapshot also runs at parallelism 1. */
+  serialSizes: number[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
+    const [k, inline] = a.slice(2).split('=', 2);
+    if (['quick', 'keep', 'help'].includes(k)) args.set(k, 'true');
+    else args.set(k, inline ?? argv[++i] ?? '');
+  }
+  if (args.has('help')) {
+    process.stdout.write(
+      'npm run bench -- [--sizes 50,200,1000] [--latency-ms 20] [--parallelism 8] [--serial-sizes all|50,...] [--quick] [--out bench/results/latest.json] [--keep]\n',
+    );
+    process.exit(0);
+  }
+  const quick = args.has('quick');
+  const list = (v: string) => v.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+  const sizes = list(args.get('sizes') ?? (quick ? '10,50' : '50,200,1000'));
+  if (!sizes.length) throw new Error('--sizes wants positive integers, e.g. 50,200,1000');
+  const serial = args.get('serial-sizes') ?? 'all';
+  const latencyMs = Number(args.get('latency-ms') ?? (quick ? 5 : 20));
+  const parallelism = Number(args.get('parallelism') ?? 8);
+  if (!(latencyMs >= 0)) throw new Error('--latency-ms wants a number of milliseconds');
+  if (!Number.isInteger(parallelism) || parallelism < 1) throw new Error('--parallelism wants a positive integer');
+  return {
+    sizes,
+    latencyMs,
+    parallelism,
+    out: args.get('out') ?? join('bench', 'results', quick ? 'quick.json' : 'latest.json'),
+    keep: args.has('keep'),
+    serialSizes: serial === 'all' ? sizes : list(serial),
+  };
+}
+
+interface Requests {
+  total: number;
+  byMethod: Record<string, number>;
+  writes: number;
+}
+
+interface PhaseRow {
+  size: number;
+  phase: string;
+  /** Wall seconds of the phase's work (for a snapshot: reading and normalising; the file is `fileSeconds`). */
+  seconds: number;
+  networkSeconds?: number;
+  cpuSeconds: number;
+  serverSeconds: number;
+  /** Requests the server saw (the simulator's statistics). */
+  requests?: Requests;
+  requestBound?: number;
+  latencyBound?: number;
+  writeBound?: number;
+  parallelism?: number;
+  maxRss: number;
+  baselineRss: number;
+  detail: Record<string, unknown>;
+}
+
+interface SizeResult {
+  size: number;
+  shape: SpaceShape;
+  generateSeconds: number;
+  phases: PhaseRow[];
+  bounds: { source: ReadBound; destinationBefore: ReadBound; destinationAfter: ReadBound; firstSync: WriteBound; noChange: WriteBound };
+}
+
+const workerPath = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/** Runs a phase in its own process; `serverSeconds` is the time the simulators (in this process) were busy meanwhile. */
+async function runWorker(job: Job): Promise<PhaseResult & { serverSeconds: number }> {
+  const before = performance.eventLoopUtilization();
+  const result = await spawnWorker(job);
+  return { ...result, serverSeconds: performance.eventLoopUtilization(before).active / 1000 };
+}
+
+function spawnWorker(job: Job): Promise<PhaseResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [workerPath, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', () => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      let parsed: any;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        return reject(new Error(`bench worker (${job.phase}) gave no result:\n${stderr || stdout}`));
+      }
+      if (parsed.error) return reject(new Error(`bench worker (${job.phase}) failed: ${parsed.error}${stderr ? `\n${stderr}` : ''}`));
+      resolvePromise(parsed as PhaseResult);
+    });
+  });
+}
+
+function requestsOf(sim: RunningSimulator): Requests {
+  const s = sim.stats.toJSON();
+  return { total: s.total, byMethod: s.byMethod, writes: sim.stats.writes };
+}
+
+async function spaceOf(sim: RunningSimulator): Promise<{ id: string; version: string }> {
+  const space = sim.store.all('spaces').find((s) => s.Name === BENCH_SPACE);
+  if (!space) throw new Error(`bench: no space '${BENCH_SPACE}'`);
+  const root = (await (await fetch(`${sim.url}/api`, { headers: { 'X-Octopus-ApiKey': API_KEY } })).json()) as { Version: string };
+  return { id: space.Id, version: root.Version };
+}
+
+async function boundOf(sim: RunningSimulator): Promise<ReadBound> {
+  const space = await spaceOf(sim);
+  return readBound(httpProbe(sim.url, API_KEY), space.id, space.version);
+}
+
+async function benchSize(size: number, opts: Options, dir: string, log: (line: string) => void): Promise<SizeResult> {
+  const shape = shapeFor(size);
+  const t0 = performance.now();
+  const src = await startSimulator({ apiKey: API_KEY, seed: sourceSeed(shape), latencyMs: opts.latencyMs });
+  const dst = await startSimulator({ apiKey: API_KEY, seed: destinationSeed(shape), latencyMs: opts.latencyMs });
+  const generateSeconds = (performance.now() - t0) / 1000;
+  log(`${size} projects: spaces generated in ${generateSeconds.toFixed(1)} s`);
+  const phases: PhaseRow[] = [];
+  const p = opts.parallelism;
+  const file = (name: string) => join(dir, `${size}-${name}`);
+  try {
+    const snapshot = async (sim: RunningSimulator, phase: string, out: string, parallelism: number, bound: ReadBound) => {
+      sim.stats.reset();
+      const r = await runWorker({ phase: 'snapshot', server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism, out });
+      const readSeconds = r.detail.readSeconds as number;
+      const row: PhaseRow = {
+        size,
+        phase,
+        seconds: readSeconds,
+        networkSeconds: r.networkSeconds,
+        cpuSeconds: r.cpuSeconds,
+        serverSeconds: r.serverSeconds,
+        requests: requestsOf(sim),
+        requestBound: bound.requests,
+        latencyBound: latencyBound(bound.requests, parallelism, opts.latencyMs),
+        writeBound: 0,
+        parallelism,
+        maxRss: r.maxRss,
+        baselineRss: r.baselineRss,
+        detail: { ...r.detail, clientRequests: r.clientRequests },
+      };
+      phases.push(row);
+      log(`  ${phase}: ${readSeconds.toFixed(2)} s (+ ${(r.detail.writeSeconds as number).toFixed(2)} s writing the file), ${row.requests!.total} requests`);
+      return row;
+    };
+    const plan = async (phase: string, destination: string, out: string) => {
+      const r = await runWorker({ phase: 'plan', source: file('source.json'), destination, out });
+      phases.push({ size, phase, seconds: r.seconds, cpuSeconds: r.cpuSeconds, serverSeconds: r.serverSeconds, maxRss: r.maxRss, baselineRss: r.baselineRss, detail: r.detail });
+      log(`  ${phase}: ${r.seconds.toFixed(2)} s, peak RSS ${mb(r.maxRss)} MB`);
+      return writeBound(readPlanFile(out));
+    };
+    const apply = async (phase: string, planFile: string, reads: ReadBound, writes: WriteBound) => {
+      dst.stats.reset();
+      const jobDir = file(`${phase.replace(/\W+/g, '-')}`);
+      mkdirSync(jobDir, { recursive: true });
+      const r = await runWorker({ phase: 'apply', server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, plan: planFile, dir: jobDir });
+      const bound = reads.requests + writes.documents;
+      phases.push({
+        size,
+        phase,
+        seconds: r.seconds,
+        networkSeconds: r.networkSeconds,
+        cpuSeconds: r.cpuSeconds,
+        serverSeconds: r.serverSeconds,
+        requests: requestsOf(dst),
+        requestBound: bound,
+        latencyBound: latencyBound(bound, p, opts.latencyMs),
+        writeBound: writes.documents,
+        parallelism: p,
+        maxRss: r.maxRss,
+        baselineRss: r.baselineRss,
+        detail: { ...r.detail, clientRequests: r.clientRequests, readBound: reads.requests, lateReferenceWrites: writes.lateReferences },
+      });
+      log(`  ${phase}: ${r.seconds.toFixed(2)} s, ${dst.stats.toJSON().total} requests, ${dst.stats.writes} writes`);
+    };
+
+    const sourceBound = await boundOf(src);
+    checkShape(sourceBound, shape);
+    // A first, unmeasured read: the simulator's code is compiled and the seeding's garbage collected before timing.
+    await runWorker({ phase: 'snapshot', server: src.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, out: file('warm-up.json') });
+    await snapshot(src, 'snapshot', file('source.json'), p, sourceBound);
+    if (opts.serialSizes.includes(size)) await snapshot(src, 'snapshot p=1', file('source-p1.json'), 1, sourceBound);
+
+    const destinationBefore = await boundOf(dst);
+    dst.stats.reset();
+    const before = await runWorker({ phase: 'snapshot', server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, out: file('destination-0.json') });
+    log(`  snapshot of the destination: ${before.seconds.toFixed(2)} s`);
+    const firstSync = await plan('plan', file('destination-0.json'), file('plan-1.json'));
+    await apply('apply first sync', file('plan-1.json'), destinationBefore, firstSync);
+
+    const destinationAfter = await boundOf(dst);
+    await snapshot(dst, 'snapshot destination', file('destination-1.json'), p, destinationAfter);
+    const noChange = await plan('plan again', file('destination-1.json'), file('plan-2.json'));
+    await apply('apply no changes', file('plan-2.json'), destinationAfter, noChange);
+    return { size, shape, generateSeconds, phases, bounds: { source: sourceBound, destinationBefore, destinationAfter, firstSync, noChange } };
+  } finally {
+    await src.close();
+    await dst.close();
+  }
+}
+
+/** The generator made what it promised (else the bench would measure something else). */
+function checkShape(bound: ReadBound, shape: SpaceShape): void {
+  const expected = expectedCounts(shape);
+  const map: Record<string, string> = { environments: 'environment', projects: 'project', channels: 'channel', runbooks: 'runbook', tenants: 'tenant', libraryVariableSets: 'libraryVariableSet' };
+  for (const [plural, kind] of Object.entries(map)) {
+    const got = bound.kinds[kind]?.documents;
+    if (got !== expected[plural]) throw new Error(`bench: the generated space has ${got} ${plural}, not ${expected[plural]}`);
+  }
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+const ratio = (x: number | undefined, bound: number | undefined) => (x === undefined || !bound ? '—' : `${(x / bound).toFixed(2)}×`);
+const methods = (r?: Requests) =>
+  r ? `${r.total} (${['GET', 'POST', 'PUT', 'DELETE'].filter((m) => r.byMethod[m]).map((m) => `${m[0]}${m.slice(1).toLowerCase()} ${r.byMethod[m]}`).join(', ') || 'none'})` : '—';
+
+function table(results: SizeResult[]): string {
+  const t = new Table({
+    head: [
+      'Projects', 'Phase', 'Wall s', 'Latency bound s (wall ÷ bound)', 'Network s', 'CPU s client / server', 'Requests (by method)',
+      'Request bound (req ÷ bound)', 'Writes / bound', 'Peak RSS MB', 'ms / project', 'MB / project',
+    ],
+    style: { head: [], border: [] },
+  });
+  for (const r of results) {
+    for (const row of r.phases) {
+      t.push([
+        String(row.size),
+        row.phase,
+        row.seconds.toFixed(2),
+        row.latencyBound === undefined ? '—' : `${row.latencyBound.toFixed(2)} (${ratio(row.seconds, row.latencyBound)})`,
+        row.networkSeconds === undefined ? '—' : row.networkSeconds.toFixed(2),
+        `${row.cpuSeconds.toFixed(2)} / ${row.serverSeconds.toFixed(2)}`,
+        methods(row.requests),
+        row.requestBound === undefined ? '—' : `${row.requestBound} (${ratio(row.requests?.total, row.requestBound)})`,
+        row.requests ? `${row.requests.writes} / ${row.writeBound}` : '—',
+        mb(row.maxRss),
+        ((row.seconds * 1000) / row.size).toFixed(2),
+        ((row.maxRss - row.baselineRss) / 1024 / 1024 / row.size).toFixed(3),
+      ]);
+    }
+  }
+  return t.toString();
+}
+
+interface Verdict {
+  target: string;
+  met: boolean;
+  detail: string;
+}
+
+/** Growth exponent between the smallest and the largest size: 1 is linear. */
+function exponent(a: { n: number; v: number }, b: { n: number; v: number }): number {
+  return Math.log(b.v / a.v) / Math.log(b.n / a.n);
+}
+
+function verdicts(results: SizeResult[], opts: Options): Verdict[] {
+  const out: Verdict[] = [];
+  const row = (r: SizeResult, phase: string) => r.phases.find((p) => p.phase === phase);
+  for (const r of results) {
+    const s = row(r, 'snapshot')!;
+    const reqRatio = s.requests!.total / s.requestBound!;
+    out.push({ target: `${r.size}: snapshot requests ≤ 1.2 × bound`, met: reqRatio <= 1.2, detail: `${s.requests!.total} / ${s.requestBound} = ${reqRatio.toFixed(2)}×` });
+    const wallRatio = s.seconds / s.latencyBound!;
+    out.push({ target: `${r.size}: snapshot wall ≤ 1.5 × latency bound (p=${opts.parallelism})`, met: wallRatio <= 1.5, detail: `${s.seconds.toFixed(2)} s / ${s.latencyBound!.toFixed(2)} s = ${wallRatio.toFixed(2)}×` });
+    const first = row(r, 'apply first sync')!;
+    const late = r.bounds.firstSync.lateReferences;
+    out.push({
+      target: `${r.size}: first sync writes one request per created or changed document`,
+      met: first.requests!.writes <= first.writeBound!,
+      detail: `${first.requests!.writes} writes for ${first.writeBound} documents${late ? ` (+${late} second writes of late references planned)` : ''}`,
+    });
+    const again = row(r, 'apply no changes')!;
+    out.push({
+      target: `${r.size}: a recurring sync with nothing changed writes nothing`,
+      met: again.requests!.writes === 0 && !(row(r, 'plan again')!.detail.hasChanges as boolean),
+      detail: `plan again: ${JSON.stringify(row(r, 'plan again')!.detail.counts)}; ${again.requests!.writes} writes`,
+    });
+  }
+  const largest = results[results.length - 1];
+  const plan = largest.phases.find((p) => p.phase === 'plan')!;
+  const label = largest.size >= 1000 ? '' : ` (largest size run: ${largest.size}, the target is for 1,000)`;
+  out.push({ target: `plan of ${largest.size} projects < 5 s${label}`, met: plan.seconds < 5, detail: `${plan.seconds.toFixed(2)} s` });
+  out.push({ target: `plan of ${largest.size} projects < 512 MB peak${label}`, met: plan.maxRss < 512 * 1024 * 1024, detail: `${mb(plan.maxRss)} MB peak RSS` });
+  if (results.length > 1) {
+    const first = results[0];
+    for (const phase of ['snapshot', 'plan', 'apply first sync']) {
+      const a = first.phases.find((p) => p.phase === phase)!;
+      const b = largest.phases.find((p) => p.phase === phase)!;
+      const t = exponent({ n: first.size, v: a.seconds }, { n: largest.size, v: b.seconds });
+      const m = exponent({ n: first.size, v: a.maxRss - a.baselineRss }, { n: largest.size, v: b.maxRss - b.baselineRss });
+      out.push({
+        target: `${phase}: time and memory about linear (${first.size} → ${largest.size})`,
+        met: t <= 1.2 && m <= 1.2,
+        detail: `time grows as n^${t.toFixed(2)}, memory above baseline as n^${m.toFixed(2)}`,
+      });
+    }
+  }
+  return out;
+}
+
+function machine(): Record<string, string | number> {
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const dir = mkdtempSync(join(os.tmpdir(), 'octosync-bench-'));
+  log(`octosync benchmark: sizes ${opts.sizes.join(', ')}; latency ${opts.latencyMs} ms per request; parallelism ${opts.parallelism}; files in ${dir}`);
+  const results: SizeResult[] = [];
+  try {
+    for (const size of [...opts.sizes].sort((a, b) => a - b)) results.push(await benchSize(size, opts, dir, log));
+  } finally {
+    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+  }
+  const checks = verdicts(results, opts);
+  const text = [
+    `octosync benchmark — ${new Date().toISOString()}`,
+    `Machine: ${Object.entries(machine()).map(([k, v]) => `${k} ${v}`).join('; ')}`,
+    `Latency ${opts.latencyMs} ms per request, parallelism ${opts.parallelism}. Each project: ${describeShape(results[0].shape)}.`,
+    `Bounds: connect (${CONNECT_REQUESTS}) + each collection in pages of ${PAGE_SIZE} + owned documents in batches of ${IDS_PER_REQUEST} ids (reads);` +
+      ' one request per created or changed document (writes); apply also reads the destination first (its read bound).' +
+      ' Latency bound = ⌈requests ÷ parallelism⌉ × latency. Peak RSS is the phase process\'s maxRSS; per-project memory is above its start-up RSS.',
+    table(results),
+    ...results.map((r) => {
+      const snap = r.phases.find((p) => p.phase === 'snapshot')!;
+      const f = r.bounds.firstSync;
+      return (
+        `${r.size} projects: spaces generated in ${r.generateSeconds.toFixed(1)} s; the snapshot file took ${(snap.detail.writeSeconds as number).toFixed(2)} s more to write` +
+        ` (schema check, canonical JSON); first plan: ${f.creates} creates, ${f.updates} updates, ${f.lateReferences} late-reference updates, ${f.skips} skips.`
+      );
+    }),
+    'Targets:',
+    ...checks.map((c) => `  ${c.met ? 'MET   ' : 'MISSED'} ${c.target}: ${c.detail}`),
+  ].join('\n');
+  process.stdout.write(text + '\n');
+  const outFile = resolve(opts.out);
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), machine: machine(), options: { ...opts, out: undefined }, results, targets: checks, text }, null, 2) + '\n');
+  log(`Results written to ${opts.out}`);
+}
+
+function describeShape(s: SpaceShape): string {
+  return (
+    `${s.runbooksPerProject} runbooks, ${s.channelsPerProject} channels, ${s.variablesPerProject} variables, ${s.stepsPerProject} steps; space: ` +
+    `${s.environments} environments, ${s.tenants} tenants (${s.projectsPerTenant} projects each), ${s.libraryVariableSets} library variable sets, ${s.projectGroups} project groups`
+  );
+}
+
+// Only when run as the entry point (the generator test imports this module's neighbours, not this file).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
+

@@ -1,0 +1,69 @@
+/**
+ * The benchmark's generated spaces at a tiny size: valid for the simulator, read by a snapshot without warnings,
+ * with what the shape promises, and synced by a plan that skips nothing. No timings here: speed is the
+ * benchmark's business (`npm run bench`), never a test's.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPlan } from '../../src/apply/apply.js';
+import { httpProbe, readBound, writeBound } from '../../src/bench/bounds.js';
+import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed } from '../../src/bench/generate.js';
+import { makePlans } from '../../src/plan/make.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import { writeSnapshotFile } from '../../src/snapshot/file.js';
+import { takeSnapshot } from '../../src/snapshot/take.js';
+import { API_KEY } from '../helpers/simulator.js';
+
+const shape = shapeFor(3, { tenants: 4 });
+
+describe('benchmark spaces', () => {
+  let src: RunningSimulator;
+  let dst: RunningSimulator;
+  let dir: string;
+  beforeAll(async () => {
+    src = await startSimulator({ apiKey: API_KEY, seed: sourceSeed(shape) });
+    dst = await startSimulator({ apiKey: API_KEY, seed: destinationSeed(shape) });
+    dir = mkdtempSync(join(tmpdir(), 'octosync-bench-test-'));
+  });
+  afterAll(async () => {
+    await src.close();
+    await dst.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const snapshot = async (sim: RunningSimulator, file: string) => {
+    const result = await takeSnapshot({ server: sim.url, apiKey: API_KEY, space: BENCH_SPACE });
+    writeSnapshotFile(join(dir, file), result.snapshot);
+    return result;
+  };
+
+  it('generates the promised space, read in as few requests as the API allows', async () => {
+    const result = await snapshot(src, 'source.json');
+    expect(result.snapshot.warnings).toEqual([]);
+    for (const [plural, n] of Object.entries(expectedCounts(shape))) expect([plural, result.counts[plural]]).toEqual([plural, n]);
+    const bound = await readBound(httpProbe(src.url, API_KEY), 'Spaces-1', result.snapshot.server.version);
+    expect(result.requests).toBe(bound.requests);
+  });
+
+  it('syncs into the destination with nothing skipped, and a second sync has nothing to do', async () => {
+    await snapshot(dst, 'destination-0.json');
+    const [first] = makePlans({ source: join(dir, 'source.json'), destinations: [join(dir, 'destination-0.json')], out: join(dir, 'plan-1.json') });
+    const writes = writeBound(first.plan);
+    expect(writes.skips).toBe(0);
+    expect(first.plan.warnings).toEqual([]);
+    dst.stats.reset();
+    const applied = await applyPlan({ server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, planFile: first.planFile, journalFile: join(dir, 'j1.jsonl'), cleanupBase: join(dir, 'c1') });
+    expect(applied.failed).toEqual([]);
+    expect(applied.created).toBe(writes.creates);
+    expect(dst.stats.writes).toBe(writes.documents + writes.lateReferences);
+
+    await snapshot(dst, 'destination-1.json');
+    const [again] = makePlans({ source: join(dir, 'source.json'), destinations: [join(dir, 'destination-1.json')], out: join(dir, 'plan-2.json') });
+    expect(again.plan.counts).toMatchObject({ create: 0, update: 0, skip: 0 });
+    dst.stats.reset();
+    await applyPlan({ server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, planFile: again.planFile, journalFile: join(dir, 'j2.jsonl'), cleanupBase: join(dir, 'c2') });
+    expect(dst.stats.writes).toBe(0);
+  });
+});
