@@ -52,9 +52,11 @@ function resolveRefs(def: KindDef, body: Json, project: string | undefined, ctx:
           const id = ctx.dest.idOf(t, targetPath(t, name, project));
           if (id) return id;
         }
+        if (ref.passUnknown) return name;
         throw new ServerError(`cannot resolve ${targets.map((t) => kindDef(t).label.toLowerCase()).join(' or ')} '${name}' on the destination (needed by ${def.label.toLowerCase()} '${keyPath(body)}')`);
       },
       () => undefined,
+      ref.separator,
     );
   }
 }

@@ -102,6 +102,9 @@ export class Selection {
     while (frontier.length) {
       const next: typeof frontier = [];
       for (const { kind, keyPath } of frontier) {
+        // An item its own filter leaves out (a tenant not included, a project not selected) is not synced,
+        // so what it refers to is not needed on its account.
+        if (!this.has(kind, keyPath)) continue;
         if (!require(kind, keyPath)) continue;
         for (const ref of referencesOf(this.source, kind, keyPath)) next.push(ref);
       }
@@ -136,10 +139,12 @@ export function referencesOf(snapshot: Snapshot, kind: string, keyPath: string[]
     const targets = Array.isArray(ref.to) ? ref.to : [ref.to];
     visitPath(content, ref.path, (value) => {
       if (typeof value !== 'string') return;
-      for (const to of targets) {
-        const toDef = kindDef(to);
-        const path = toDef.parent && !toDef.parent.ownedOne && project ? [project, value] : [value];
-        out.push({ kind: to, keyPath: path });
+      for (const name of ref.separator ? value.split(ref.separator).map((v) => v.trim()).filter(Boolean) : [value]) {
+        for (const to of targets) {
+          const toDef = kindDef(to);
+          const path = toDef.parent && !toDef.parent.ownedOne && project ? [project, name] : [name];
+          out.push({ kind: to, keyPath: path });
+        }
       }
     });
   }

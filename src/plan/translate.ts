@@ -45,6 +45,7 @@ export function translateContent(
     const targets = Array.isArray(ref.to) ? ref.to : [ref.to];
     const exists = (name: string): string | undefined => {
       if (targets.includes('environment')) return ctx.environments.map(name);
+      if (ref.passUnknown && !targets.some((t) => ctx.sourceItem(t, targetPath(t, name, ownerProject)))) return name;
       return targets.some((t) => ctx.willExist(t, targetPath(t, name, ownerProject))) ? name : undefined;
     };
     const label = targets.map((t) => kindDef(t).label.toLowerCase()).join(' or ');
@@ -55,7 +56,7 @@ export function translateContent(
     }, (value, inList) => {
       const why = targets.includes('environment') ? ctx.environments.whyDropped(value) : `${label} '${value}' is not on the destination and not synced`;
       (inList ? dropped : missing).push(why);
-    });
+    }, ref.separator);
   }
   for (const path of def.tags ?? []) {
     if (skipPaths.includes(path)) continue;
@@ -73,7 +74,22 @@ export function editRefs(
   path: string,
   map: (value: string) => string | undefined,
   onDropped: (value: string, inList: boolean) => void,
+  separator?: string,
 ): void {
+  if (separator) {
+    // Several values in one string: edited as a list, dropped values leave no empty entries.
+    visitPath(doc, path, (value, set) => {
+      if (typeof value !== 'string' || value === '') return;
+      const kept: string[] = [];
+      for (const v of value.split(separator).map((x) => x.trim()).filter(Boolean)) {
+        const m = map(v);
+        if (m === undefined) onDropped(v, true);
+        else kept.push(m);
+      }
+      set(kept.join(separator));
+    });
+    return;
+  }
   const segs = parsePath(path);
   const last = segs[segs.length - 1];
   if (last.mode === '[]') {

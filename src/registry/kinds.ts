@@ -10,6 +10,9 @@ const processRefs: RefField[] = [
   { path: 'Steps[].Actions[].Container.FeedId', to: 'feed' },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Package.FeedId"', to: 'feed' },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Template.Id"', to: 'stepTemplate' },
+  // A manual intervention's responsible teams: a comma-separated list of team ids (built-in ones such as
+  // `teams-managers` are the same on every instance and pass unchanged).
+  { path: 'Steps[].Actions[].Properties."Octopus.Action.Manual.ResponsibleTeamIds"', to: 'team', separator: ',', passUnknown: true },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.DeployRelease.ProjectId"', to: 'project', late: true },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Azure.AccountId"', to: 'account' },
 ];
@@ -271,7 +274,7 @@ export const KINDS: KindDef[] = [
     tags: ['TenantTags[]'],
     refs: [{ path: 'LifecycleId', to: 'lifecycle' }],
     ignore: ['Slug', 'ProjectId'],
-    nestedIds: ['Rules[].Id'],
+    nestedIds: ['Rules[].Id', 'Rules[].Links', 'Rules[].LastModifiedOn', 'Rules[].LastModifiedBy'],
     unordered: [{ path: 'TenantTags' }],
   },
   {

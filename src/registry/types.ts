@@ -30,6 +30,13 @@ export interface RefField {
    * a "deploy a release" step naming another project): the planner creates first and sets it in an update.
    */
   late?: boolean;
+  /** The member holds several ids in one string, separated by this (`"Teams-1,Teams-2"`). */
+  separator?: string;
+  /**
+   * Values that name no item of the space pass unchanged: built-in ids that are the same on every instance
+   * (`teams-managers`), which a space's listing does not hold.
+   */
+  passUnknown?: boolean;
 }
 
 /** How the snapshot reads the documents of a kind. */
@@ -67,7 +74,11 @@ export interface KindDef {
   tags?: DocPath[];
   /** Server- or instance-owned members left out of the content (besides Id, Links, SpaceId, LastModified*, Version). */
   ignore: string[];
-  /** Ids of nested items (steps, actions, phases, variables, template parameters) left out of the content. */
+  /**
+   * Instance-owned members of nested items (ids of steps, actions, phases, tags, template parameters; a
+   * channel rule's Links and LastModified*) left out of the content; apply restores ids from the current
+   * document by the item's Name.
+   */
   nestedIds?: DocPath[];
   /** SensitiveValue members, recorded only as `{HasValue}`. */
   secrets?: DocPath[];

@@ -66,11 +66,14 @@ export function pageOf(
   const total = docs.length;
   const items = docs.slice(skip, take === 0 ? skip : skip + take).map((d) => presentDoc(kind, d, ctx));
   const pages = take > 0 ? Math.max(1, Math.ceil(total / take)) : 1;
-  const page = (s: number) => `${path}?skip=${s}&take=${take}`;
+  // Page links keep the request's filters (ids, partialName, contentType…): real servers do
+  // (OctopusDeploy/Issues#3417, #4052 quote such links).
+  const filters = new URLSearchParams([...query].filter(([k]) => k !== 'skip' && k !== 'take' && k.toLowerCase() !== 'apikey')).toString();
+  const page = (s: number) => `${path}?${filters ? `${filters}&` : ''}skip=${s}&take=${take}`;
   const links: Record<string, string> = {
     Self: page(skip),
     Template: `${path}{?skip,take,ids,partialName}`,
-    'Page.All': `${path}?skip=0&take=${TAKE_ALL}`,
+    'Page.All': page(0).replace(`take=${take}`, `take=${TAKE_ALL}`),
     'Page.Current': page(skip),
     'Page.Last': page((pages - 1) * take),
   };

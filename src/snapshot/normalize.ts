@@ -19,14 +19,18 @@ export interface NormalizeContext {
 export function translateRefs(def: KindDef, content: unknown, ctx: NormalizeContext): void {
   for (const ref of def.refs) {
     const kinds = Array.isArray(ref.to) ? ref.to : [ref.to];
-    visitPath(content, ref.path, (value, set) => {
-      if (typeof value !== 'string' || value === '') return;
+    const translate = (value: string): string => {
       const name = ctx.index.nameOf(value, kinds);
-      if (name !== undefined) set(name);
-      else if (looksLikeId(value)) {
+      if (name !== undefined) return name;
+      if (looksLikeId(value)) {
         ctx.warnings.push(`${ctx.where}: ${ref.path} refers to ${value}, which is not a ${kinds.join(' or ')} of this space; recorded as "${value}"`);
       }
       // Otherwise the value is not an id at all (a variable expression such as #{Account}): keep it.
+      return value;
+    };
+    visitPath(content, ref.path, (value, set) => {
+      if (typeof value !== 'string' || value === '') return;
+      set(ref.separator ? value.split(ref.separator).map((v) => translate(v.trim())).join(ref.separator) : translate(value));
     });
   }
 }

@@ -153,3 +153,19 @@ describe('the guide\'s situations', () => {
     expect((op(p, 'deploymentProcess/OctoFX')!.desired!.Steps as any[])[0].Actions[0].Environments).toEqual(['Production', 'Staging']);
   });
 });
+
+describe('references held as comma-separated lists', () => {
+  it('a manual intervention\'s responsible teams: synced teams by name, built-in team ids unchanged, excluded teams dropped', () => {
+    const manual = step('Sign-off', { ActionType: 'Octopus.Manual', Properties: { 'Octopus.Action.Manual.ResponsibleTeamIds': 'Release Managers,teams-managers,Contractors' } });
+    const source = makeSnapshot({
+      environments: destEnvs,
+      ...base,
+      teams: { 'Release Managers': { Name: 'Release Managers', Description: null }, Contractors: { Name: 'Contractors', Description: null } },
+      deploymentProcesses: { OctoFX: { Steps: [manual] } },
+    });
+    const p = plan(source, makeSnapshot({ environments: destEnvs }), { filters: { teams: { exclude: ['Contractors'] } } });
+    const action = (op(p, 'deploymentProcess/OctoFX')!.desired!.Steps as any[])[0].Actions[0];
+    expect(action.Properties['Octopus.Action.Manual.ResponsibleTeamIds']).toBe('Release Managers,teams-managers');
+    expect(op(p, 'team/Release Managers')).toMatchObject({ action: 'create' });
+  });
+});
