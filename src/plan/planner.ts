@@ -115,6 +115,14 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
   if (def.parent && ['project', 'runbook'].includes(def.parent.kind) && ctx.destItem('project', [project])?.meta.versionControlled) {
     return skip(`project '${project}' is version-controlled on the destination: its process and variables live in git there`);
   }
+  if (def.parent) {
+    // A child of an item the plan skips (a tenant none of whose links carries over, a project missing what it
+    // needs) has nothing to be written into: it is skipped too, saying why.
+    const parentPath = def.parent.ownedOne ? keyPath : keyPath.slice(0, -1);
+    if (!ctx.willExist(def.parent.kind, parentPath)) {
+      return skip(`its ${kindDef(def.parent.kind).label.toLowerCase()} '${parentPath.join(' / ')}' is skipped`);
+    }
+  }
 
   let desired: Json;
   let decisions: Decision[] = [];
@@ -329,6 +337,16 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
   if (def.kind === 'projectVariables') {
     // Values are scoped to the project's channels, steps and runbooks by name: those come first.
     for (const id of scopeTargets.get(d.keyPath[0]) ?? []) deps.add(id);
+  }
+  if (def.kind === 'tenantVariables') {
+    // Values are keyed by the tenant's project links (set by the tenant's late-reference operation when the
+    // project is new), by its projects' templates and included sets, and by its sets' templates: those writes
+    // come first. Ids of operations the plan does not hold are dropped when the plan is assembled.
+    const tenant = operationId('tenant', d.keyPath);
+    deps.add(tenant).add(`${tenant}#references`);
+    const linked = Object.keys(ctx.sourceItem('tenant', d.keyPath)?.content.ProjectEnvironments ?? {});
+    for (const p of [...linked, ...Object.keys(d.desired?.ProjectVariables ?? {})]) deps.add(operationId('project', [p]));
+    for (const s of Object.keys(d.desired?.LibraryVariables ?? {})) deps.add(operationId('libraryVariableSet', [s]));
   }
   deps.delete(operationId(def.kind, d.keyPath));
   return [...deps].sort();
