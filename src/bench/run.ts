@@ -26,6 +26,8 @@ interface Options {
   keep: boolean;
   /** Sizes at which the snapshot also runs at parallelism 1. */
   serialSizes: number[];
+  /** Sizes at which a first sync also runs at parallelism 1 (into a second destination). */
+  serialApplySizes: number[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -39,7 +41,7 @@ function parseArgs(argv: string[]): Options {
   }
   if (args.has('help')) {
     process.stdout.write(
-      'npm run bench -- [--sizes 50,200,1000] [--latency-ms 20] [--parallelism 8] [--serial-sizes all|50,...] [--quick] [--out bench/results/latest.json] [--keep]\n',
+      'npm run bench -- [--sizes 50,200,1000] [--latency-ms 20] [--parallelism 8] [--serial-sizes all|50,...] [--serial-apply-sizes 50,...] [--quick] [--out bench/results/latest.json] [--keep]\n',
     );
     process.exit(0);
   }
@@ -59,6 +61,7 @@ function parseArgs(argv: string[]): Options {
     out: args.get('out') ?? join('bench', 'results', quick ? 'quick.json' : 'latest.json'),
     keep: args.has('keep'),
     serialSizes: serial === 'all' ? sizes : list(serial),
+    serialApplySizes: args.has('serial-apply-sizes') ? list(args.get('serial-apply-sizes')!) : [Math.min(...sizes)],
   };
 }
 
@@ -66,6 +69,8 @@ interface Requests {
   total: number;
   byMethod: Record<string, number>;
   writes: number;
+  /** `GET /api/{spaceId}/projects/{id}/channels`: where the requests went. */
+  byPattern: Record<string, number>;
 }
 
 interface PhaseRow {
@@ -128,7 +133,7 @@ function spawnWorker(job: Job): Promise<PhaseResult> {
 
 function requestsOf(sim: RunningSimulator): Requests {
   const s = sim.stats.toJSON();
-  return { total: s.total, byMethod: s.byMethod, writes: sim.stats.writes };
+  return { total: s.total, byMethod: s.byMethod, writes: sim.stats.writes, byPattern: s.byPattern };
 }
 
 async function spaceOf(sim: RunningSimulator): Promise<{ id: string; version: string }> {
@@ -184,11 +189,11 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       log(`  ${phase}: ${r.seconds.toFixed(2)} s, peak RSS ${mb(r.maxRss)} MB`);
       return writeBound(readPlanFile(out));
     };
-    const apply = async (phase: string, planFile: string, reads: ReadBound, writes: WriteBound) => {
-      dst.stats.reset();
+    const apply = async (sim: RunningSimulator, phase: string, planFile: string, reads: ReadBound, writes: WriteBound, parallelism = p) => {
+      sim.stats.reset();
       const jobDir = file(`${phase.replace(/\W+/g, '-')}`);
       mkdirSync(jobDir, { recursive: true });
-      const r = await runWorker({ phase: 'apply', server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, plan: planFile, dir: jobDir });
+      const r = await runWorker({ phase: 'apply', server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism, plan: planFile, dir: jobDir });
       const bound = reads.requests + writes.documents;
       phases.push({
         size,
@@ -197,16 +202,16 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
         networkSeconds: r.networkSeconds,
         cpuSeconds: r.cpuSeconds,
         serverSeconds: r.serverSeconds,
-        requests: requestsOf(dst),
+        requests: requestsOf(sim),
         requestBound: bound,
-        latencyBound: latencyBound(bound, p, opts.latencyMs),
+        latencyBound: latencyBound(bound, parallelism, opts.latencyMs),
         writeBound: writes.documents,
-        parallelism: p,
+        parallelism,
         maxRss: r.maxRss,
         baselineRss: r.baselineRss,
         detail: { ...r.detail, clientRequests: r.clientRequests, readBound: reads.requests, lateReferenceWrites: writes.lateReferences },
       });
-      log(`  ${phase}: ${r.seconds.toFixed(2)} s, ${dst.stats.toJSON().total} requests, ${dst.stats.writes} writes`);
+      log(`  ${phase}: ${r.seconds.toFixed(2)} s, ${sim.stats.toJSON().total} requests, ${sim.stats.writes} writes`);
     };
 
     const sourceBound = await boundOf(src);
@@ -221,12 +226,25 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
     const before = await runWorker({ phase: 'snapshot', server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, out: file('destination-0.json') });
     log(`  snapshot of the destination: ${before.seconds.toFixed(2)} s`);
     const firstSync = await plan('plan', file('destination-0.json'), file('plan-1.json'));
-    await apply('apply first sync', file('plan-1.json'), destinationBefore, firstSync);
+    await apply(dst, 'apply first sync', file('plan-1.json'), destinationBefore, firstSync);
 
     const destinationAfter = await boundOf(dst);
     await snapshot(dst, 'snapshot destination', file('destination-1.json'), p, destinationAfter);
     const noChange = await plan('plan again', file('destination-1.json'), file('plan-2.json'));
-    await apply('apply no changes', file('plan-2.json'), destinationAfter, noChange);
+    await apply(dst, 'apply no changes', file('plan-2.json'), destinationAfter, noChange);
+
+    if (opts.serialApplySizes.includes(size)) {
+      // What concurrency buys on writes: the same first sync into a second, fresh destination, one request at a time.
+      const serial = await startSimulator({ apiKey: API_KEY, seed: destinationSeed(shape), latencyMs: opts.latencyMs });
+      try {
+        const reads = await boundOf(serial);
+        await runWorker({ phase: 'snapshot', server: serial.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, out: file('serial-destination.json') });
+        await runWorker({ phase: 'plan', source: file('source.json'), destination: file('serial-destination.json'), out: file('plan-serial.json') });
+        await apply(serial, 'apply first sync p=1', file('plan-serial.json'), reads, writeBound(readPlanFile(file('plan-serial.json'))), 1);
+      } finally {
+        await serial.close();
+      }
+    }
     return { size, shape, generateSeconds, phases, bounds: { source: sourceBound, destinationBefore, destinationAfter, firstSync, noChange } };
   } finally {
     await src.close();
@@ -341,6 +359,8 @@ function machine(): Record<string, string | number> {
     memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    // Other work on the machine slows every figure: the load average says how busy it was.
+    loadAverage: os.loadavg().map((l) => l.toFixed(2)).join(' '),
   };
 }
 

@@ -43,12 +43,14 @@ function checkRequired(kind: KindSpec, doc: Doc): void {
 function checkUniqueName(kind: KindSpec, doc: Doc, ctx: SimContext): void {
   const rule = kind.uniqueName ?? 'space';
   if (rule === false || typeof doc.Name !== 'string') return;
+  const name = doc.Name.toLowerCase();
   const clash = ctx.store.all(kind.collection, kind.scope === 'space' ? ctx.spaceId : undefined).find(
     (other) =>
       other.Id !== doc.Id &&
+      // The parent first: a cheap comparison that spares lower-casing every name of the collection.
+      (rule === 'space' || other[rule.withinField] === doc[rule.withinField]) &&
       // SQL Server's default collation compares names case-insensitively (inference, API-FACTS §2.5).
-      String(other.Name).toLowerCase() === doc.Name.toLowerCase() &&
-      (rule === 'space' || other[rule.withinField] === doc[rule.withinField]),
+      String(other.Name).toLowerCase() === name,
   );
   if (clash) {
     // Exact wording unverified (API-FACTS §5 item 6); Octopus reports duplicates as a 400 naming the item.

@@ -33,7 +33,8 @@ export function pathPattern(path: string): string {
     .split('/')
     .map((seg) => {
       if (/^Spaces-\d+$/i.test(seg)) return '{spaceId}';
-      if (/^[A-Za-z]+-\d+$/.test(seg) || /^[a-z]+-[A-Za-z]+-\d+$/.test(seg) || /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(seg)) return '{id}';
+      // `Projects-12`, `deploymentprocess-Projects-12`, `RunbookProcess-Runbooks-601`, a GUID.
+      if (/^[A-Za-z]+-\d+$/.test(seg) || /^[A-Za-z]+-[A-Za-z]+-\d+$/.test(seg) || /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(seg)) return '{id}';
       return seg;
     })
     .join('/');
