@@ -417,7 +417,7 @@ function report(saved: SavedResults): { text: string; checks: Verdict[] } {
       const snap = r.phases.find((p) => p.phase === 'snapshot')!;
       const f = r.bounds.firstSync;
       return (
-        `${r.size} projects: spaces generated in ${r.generateSeconds.toFixed(1)} s; the snapshot file took ${(snap.detail.writeSeconds as number).toFixed(2)} s more to write` +
+        `${r.size} projects: spaces generated in ${r.generateSeconds.toFixed(1)} s; the snapshot file (${mb(Number(snap.detail.fileBytes ?? 0))} MB) took ${(snap.detail.writeSeconds as number).toFixed(2)} s more to write` +
         ` (schema check, canonical JSON); first plan: ${f.creates} creates, ${f.updates} updates, ${f.lateReferences} late-reference updates, ${f.skips} skips.`
       );
     }),

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { applyPlan } from '../apply/apply.js';
 import { hasChanges, makePlans } from '../plan/make.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
@@ -52,7 +53,13 @@ async function run(job: Job): Promise<PhaseResult> {
     const read = performance.now();
     writeSnapshotFile(job.out, result.snapshot);
     clientRequests = byMethod;
-    detail = { counts: result.counts, readSeconds: (read - started) / 1000, writeSeconds: (performance.now() - read) / 1000, warnings: result.snapshot.warnings.length };
+    detail = {
+      counts: result.counts,
+      readSeconds: (read - started) / 1000,
+      writeSeconds: (performance.now() - read) / 1000,
+      fileBytes: statSync(job.out).size,
+      warnings: result.snapshot.warnings.length,
+    };
   } else if (job.phase === 'plan') {
     const [made] = makePlans({ source: job.source, destinations: [job.destination], out: job.out });
     detail = { counts: made.plan.counts, operations: made.plan.operations.length, hasChanges: hasChanges(made.plan), warnings: made.plan.warnings.length };
