@@ -37,6 +37,17 @@ export class PlanContext {
       }
     }
     this.environments = new EnvironmentMap(policy, destEnvs, this.createdEnvironments);
+    // Two source environments landing on one destination environment merge their values and steps there.
+    const landing = new Map<string, string[]>();
+    for (const { keyPath } of itemsOf(source, 'environment')) {
+      const target = this.environments.map(keyPath[0]);
+      if (target) landing.set(target, [...(landing.get(target) ?? []), keyPath[0]]);
+    }
+    for (const [target, sources] of landing) {
+      if (sources.length > 1) {
+        this.warnings.push(`environments ${sources.map((s) => `'${s}'`).join(' and ')} all map to '${target}' on the destination: what is scoped to each lands on '${target}'`);
+      }
+    }
   }
 
   destItem(kind: string, keyPath: string[]): SnapshotItem | undefined {

@@ -169,3 +169,10 @@ describe('references held as comma-separated lists', () => {
     expect(op(p, 'team/Release Managers')).toMatchObject({ action: 'create' });
   });
 });
+
+describe('environment map warnings', () => {
+  it('warns when two source environments map to one destination environment', () => {
+    const p = plan(makeSnapshot({ environments: sourceEnvs }), makeSnapshot({ environments: destEnvs }), { environments: { map: { Test: 'Staging' } } });
+    expect(p.warnings).toContain("environments 'Staging' and 'Test' all map to 'Staging' on the destination: what is scoped to each lands on 'Staging'");
+  });
+});
