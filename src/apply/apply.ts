@@ -75,7 +75,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     },
   });
 
-  checkDestination(plan, client.baseUrl, options.space);
+  checkDestination(options.planFile, plan, client.baseUrl, options.space);
   const dest = await DestinationState.read(client, options.space);
   checkVersions(plan, dest.space.serverVersion);
 
@@ -188,10 +188,10 @@ export function redactBody(body: unknown): unknown {
   return out;
 }
 
-function checkDestination(plan: Plan, url: string, space: string): void {
+function checkDestination(file: string, plan: Plan, url: string, space: string): void {
   if (normaliseServerUrl(plan.destination.url) !== url || plan.destination.space !== space) {
     throw new OctosyncError(
-      `this plan was made for ${plan.destination.url} (space '${plan.destination.space}'), not ${url} (space '${space}'); nothing was written`,
+      `${file}: /destination: this plan was made for ${plan.destination.url} (space '${plan.destination.space}'), not ${url} (space '${space}'); nothing was written`,
     );
   }
 }

@@ -21,7 +21,7 @@ export function connectionOptions<T>(y: Argv<T>): Argv<T & ConnectionArgs> {
     .option('api-key-file', { type: 'string', describe: 'File holding the API key' })
     .option('space', { type: 'string', describe: 'Space name (or OCTOPUS_SPACE)' })
     .option('parallelism', { type: 'number', default: 8, describe: 'Requests in flight at once' })
-    .option('timeout', { type: 'number', default: 30, describe: 'Seconds before a request is abandoned' })
+    .option('timeout', { type: 'number', default: 30, describe: 'Seconds before a request, retries included, is abandoned' })
     .option('ca-file', { type: 'string', describe: 'PEM file of an extra certificate authority (or NODE_EXTRA_CA_CERTS)' }) as Argv<
     T & ConnectionArgs
   >;

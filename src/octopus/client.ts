@@ -2,7 +2,7 @@ import got, { HTTPError, RequestError, type Got, type Method } from 'got';
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { AuthenticationError, ServerError } from '../errors.js';
+import { AuthenticationError, InputFileError, ServerError } from '../errors.js';
 import { Limiter } from '../util/limit.js';
 
 export interface ClientOptions {
@@ -11,7 +11,7 @@ export interface ClientOptions {
   apiKey: string;
   /** Requests in flight at once (default 8). */
   parallelism?: number;
-  /** Whole-request timeout in ms (default 30 s). */
+  /** Whole-request timeout in ms, retries included: no retry starts that would end after it (default 30 s). */
   timeoutMs?: number;
   /** Retries of idempotent requests on 5xx, 429 and connection resets (default 4). */
   retries?: number;
@@ -61,10 +61,10 @@ export class OctopusClient {
     this.limiter = new Limiter(parallelism);
     const agentOptions = { keepAlive: true, maxSockets: parallelism };
     this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
-    const ca = options.caFile ? readFileSync(options.caFile) : undefined;
+    const ca = options.caFile ? readCertificateAuthority(options.caFile) : undefined;
     this.http = got.extend({
       headers: { 'X-Octopus-ApiKey': options.apiKey, 'User-Agent': 'octosync', Accept: 'application/json' },
-      timeout: { request: options.timeoutMs ?? 30_000 },
+      timeout: { request: this.timeoutMs },
       retry: {
         limit: options.retries ?? 4,
         methods: ['GET', 'PUT', 'HEAD', 'DELETE'],
@@ -79,6 +79,10 @@ export class OctopusClient {
       throwHttpErrors: true,
       followRedirect: false,
     });
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? 30_000;
   }
 
   /** GET a JSON document by server-relative path (`/api/Spaces-1/projects`). */
@@ -155,6 +159,8 @@ export class OctopusClient {
           responseType: 'text',
           signal: this.aborter.signal,
           hooks: { beforeRetry: [() => void retries++] },
+          // The timeout bounds the request with its retries: a server that hangs is reported within it.
+          retry: { calculateDelay: ({ computedValue }) => (computedValue > 0 && performance.now() - started + computedValue < this.timeoutMs ? computedValue : 0) },
         });
         status = res.statusCode;
         return parseJson<T>(res.body, method, path, what);
@@ -184,10 +190,21 @@ export class OctopusClient {
       return new ServerError(`${op} failed with ${status}${detail ? `: ${detail}` : ''}`, { cause: err, status });
     }
     if (err instanceof RequestError) {
-      if (err.code === 'ETIMEDOUT' || err.name === 'TimeoutError') return new ServerError(`${op}: no answer from ${this.baseUrl} within ${this.options.timeoutMs ?? 30_000} ms`);
+      if (err.code === 'ETIMEDOUT' || err.name === 'TimeoutError') return new ServerError(`${op}: no answer from ${this.baseUrl} within ${this.timeoutMs} ms`);
+      if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '')) {
+        return new ServerError(`cannot reach ${this.baseUrl} (${err.code}) during ${op}: its certificate is not trusted; for a private certificate authority use --ca-file or NODE_EXTRA_CA_CERTS`);
+      }
       return new ServerError(`cannot reach ${this.baseUrl} (${err.code ?? err.message}) during ${op}`);
     }
     return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+function readCertificateAuthority(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new InputFileError(file, `cannot read the certificate authority file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputFileError } from '../errors.js';
 import { describeErrors, validatorFor } from '../schemas.js';
-import { canonicalJson, writeFileAtomic } from '../util/canonical.js';
+import { canonicalJson, fingerprint, writeFileAtomic } from '../util/canonical.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan-types.js';
 import { operationsChecksum } from './planner.js';
 
@@ -29,13 +29,17 @@ export function readPlanFile(file: string): Plan {
     throw new InputFileError(file, `not valid JSON (${(err as Error).message})`);
   }
   if (typeof data?.formatVersion === 'number' && data.formatVersion !== PLAN_FORMAT_VERSION) {
-    throw new InputFileError(file, `plan format ${data.formatVersion} was made by another octosync version; this one reads format ${PLAN_FORMAT_VERSION}: plan again`);
+    throw new InputFileError(file, `/formatVersion: plan format ${data.formatVersion} was made by another octosync version; this one reads format ${PLAN_FORMAT_VERSION}: plan again`);
   }
   const validate = validatorFor('plan');
   if (!validate(data)) throw new InputFileError(file, `not a valid plan: ${describeErrors(validate.errors, 3).join('; ')}`);
   const plan = data as Plan;
   if (operationsChecksum(plan.operations) !== plan.checksum) {
     throw new InputFileError(file, '/checksum: the operations do not match the checksum: the plan was edited after it was made; plan again instead of editing it');
+  }
+  // Apply reads the policy too (placeholders, version skew): an edit there is refused like one to the operations.
+  if (fingerprint(plan.policy.content) !== plan.policy.hash) {
+    throw new InputFileError(file, '/policy/hash: the policy does not match its hash: the plan was edited after it was made; plan again instead of editing it');
   }
   return plan;
 }

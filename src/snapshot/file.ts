@@ -30,7 +30,7 @@ export function readSnapshotFile(file: string): Snapshot {
   }
   const version = (data as { formatVersion?: unknown })?.formatVersion;
   if (typeof version === 'number' && version !== SNAPSHOT_FORMAT_VERSION) {
-    throw new InputFileError(file, `snapshot format ${version} is not supported by this octosync (it reads format ${SNAPSHOT_FORMAT_VERSION})`);
+    throw new InputFileError(file, `/formatVersion: snapshot format ${version} is not supported by this octosync (it reads format ${SNAPSHOT_FORMAT_VERSION})`);
   }
   const validate = validatorFor('snapshot');
   if (!validate(data)) throw new InputFileError(file, `not a valid snapshot: ${describeErrors(validate.errors, 3).join('; ')}`);

@@ -1,6 +1,7 @@
 import { operationsChecksum } from '../../src/plan/planner.js';
 import type { Operation, Plan } from '../../src/plan/plan-types.js';
 import { defaultPolicy } from '../../src/plan/policy.js';
+import { fingerprint } from '../../src/util/canonical.js';
 
 const hash = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -21,7 +22,7 @@ export function samplePlan(operations: Operation[] = sampleOperations(), overrid
     createdAt: '2026-01-01T00:00:00.000Z',
     source: { url: 'https://source.example/', space: 'Default', serverVersion: '2024.3.10989', snapshotFingerprint: hash('a') },
     destination: { url: 'https://dest.example/', space: 'Production', serverVersion: '2024.3.11000', snapshotFingerprint: hash('b') },
-    policy: { hash: hash('c'), content: defaultPolicy() },
+    policy: { hash: fingerprint(defaultPolicy()), content: defaultPolicy() },
     operations,
     counts,
     warnings: ['source: 2 deployment targets were not read (403)'],

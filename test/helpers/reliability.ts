@@ -1,0 +1,148 @@
+import { expect } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { applyPlan } from '../../src/apply/apply.js';
+import { makePlans, type MadePlan } from '../../src/plan/make.js';
+import type { RunningSimulator, SimulatorOptions } from '../../src/simulator/server.js';
+import type { Snapshot } from '../../src/snapshot/types.js';
+import { DESTINATION_FIXTURE, SOURCE_FIXTURE } from './fixtures.js';
+import { API_KEY, withSimulator } from './simulator.js';
+import { snapshotTo, workDir } from './sync.js';
+
+/** The example policy made for the shipped fixtures (use case 1 of the guide), and the built CLI. */
+export const ROOT = resolve('.');
+export const EXAMPLE_POLICY_FILE = join(ROOT, 'examples/dev-test-to-staging-prod.yaml');
+export const examplePolicy = (): unknown => parseYaml(readFileSync(EXAMPLE_POLICY_FILE, 'utf8'));
+export const MAIN = join(ROOT, 'dist/cli/main.js');
+
+/** A snapshot's resources with every item's `meta` (ids, fingerprints, versions) removed: what two instances can share. */
+export function resourceContents(snapshot: Snapshot): unknown {
+  const strip = (tree: any): any => {
+    if (tree && typeof tree === 'object' && 'content' in tree && 'meta' in tree) return tree.content;
+    return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, strip(v)]));
+  };
+  return strip(snapshot.resources);
+}
+
+const COLLECTIONS = [
+  'environments', 'projectgroups', 'tagsets', 'feeds', 'teams', 'machinepolicies', 'workerpools', 'accounts', 'actiontemplates',
+  'libraryvariablesets', 'lifecycles', 'tenants', 'certificates', 'projects', 'channels', 'runbooks', 'deploymentprocesses',
+  'runbookprocesses', 'variables', 'machines', 'workers', 'releases', 'scopeduserroles', 'userroles',
+];
+
+/** Documents per collection of a simulator's store (what an apply created shows up here). */
+export function storeCounts(sim: RunningSimulator): Record<string, number> {
+  return Object.fromEntries(COLLECTIONS.map((c) => [c, sim.store.all(c).length]));
+}
+
+/** Items whose name occurs twice within one parent (space, project, owner): an item created twice. */
+export function duplicateNames(sim: RunningSimulator): string[] {
+  const dups: string[] = [];
+  for (const c of COLLECTIONS) {
+    const seen = new Set<string>();
+    for (const d of sim.store.all(c)) {
+      if (typeof d.Name !== 'string') continue;
+      const key = [d.SpaceId, d.ProjectId, d.OwnerId, d.Name].join('\u0000');
+      if (seen.has(key)) dups.push(`${c}: ${d.Name}`);
+      seen.add(key);
+    }
+  }
+  return dups;
+}
+
+/** The documents of the kinds octosync never writes: they must come through every apply byte for byte. */
+export function neverSynced(sim: RunningSimulator): unknown {
+  return { machines: sim.store.all('machines'), workers: sim.store.all('workers'), releases: sim.store.all('releases') };
+}
+
+/** Every file under a directory, recursively. */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** Builds dist/ when a source file is newer than the built CLI (tests that spawn `node dist/cli/main.js`). */
+export function ensureBuilt(): void {
+  const newest = (dir: string): number => Math.max(0, ...filesUnder(dir).map((f) => statSync(f).mtimeMs));
+  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newest(join(ROOT, 'src'))) return;
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' });
+  } catch {
+    // Type errors elsewhere in a tree being worked on still emit JavaScript.
+  }
+  if (!existsSync(MAIN)) throw new Error('dist/cli/main.js is missing: npm run build');
+}
+
+type Sim = Awaited<ReturnType<typeof withSimulator>>;
+
+/**
+ * The fixtures' sync (fixtures/source.json → fixtures/destination.json under the example policy) as a yardstick:
+ * a source simulator and its snapshot, and the destination as a clean, uninterrupted apply leaves it. Trials
+ * start fresh destinations, plan against them, disturb their apply, and compare the outcome with the reference.
+ */
+export class FixtureSync {
+  reference!: { contents: unknown; counts: Record<string, number>; writes: number; posts: number };
+
+  private constructor(
+    readonly src: Sim,
+    readonly dir: string,
+    readonly sourceFile: string,
+    readonly policyFile: string,
+  ) {}
+
+  /** `withReference: false` skips the reference apply (for tests that only need plans). */
+  static async start(withReference = true): Promise<FixtureSync> {
+    const dir = workDir();
+    const src = await withSimulator({ seed: SOURCE_FIXTURE });
+    const sourceFile = join(dir, 'source.json');
+    await snapshotTo(src.url, sourceFile);
+    const policyFile = join(dir, 'policy.json');
+    writeFileSync(policyFile, JSON.stringify(examplePolicy()));
+    const sync = new FixtureSync(src, dir, sourceFile, policyFile);
+    if (!withReference) return sync;
+    const dst = await sync.destination();
+    try {
+      const { planFile } = await sync.planFor(dst, 'reference');
+      dst.stats.reset();
+      await applyPlan({ server: dst.url, apiKey: API_KEY, space: 'Default', planFile });
+      const { writes } = dst.stats;
+      const posts = dst.stats.toJSON().byMethod.POST ?? 0;
+      sync.reference = { contents: resourceContents(await snapshotTo(dst.url, join(dir, 'reference-after.json'))), counts: storeCounts(dst), writes, posts };
+    } finally {
+      await dst.close();
+    }
+    return sync;
+  }
+
+  /** A fresh destination seeded as fixtures/destination.json. */
+  destination(options: SimulatorOptions = {}): Promise<Sim> {
+    return withSimulator({ seed: DESTINATION_FIXTURE, ...options });
+  }
+
+  /** Snapshots a destination (no faults wanted here) and plans the sync to it. */
+  async planFor(dst: Sim, name: string): Promise<MadePlan> {
+    const dstFile = join(this.dir, `${name}-destination.json`);
+    await snapshotTo(dst.url, dstFile);
+    const [made] = makePlans({ source: this.sourceFile, destinations: [dstFile], policy: this.policyFile, out: join(this.dir, `${name}.plan.json`) });
+    return made;
+  }
+
+  /**
+   * The destination equals the reference (contents, ignoring ids and meta), holds as many documents per
+   * collection, no name twice, the never-synced kinds as they were, and a new plan has no changes.
+   */
+  async expectConverged(dst: Sim, name: string, neverSyncedBefore: unknown): Promise<void> {
+    const afterFile = join(this.dir, `${name}-after.json`);
+    expect(resourceContents(await snapshotTo(dst.url, afterFile))).toEqual(this.reference.contents);
+    expect(storeCounts(dst)).toEqual(this.reference.counts);
+    expect(duplicateNames(dst)).toEqual([]);
+    expect(neverSynced(dst)).toEqual(neverSyncedBefore);
+    const [again] = makePlans({ source: this.sourceFile, destinations: [afterFile], policy: this.policyFile, out: join(this.dir, `${name}-again.plan.json`) });
+    expect(again.plan.operations.filter((o) => o.action !== 'skip')).toEqual([]);
+  }
+
+  close(): Promise<void> {
+    return this.src.close();
+  }
+}
