@@ -3,7 +3,7 @@ import { InputFileError } from '../errors.js';
 import { describeErrors, validatorFor } from '../schemas.js';
 import { canonicalJson, fingerprint, writeFileAtomic } from '../util/canonical.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan-types.js';
-import { operationsChecksum } from './planner.js';
+import { planChecksum } from './planner.js';
 
 export function writePlanFile(file: string, plan: Plan): void {
   const validate = validatorFor('plan');
@@ -12,8 +12,8 @@ export function writePlanFile(file: string, plan: Plan): void {
 }
 
 /**
- * Reads a plan: valid JSON, a format this octosync reads, the schema, and the checksum over its operations
- * (a hand-edited plan is refused: plan again instead).
+ * Reads a plan: valid JSON, a format this octosync reads, the schema, the embedded policy's hash, and the
+ * checksum over everything but `createdAt` (a hand-edited plan is refused: plan again instead).
  */
 export function readPlanFile(file: string): Plan {
   let text: string;
@@ -34,12 +34,12 @@ export function readPlanFile(file: string): Plan {
   const validate = validatorFor('plan');
   if (!validate(data)) throw new InputFileError(file, `not a valid plan: ${describeErrors(validate.errors, 3).join('; ')}`);
   const plan = data as Plan;
-  if (operationsChecksum(plan.operations) !== plan.checksum) {
-    throw new InputFileError(file, '/checksum: the operations do not match the checksum: the plan was edited after it was made; plan again instead of editing it');
-  }
-  // Apply reads the policy too (placeholders, version skew): an edit there is refused like one to the operations.
+  // The embedded policy first: it names the more precise place.
   if (fingerprint(plan.policy.content) !== plan.policy.hash) {
     throw new InputFileError(file, '/policy/hash: the policy does not match its hash: the plan was edited after it was made; plan again instead of editing it');
+  }
+  if (planChecksum(plan) !== plan.checksum) {
+    throw new InputFileError(file, '/checksum: the plan does not match its checksum: it was edited after it was made; plan again instead of editing it');
   }
   return plan;
 }

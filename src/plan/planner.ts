@@ -277,7 +277,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   };
   const ops = sortKeys(all);
   const policyContent = sortKeys(ctx.policy);
-  return {
+  const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
     tool: { name: 'octosync', version: TOOL_VERSION },
     createdAt: input.createdAt,
@@ -287,12 +287,20 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     operations: ops,
     counts,
     warnings: [...new Set([...input.source.warnings.map((w) => `source: ${w}`), ...ctx.warnings])],
-    checksum: operationsChecksum(ops),
+    checksum: '',
   };
+  plan.checksum = planChecksum(plan);
+  return plan;
 }
 
-export function operationsChecksum(operations: Operation[]): string {
-  return fingerprint(operations);
+/**
+ * The checksum of a plan: everything in it but `createdAt` and the checksum itself — operations, source and
+ * destination, policy, counts, warnings. A plan edited by hand (retargeted, loosened, or its operations
+ * changed) is refused; plan again instead.
+ */
+export function planChecksum(plan: Omit<Plan, 'checksum'> | Plan): string {
+  const { checksum: _checksum, createdAt: _createdAt, ...covered } = plan as Plan;
+  return fingerprint(covered);
 }
 
 function endpoint(s: Snapshot): Plan['source'] {
@@ -372,6 +380,7 @@ function withoutLateRefs(def: KindDef, content: Json, keyPath: string[], created
       ref.path,
       (name) => (targets.some((t) => created.has(operationId(t, targetPath(t, name, project)))) ? undefined : name),
       () => undefined,
+      ref.separator,
     );
   }
   return out;

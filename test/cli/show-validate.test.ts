@@ -58,7 +58,7 @@ describe('octosync show', () => {
     const r = await octosync('show', tampered);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`octosync: ${tampered}: /checksum: the operations do not match the checksum`);
+    expect(r.stderr).toContain(`octosync: ${tampered}: /checksum: the plan does not match its checksum`);
   });
 
   it('rejects an unknown format', async () => {

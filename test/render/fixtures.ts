@@ -1,4 +1,4 @@
-import { operationsChecksum } from '../../src/plan/planner.js';
+import { planChecksum } from '../../src/plan/planner.js';
 import type { Operation, Plan } from '../../src/plan/plan-types.js';
 import { defaultPolicy } from '../../src/plan/policy.js';
 import { fingerprint } from '../../src/util/canonical.js';
@@ -16,7 +16,7 @@ export function samplePlan(operations: Operation[] = sampleOperations(), overrid
     skip: operations.filter((o) => o.action === 'skip').length,
     unchanged: 4,
   };
-  return {
+  const plan: Plan = {
     formatVersion: 1,
     tool: { name: 'octosync', version: '0.1.0' },
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -26,9 +26,11 @@ export function samplePlan(operations: Operation[] = sampleOperations(), overrid
     operations,
     counts,
     warnings: ['source: 2 deployment targets were not read (403)'],
-    checksum: operationsChecksum(operations),
+    checksum: '',
     ...overrides,
   };
+  if (!overrides.checksum) plan.checksum = planChecksum(plan);
+  return plan;
 }
 
 export function sampleOperations(): Operation[] {

@@ -1,3 +1,4 @@
+import { planChecksum } from '../../src/plan/planner.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -77,10 +78,11 @@ describe('a server that answers badly', () => {
   }, 60_000);
   afterAll(() => sync?.close());
 
-  /** Points a plan at `url` (the destination is outside the checksum: apply compares it with --server). */
+  /** Points a plan at `url`, with the checksum made again (as a plan made against that server would have). */
   const retarget = (file: string, url: string) => {
     const plan = JSON.parse(readFileSync(file, 'utf8'));
-    writeFileSync(file, JSON.stringify({ ...plan, destination: { ...plan.destination, url } }));
+    const moved = { ...plan, destination: { ...plan.destination, url } };
+    writeFileSync(file, JSON.stringify({ ...moved, checksum: planChecksum(moved) }));
     return file;
   };
   const planFor = (url: string, name: string) => {
