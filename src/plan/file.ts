@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { parseJsonInput, readInputFile } from '../util/input-file.js';
 import { InputFileError } from '../errors.js';
 import { describeErrors, validatorFor } from '../schemas.js';
 import { canonicalJson, fingerprint, writeFileAtomic } from '../util/canonical.js';
@@ -16,18 +16,7 @@ export function writePlanFile(file: string, plan: Plan): void {
  * checksum over everything but `createdAt` (a hand-edited plan is refused: plan again instead).
  */
 export function readPlanFile(file: string): Plan {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputFileError(file, `cannot read the plan (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let data: any;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new InputFileError(file, `not valid JSON (${(err as Error).message})`);
-  }
+  const data = parseJsonInput(file, readInputFile(file, 'plan')) as any;
   if (typeof data?.formatVersion === 'number' && data.formatVersion !== PLAN_FORMAT_VERSION) {
     throw new InputFileError(file, `/formatVersion: plan format ${data.formatVersion} was made by another octosync version; this one reads format ${PLAN_FORMAT_VERSION}: plan again`);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../util/input-file.js';
 import { parse as parseYaml } from 'yaml';
 import { InputFileError } from '../errors.js';
 import { describeErrors, validatorFor } from '../schemas.js';
@@ -8,12 +8,7 @@ export * from './policy-types.js';
 
 /** Reads a policy (JSON or YAML), validates it (unknown members are errors) and fills in the defaults. */
 export function readPolicyFile(file: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputFileError(file, `cannot read the policy (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  const text = readInputFile(file, 'policy');
   let data: unknown;
   try {
     data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, uniqueKeys: true });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { parseJsonInput, readInputFile } from '../util/input-file.js';
 import { InputFileError } from '../errors.js';
 import { describeErrors, validatorFor } from '../schemas.js';
 import { canonicalJson, writeFileAtomic } from '../util/canonical.js';
@@ -16,18 +16,7 @@ export function writeSnapshotFile(file: string, snapshot: Snapshot): void {
 
 /** Reads a snapshot file; errors name the file and the JSON pointer. */
 export function readSnapshotFile(file: string): Snapshot {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputFileError(file, `cannot read the snapshot (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new InputFileError(file, `not valid JSON (${(err as Error).message})`);
-  }
+  const data = parseJsonInput(file, readInputFile(file, 'snapshot'));
   const version = (data as { formatVersion?: unknown })?.formatVersion;
   if (typeof version === 'number' && version !== SNAPSHOT_FORMAT_VERSION) {
     throw new InputFileError(file, `/formatVersion: snapshot format ${version} is not supported by this octosync (it reads format ${SNAPSHOT_FORMAT_VERSION})`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../../util/input-file.js';
 import type { Argv, CommandModule } from 'yargs';
 import { parse as parseYaml } from 'yaml';
 import { InputFileError } from '../../errors.js';
@@ -38,12 +38,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
  * reports the parse error.
  */
 export function detectKind(file: string): FileKind {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputFileError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  const text = readInputFile(file, 'file');
   const data = parsed(text);
   if (data && typeof data === 'object' && !Array.isArray(data)) {
     if ('formatVersion' in data && 'operations' in data) return 'plan';
