@@ -137,7 +137,7 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
     const r = planTenantVariables(keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup } = r);
   } else {
-    const ownerProject = def.parent?.kind === 'project' ? project : undefined;
+    const ownerProject = def.kind === 'project' || def.parent?.kind === 'project' ? project : undefined;
     const t = translateContent(def, content, ctx, ownerProject);
     if (t.missing.length) return skip(`needs what the destination will not have: ${t.missing.join('; ')}`);
     desired = t.content;
@@ -247,8 +247,10 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     }
     if (mainWritten) operations.push(op);
     if (early !== full && JSON.stringify(early) !== JSON.stringify(full)) {
+      // What the late references point at, created by this plan: the later operation waits for those.
       const refs = referencesOf(ctx.source, d.def.kind, d.keyPath)
-        .map((r) => operationId(r.kind, r.kind === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath))
+        .filter((r) => isLateTarget(d.def, r.kind))
+        .map((r) => operationId(r.kind, r.keyPath))
         .filter((rid) => created.has(rid) && rid !== id);
       late.push({
         id: `${id}#references`,

@@ -189,21 +189,6 @@ export const KINDS: KindDef[] = [
     unordered: [{ path: 'Phases[].AutomaticDeploymentTargets' }, { path: 'Phases[].OptionalDeploymentTargets' }],
   },
   {
-    kind: 'tenant',
-    plural: 'tenants',
-    label: 'Tenant',
-    scope: 'space',
-    syncClass: 'sync',
-    fetch: { from: 'collection', path: 'tenants' },
-    tags: ['TenantTags[]'],
-    refs: [
-      { path: 'ProjectEnvironments{key}', to: 'project', late: true },
-      { path: 'ProjectEnvironments{}[]', to: 'environment' },
-    ],
-    ignore: ['Slug', 'ClonedFromTenantId', 'Icon'],
-    unordered: [{ path: 'TenantTags' }, { path: 'ProjectEnvironments{}' }],
-  },
-  {
     kind: 'certificate',
     plural: 'certificates',
     label: 'Certificate',
@@ -334,6 +319,24 @@ export const KINDS: KindDef[] = [
     refs: [],
     ignore: ['OwnerId', 'ScopeValues'],
     module: 'variables',
+  },
+  // Tenants come after projects, unlike the guide's "Tenants (Tenant name only)" early in its order: created
+  // with their project links in one write, not a create and an update. Accounts that name tenants set them
+  // in a later update (a late reference), which is what the guide's early step was for.
+  {
+    kind: 'tenant',
+    plural: 'tenants',
+    label: 'Tenant',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'collection', path: 'tenants' },
+    tags: ['TenantTags[]'],
+    refs: [
+      { path: 'ProjectEnvironments{key}', to: 'project', late: true },
+      { path: 'ProjectEnvironments{}[]', to: 'environment' },
+    ],
+    ignore: ['Slug', 'ClonedFromTenantId', 'Icon'],
+    unordered: [{ path: 'TenantTags' }, { path: 'ProjectEnvironments{}' }],
   },
   {
     kind: 'tenantVariables',

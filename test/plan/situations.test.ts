@@ -50,12 +50,30 @@ describe('the guide\'s situations', () => {
     });
     const p = plan(source, makeSnapshot({ environments: destEnvs }));
     expect(op(p, 'tenant/Development Team A')).toMatchObject({ action: 'skip', reason: expect.stringMatching(/'Development', 'Test'/) });
-    // The project is created in the same plan, after the tenant: the link is set by a later operation.
-    expect(op(p, 'tenant/Internal')).toMatchObject({ action: 'create', desired: expect.objectContaining({ ProjectEnvironments: {} }) });
-    const late = op(p, 'tenant/Internal#references')!;
-    expect(late.dependsOn).toEqual(expect.arrayContaining(['tenant/Internal', 'project/OctoFX']));
-    expect(late.patch).toEqual([{ op: 'add', path: '/ProjectEnvironments/OctoFX', value: ['Production', 'Staging'] }]);
-    expect(p.operations.indexOf(late)).toBeGreaterThan(p.operations.indexOf(op(p, 'project/OctoFX')!));
+    // Tenants are planned after projects: created with the link to the new project in one write.
+    const internal = op(p, 'tenant/Internal')!;
+    expect(internal).toMatchObject({ action: 'create', desired: expect.objectContaining({ ProjectEnvironments: { OctoFX: ['Production', 'Staging'] } }) });
+    expect(internal.dependsOn).toContain('project/OctoFX');
+    expect(p.operations.indexOf(internal)).toBeGreaterThan(p.operations.indexOf(op(p, 'project/OctoFX')!));
+    expect(op(p, 'tenant/Internal#references')).toBeUndefined();
+  });
+
+  it('a reference to an item created later (a new project\'s release-creation channel) is set by a later operation', () => {
+    const source = makeSnapshot({
+      environments: destEnvs,
+      ...base,
+      projects: { OctoFX: { ...base.projects.OctoFX, ReleaseCreationStrategy: { ChannelId: 'Default', ReleaseCreationPackage: null } } },
+      channels: { OctoFX: { Default: { Name: 'Default', IsDefault: true } } },
+    });
+    const p = plan(source, makeSnapshot({ environments: destEnvs }));
+    expect(op(p, 'project/OctoFX')!.desired!.ReleaseCreationStrategy).toEqual({ ChannelId: null, ReleaseCreationPackage: null });
+    const late = op(p, 'project/OctoFX#references')!;
+    expect(late.dependsOn).toEqual(['channel/OctoFX/Default', 'project/OctoFX']);
+    expect(late.patch).toEqual([
+      { op: 'test', path: '/ReleaseCreationStrategy/ChannelId', value: null },
+      { op: 'replace', path: '/ReleaseCreationStrategy/ChannelId', value: 'Default' },
+    ]);
+    expect(p.operations.indexOf(late)).toBeGreaterThan(p.operations.indexOf(op(p, 'channel/OctoFX/Default')!));
   });
 
   it('a step scoped to Test follows the environment map (Test → Staging)', () => {

@@ -38,9 +38,8 @@ describe('tenants on an isolated instance', () => {
     expect(p.operations.map((o) => o.id).filter((id) => !id.startsWith('lifecycle/'))).toEqual([
       'projectGroup/Apps',
       'tagSet/Contract',
-      'tenant/Gov A',
       'project/OctoFX',
-      'tenant/Gov A#references',
+      'tenant/Gov A',
     ]);
     expect(op(p, 'tenant/Gov A')!.decisions).toEqual([{ subject: 'reference', action: 'skip', reason: "project 'Tools' is not on the destination and not synced" }]);
   });
@@ -66,9 +65,9 @@ describe('tenants on an isolated instance', () => {
       tenants: { Internal: { Name: 'Internal', TenantTags: [], ProjectEnvironments: { OctoFX: ['Production'] } } },
       tenantVariables,
     });
-    // A new project: the tenant's link to it is set by the tenant's late-reference operation.
+    // A new project: the tenant is created after it, with its link, in one write.
     const first = plan(source, makeSnapshot({ environments }), { tenants: { variables: 'copy' } });
-    expect(op(first, 'tenantVariables/Internal')!.dependsOn).toEqual(['project/OctoFX', 'tenant/Internal', 'tenant/Internal#references']);
+    expect(op(first, 'tenantVariables/Internal')!.dependsOn).toEqual(['project/OctoFX', 'tenant/Internal']);
 
     // An existing project that gains a template: its update comes first.
     const dest = makeSnapshot({
