@@ -91,12 +91,4 @@ export class PlanContext {
   destinationRoles(): Set<string> {
     return new Set([...this.destination.inventory.roles, ...this.desiredRoles]);
   }
-
-  isSelected(kind: string, keyPath: string[]): boolean {
-    return this.selection.has(kind, keyPath);
-  }
-
-  key(keyPath: string[]): string {
-    return pathKey(keyPath);
-  }
 }

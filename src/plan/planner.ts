@@ -143,7 +143,7 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
     desired = t.content;
     decisions = t.dropped.map((d) => ({ subject: 'reference', action: 'skip' as const, reason: d }));
     if (def.kind === 'tenant') {
-      const r = planTenant(desired, content, dest, ctx);
+      const r = planTenant(desired, content, dest);
       if ('skip' in r) return skip(r.skip);
       desired = r.desired;
       decisions.push(...r.decisions);

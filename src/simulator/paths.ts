@@ -102,10 +102,3 @@ function matchElement(prevArr: unknown[], el: unknown, index: number): unknown {
 function isObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
 }
-
-/** Values found along a path (no prev). */
-export function valuesAt(doc: unknown, path: DocPath): unknown[] {
-  const out: unknown[] = [];
-  walkPath(doc, undefined, path, (c, k) => out.push((c as any)[k]));
-  return out;
-}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { withSimulator } from '../helpers/simulator.js';
-import { snapshotTo, workDir } from '../helpers/sync.js';
+import { workDir } from '../helpers/sync.js';
 import {
   apply, connection, decisionsOf, defaultSpace, derivedPolicy, editProcess, editVariables, environments, examplePolicyFile, expectNoChanges,
   lifecycle, list, names, neverSynced, octosync, planAll, processOf, rename, scriptStep, secret, stepNames, storedValues, target, tenantLinks,

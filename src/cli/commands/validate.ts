@@ -1,7 +1,6 @@
 import { readInputFile } from '../../util/input-file.js';
 import type { Argv, CommandModule } from 'yargs';
 import { parse as parseYaml } from 'yaml';
-import { InputFileError } from '../../errors.js';
 import { readPlanFile } from '../../plan/file.js';
 import { readPolicyFile } from '../../plan/policy.js';
 import { readSnapshotFile } from '../../snapshot/file.js';

@@ -1,4 +1,3 @@
-import type { PlanContext } from '../context.js';
 import type { Decision } from '../plan-types.js';
 
 type Json = Record<string, any>;
@@ -10,7 +9,7 @@ export type TenantPlan = { skip: string } | { desired: Json; decisions: Decision
  * A"): links whose environments all fall away are dropped, and a tenant left with no link at all, though it
  * had some on the source, is not synced. Links that only the destination has are kept: never deleted.
  */
-export function planTenant(translated: Json, source: Json, dest: Json | undefined, ctx: PlanContext): TenantPlan {
+export function planTenant(translated: Json, source: Json, dest: Json | undefined): TenantPlan {
   const decisions: Decision[] = [];
   const links: Record<string, string[]> = {};
   for (const [project, envs] of Object.entries<string[]>(translated.ProjectEnvironments ?? {})) {
