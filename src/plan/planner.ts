@@ -41,7 +41,12 @@ export function operationId(kind: string, keyPath: string[]): string {
 
 /** sha256 of the snapshot's content: resources and inventory, not when it was taken. */
 export function snapshotFingerprint(s: Snapshot): string {
-  return fingerprint({ resources: s.resources, inventory: s.inventory, space: s.space.name });
+  // Items carry the hash of their content already: hash those (with their names) rather than the content again.
+  const prints: Record<string, [string[], string][]> = {};
+  for (const def of KINDS) {
+    if (s.resources[def.plural]) prints[def.plural] = itemsOf(s, def.kind).map(({ keyPath, item }) => [keyPath, item.meta.fingerprint]);
+  }
+  return fingerprint({ resources: prints, inventory: s.inventory, space: s.space.name });
 }
 
 interface Draft {

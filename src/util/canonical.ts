@@ -2,14 +2,42 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** A copy of a JSON value with object keys sorted (arrays keep their order). */
+/**
+ * A JSON value with object keys sorted (arrays keep their order) and undefined members left out. Parts that
+ * are sorted already are returned as they are, not copied: plans and snapshots run to tens of megabytes and
+ * are mostly sorted by the time they are hashed or written.
+ */
 export function sortKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const sorted = sortKeys(value[i]);
+      if (sorted !== value[i]) (copy ??= value.slice())[i] = sorted;
+    }
+    return (copy ?? value) as T;
+  }
   if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    let inOrder = true;
+    for (let i = 0; i < keys.length; i++) {
+      if ((i > 0 && keys[i - 1] > keys[i]) || record[keys[i]] === undefined) {
+        inOrder = false;
+        break;
+      }
+    }
+    let children: Map<string, unknown> | undefined;
+    for (const key of keys) {
+      const v = record[key];
+      if (v === undefined || typeof v !== 'object' || v === null) continue;
+      const sorted = sortKeys(v);
+      if (sorted !== v) (children ??= new Map()).set(key, sorted);
+    }
+    if (inOrder && !children) return value;
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
+    for (const key of inOrder ? keys : [...keys].sort()) {
+      const v = record[key];
+      if (v !== undefined) out[key] = children?.has(key) ? children.get(key) : v;
     }
     return out as T;
   }
