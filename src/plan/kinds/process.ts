@@ -1,4 +1,5 @@
 import { kindDef } from '../../registry/kinds.js';
+import { fingerprint } from '../../util/canonical.js';
 import type { PlanContext } from '../context.js';
 import type { CleanupEntry, Decision } from '../plan-types.js';
 import { applyMismatch, type ScopeOutcome, type Translation } from '../scopes.js';
@@ -84,7 +85,7 @@ export function planProcess(
     }
     decisions.push({
       subject: `step '${step.Name}'`,
-      action: existing ? (JSON.stringify(existing) === JSON.stringify({ ...tStep, Actions: actions }) ? 'keep' : 'update') : 'create',
+      action: existing ? (fingerprint(existing) === fingerprint({ ...tStep, Actions: actions }) ? 'keep' : 'update') : 'create',
       reason: existing ? 'matched by name' : 'new on the source',
     });
     desiredSteps.push({ ...tStep, Actions: actions });
