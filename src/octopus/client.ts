@@ -40,7 +40,9 @@ export interface RequestCounts {
 }
 
 const RETRY_STATUS = [429, 500, 502, 503, 504];
-const RETRY_ERRORS = ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'ECONNABORTED'];
+// Not ECONNREFUSED: nothing listens there, and a wrong --server should fail at once, not after a minute of
+// back-off. A server restarting mid-apply is covered by running the same plan again.
+const RETRY_ERRORS = ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'ECONNABORTED'];
 
 /**
  * The HTTP client for one Octopus instance: API key header, timeouts, retries with backoff honouring
