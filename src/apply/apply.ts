@@ -1,3 +1,4 @@
+import { isLateReferences, lateReferencesId } from '../plan/changes.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import { OctosyncError, PartialApplyError, ServerError, StalePlanError } from '../errors.js';
@@ -75,101 +76,106 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     },
   });
 
-  checkDestination(options.planFile, plan, client.baseUrl, options.space);
-  const dest = await DestinationState.read(client, options.space);
-  checkVersions(plan, dest.space.serverVersion);
+  try {
+    checkDestination(options.planFile, plan, client.baseUrl, options.space);
+    const dest = await DestinationState.read(client, options.space);
+    checkVersions(plan, dest.space.serverVersion);
 
-  const ops = plan.operations.filter((o) => o.action !== 'skip');
-  const byId = new Map(ops.map((o) => [o.id, o]));
-  const status = new Map<string, Status>();
-  const stale: string[] = [];
-  for (const op of ops) {
-    const s = classify(op, byId, dest);
-    status.set(op.id, s.status);
-    if (s.status === 'stale') stale.push(s.why);
-  }
-  for (const op of plan.operations.filter((o) => o.action === 'skip')) log.write({ type: 'decision', operation: op.id, action: 'skip', reason: op.reason });
-  if (stale.length) {
-    throw new StalePlanError(
-      `the destination changed since this plan was made; nothing was written. Plan again.\n  ${stale.join('\n  ')}`,
-    );
-  }
-
-  const ctx: BodyContext = { dest, placeholder: plan.policy.content.variables.placeholder };
-  const limiter = new Limiter(options.parallelism ?? 8);
-  const outcome = new Map<string, Promise<boolean>>();
-  const failed: ApplyResult['failed'] = [];
-  const notRun: string[] = [];
-  const createdNow = new Set<string>();
-  const finished = new Set<string>();
-  let created = 0;
-  let updated = 0;
-  const alreadyApplied = [...status.values()].filter((s) => s === 'done').length;
-
-  const run = (op: Operation): Promise<boolean> => {
-    let p = outcome.get(op.id);
-    if (p) return p;
-    p = (async () => {
-      if (status.get(op.id) === 'done') return true;
-      const deps = await Promise.all(op.dependsOn.filter((d) => byId.has(d)).map((d) => run(byId.get(d)!)));
-      if (!deps.every(Boolean)) {
-        notRun.push(op.id);
-        log.write({ type: 'decision', operation: op.id, action: 'not-run', reason: 'an operation it depends on failed' });
-        return false;
-      }
-      return limiter.run(() =>
-        currentOp.run(op.id, async () => {
-          journal.write({ event: 'started', operation: op.id });
-          log.write({ type: 'decision', operation: op.id, action: op.action, reason: op.reason });
-          try {
-            const parentCreated = isParentCreated(op, byId, createdNow);
-            await execute(op, client, dest, ctx, unfinished.has(op.id) || parentCreated);
-            if (op.action === 'create') createdNow.add(op.id);
-            journal.write({ event: 'finished', operation: op.id });
-            finished.add(op.id);
-            if (op.action === 'create') created++;
-            else if (!op.id.endsWith('#references')) updated++;
-            progress(`${op.action === 'create' ? '+' : '~'} ${op.id}`);
-            return true;
-          } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            journal.write({ event: 'failed', operation: op.id, error: message });
-            log.write({ type: 'error', operation: op.id, error: message });
-            failed.push({ id: op.id, error: message });
-            progress(`! ${op.id}: ${message}`);
-            return false;
-          }
-        }),
+    const ops = plan.operations.filter((o) => o.action !== 'skip');
+    const byId = new Map(ops.map((o) => [o.id, o]));
+    const status = new Map<string, Status>();
+    const stale: string[] = [];
+    for (const op of ops) {
+      const s = classify(op, byId, dest);
+      status.set(op.id, s.status);
+      if (s.status === 'stale') stale.push(s.why);
+    }
+    for (const op of plan.operations.filter((o) => o.action === 'skip')) log.write({ type: 'decision', operation: op.id, action: 'skip', reason: op.reason });
+    if (stale.length) {
+      throw new StalePlanError(
+        `the destination changed since this plan was made; nothing was written. Plan again.\n  ${stale.join('\n  ')}`,
       );
-    })();
-    outcome.set(op.id, p);
-    return p;
-  };
-  await Promise.all(ops.map(run));
+    }
 
-  // Placeholders now on the destination: those of operations finished in this run or an earlier one.
-  const cleanup = ops.filter((o) => status.get(o.id) === 'done' || finished.has(o.id)).flatMap((o) => o.cleanup ?? []);
-  const cleanupBase = options.cleanupBase ?? options.planFile.replace(/\.json$/i, '') + '.cleanup';
-  const report = writeCleanupReport(cleanupBase, cleanup, { url: plan.destination.url, space: plan.destination.space });
-  const result: ApplyResult = {
-    created,
-    updated,
-    alreadyApplied,
-    failed,
-    notRun: notRun.sort(),
-    cleanup,
-    files: { journal: journalFile, log: options.logFile, cleanupMarkdown: report.markdown, cleanupJson: report.json },
-    requests: client.counts.total,
-    seconds: (performance.now() - started) / 1000,
-  };
-  if (failed.length) {
-    const wrote = created + updated + alreadyApplied > 0;
-    const lines = failed.map((f) => `${f.id}: ${f.error}`).join('\n  ');
-    const summary = `Apply failed: ${created} created, ${updated} updated, ${failed.length} failed, ${notRun.length} not run.\n  ${lines}`;
-    if (wrote) throw Object.assign(new PartialApplyError(`${summary}\nThe destination is partly updated: run the same plan again to finish.`), { result });
-    throw Object.assign(new OctosyncError(`${summary}\nNothing was written.`), { result });
+    const ctx: BodyContext = { dest, placeholder: plan.policy.content.variables.placeholder };
+    const limiter = new Limiter(options.parallelism ?? 8);
+    const outcome = new Map<string, Promise<boolean>>();
+    const failed: ApplyResult['failed'] = [];
+    const notRun: string[] = [];
+    const createdNow = new Set<string>();
+    const finished = new Set<string>();
+    let created = 0;
+    let updated = 0;
+    const alreadyApplied = [...status.values()].filter((s) => s === 'done').length;
+
+    const run = (op: Operation): Promise<boolean> => {
+      let p = outcome.get(op.id);
+      if (p) return p;
+      p = (async () => {
+        if (status.get(op.id) === 'done') return true;
+        const deps = await Promise.all(op.dependsOn.filter((d) => byId.has(d)).map((d) => run(byId.get(d)!)));
+        if (!deps.every(Boolean)) {
+          notRun.push(op.id);
+          log.write({ type: 'decision', operation: op.id, action: 'not-run', reason: 'an operation it depends on failed' });
+          return false;
+        }
+        return limiter.run(() =>
+          currentOp.run(op.id, async () => {
+            journal.write({ event: 'started', operation: op.id });
+            log.write({ type: 'decision', operation: op.id, action: op.action, reason: op.reason });
+            try {
+              const parentCreated = isParentCreated(op, byId, createdNow);
+              await execute(op, client, dest, ctx, unfinished.has(op.id) || parentCreated);
+              if (op.action === 'create') createdNow.add(op.id);
+              journal.write({ event: 'finished', operation: op.id });
+              finished.add(op.id);
+              if (op.action === 'create') created++;
+              else if (!isLateReferences(op)) updated++;
+              progress(`${op.action === 'create' ? '+' : '~'} ${op.id}`);
+              return true;
+            } catch (err) {
+              const message = err instanceof Error ? err.message : String(err);
+              journal.write({ event: 'failed', operation: op.id, error: message });
+              log.write({ type: 'error', operation: op.id, error: message });
+              failed.push({ id: op.id, error: message });
+              progress(`! ${op.id}: ${message}`);
+              return false;
+            }
+          }),
+        );
+      })();
+      outcome.set(op.id, p);
+      return p;
+    };
+    await Promise.all(ops.map(run));
+
+    // Placeholders now on the destination: those of operations finished in this run or an earlier one.
+    const cleanup = ops.filter((o) => status.get(o.id) === 'done' || finished.has(o.id)).flatMap((o) => o.cleanup ?? []);
+    const cleanupBase = options.cleanupBase ?? options.planFile.replace(/\.json$/i, '') + '.cleanup';
+    const report = writeCleanupReport(cleanupBase, cleanup, { url: plan.destination.url, space: plan.destination.space });
+    const result: ApplyResult = {
+      created,
+      updated,
+      alreadyApplied,
+      failed,
+      notRun: notRun.sort(),
+      cleanup,
+      files: { journal: journalFile, log: options.logFile, cleanupMarkdown: report.markdown, cleanupJson: report.json },
+      requests: client.counts.total,
+      seconds: (performance.now() - started) / 1000,
+    };
+    if (failed.length) {
+      const wrote = created + updated + alreadyApplied > 0;
+      const lines = failed.map((f) => `${f.id}: ${f.error}`).join('\n  ');
+      const summary = `Apply failed: ${created} created, ${updated} updated, ${failed.length} failed, ${notRun.length} not run.\n  ${lines}`;
+      if (wrote) throw Object.assign(new PartialApplyError(`${summary}\nThe destination is partly updated: run the same plan again to finish.`), { result });
+      throw Object.assign(new OctosyncError(`${summary}\nNothing was written.`), { result });
+    }
+    return result;
+  } finally {
+    // Nothing may go on (and retry) behind a failure the command has reported; keep-alive sockets close.
+    client.close();
   }
-  return result;
 }
 
 /**
@@ -214,10 +220,10 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
   const def = kindDef(op.kind);
   const doc = dest.rawDoc(op.kind, op.keyPath);
   const current = doc ? dest.normalize(op.kind, op.keyPath, doc) : undefined;
-  const lateResult = byId.get(`${op.id}#references`)?.result;
+  const lateResult = byId.get(lateReferencesId(op.id))?.result;
   const done = current && (current.meta.fingerprint === op.result || (lateResult !== undefined && current.meta.fingerprint === lateResult));
   const name = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
-  if (op.id.endsWith('#references')) return { status: done ? 'done' : 'pending', why: '' };
+  if (isLateReferences(op)) return { status: done ? 'done' : 'pending', why: '' };
   if (done) return { status: 'done', why: '' };
   if (op.action === 'create') {
     // A process or variable set is created with its parent: filling it in is this operation's job.
@@ -383,14 +389,21 @@ async function findExisting(def: KindDef, keyPath: string[], client: OctopusClie
 
 /** The document to PUT: the plan's desired content (a create) or the current content with the plan's patch. */
 function buildBody(op: Operation, def: KindDef, current: RawDoc, dest: DestinationState, ctx: BodyContext): RawDoc {
-  const normalized = dest.normalize(op.kind, op.keyPath, current).content as Json;
-  const desired: Json = op.action === 'create' && !op.patch ? op.desired! : fromKeyed(op.kind, patched(toKeyed(op.kind, normalized), op.patch ?? []));
-  if (def.module === 'variables') {
+  // Variables are normalised once, with their ids: the same list is the patch's base and the id lookup.
+  const withIds = def.module === 'variables' ? normalizeVariablesWithIds(current, { index: dest.index, warnings: [], where: op.id }) : undefined;
+  const desired: Json =
+    op.action === 'create' && !op.patch
+      ? op.desired!
+      : fromKeyed(op.kind, patched(toKeyed(op.kind, withIds ? { Variables: withIds.map((v) => v.variable) } : dest.normalize(op.kind, op.keyPath, current).content), op.patch ?? []));
+  if (withIds) {
     const project = op.kind === 'projectVariables' ? op.keyPath[0] : undefined;
-    const withIds = normalizeVariablesWithIds(current, { index: dest.index, warnings: [], where: op.id });
     // Existing values keep their place in each name's list (the planner appends new ones), so position maps to id.
     const idsByName = new Map<string, (string | undefined)[]>();
-    for (const { variable, id } of withIds) idsByName.set(String(variable.Name), [...(idsByName.get(String(variable.Name)) ?? []), id]);
+    for (const { variable, id } of withIds) {
+      const name = String(variable.Name);
+      if (!idsByName.has(name)) idsByName.set(name, []);
+      idsByName.get(name)!.push(id);
+    }
     const list: Json[] = desired.Variables ?? [];
     const seen = new Map<string, number>();
     const ids = list.map((v) => {

@@ -1,3 +1,4 @@
+import { isLateReferences } from '../plan/changes.js';
 import { KINDS } from '../registry/kinds.js';
 import type { Plan } from '../plan/plan-types.js';
 import { atLeast } from '../util/version.js';
@@ -74,12 +75,12 @@ export interface WriteBound {
 /** The writes a plan needs: one request per created or changed document. */
 export function writeBound(plan: Plan): WriteBound {
   const ops = plan.operations.filter((o) => o.action !== 'skip');
-  const late = ops.filter((o) => o.id.endsWith('#references')).length;
+  const late = ops.filter(isLateReferences).length;
   return {
     documents: ops.length - late,
     lateReferences: late,
     creates: ops.filter((o) => o.action === 'create').length,
-    updates: ops.filter((o) => o.action === 'update' && !o.id.endsWith('#references')).length,
+    updates: ops.filter((o) => o.action === 'update' && !isLateReferences(o)).length,
     skips: plan.operations.length - ops.length,
   };
 }

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { applyPlan } from '../apply/apply.js';
-import { hasChanges, makePlans } from '../plan/make.js';
+import { hasChanges } from '../plan/changes.js';
+import { makePlans } from '../plan/make.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
 import { takeSnapshot } from '../snapshot/take.js';
 

@@ -1,8 +1,15 @@
 import type { Operation, Plan } from './plan-types.js';
 
+const LATE = '#references';
+
+/** The id of the operation that sets an item's late references (to items the plan creates after it). */
+export function lateReferencesId(id: string): string {
+  return id + LATE;
+}
+
 /** A late-reference operation: sets references to items the plan creates after the item itself. */
 export function isLateReferences(op: Operation): boolean {
-  return op.id.endsWith('#references');
+  return op.id.endsWith(LATE);
 }
 
 /** Anything for apply to write: creates, updates, or late reference updates (which the counts leave out). */

@@ -40,4 +40,3 @@ export function makePlans(options: MakePlansOptions): MadePlan[] {
   return made;
 }
 
-export { hasChanges } from './changes.js';

@@ -1,5 +1,6 @@
+import { isLateReferences, lateReferencesId } from './changes.js';
 import { OctosyncError } from '../errors.js';
-import { KINDS, kindDef } from '../registry/kinds.js';
+import { KINDS, kindDef, isLateRef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { itemsOf } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
@@ -20,7 +21,7 @@ import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, 
 import type { Policy } from './policy-types.js';
 import { reconcileSecrets } from './secrets.js';
 import { referencesOf } from './selection.js';
-import { editRefs, isLateRef, targetPath, translateContent } from './translate.js';
+import { editRefs, targetPath, translateContent } from './translate.js';
 
 type Json = Record<string, any>;
 
@@ -242,7 +243,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     const early = withoutLateRefs(d.def, full, d.keyPath, created);
     op.dependsOn = dependencies(d, scopeTargets, ctx, created);
     let mainWritten = true;
-    op.result = fingerprint(sortKeys(resultContent(d.def.kind, early)));
+    op.result = fingerprint(resultContent(d.def.kind, early));
     if (d.action === 'create') op.desired = sortKeys(early);
     else {
       op.patch = diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, early), true);
@@ -258,14 +259,14 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         .map((r) => operationId(r.kind, r.keyPath))
         .filter((rid) => created.has(rid) && rid !== id);
       late.push({
-        id: `${id}#references`,
+        id: lateReferencesId(id),
         action: 'update',
         kind: d.def.kind,
         keyPath: d.keyPath,
         dependsOn: [...new Set([...(mainWritten ? [id] : op.dependsOn), ...refs])].sort(),
         reason: 'references items this plan creates after it: set once they exist',
         patch: diff(toKeyed(d.def.kind, early), toKeyed(d.def.kind, full), true),
-        result: fingerprint(sortKeys(resultContent(d.def.kind, full))),
+        result: fingerprint(resultContent(d.def.kind, full)),
         ...(mainWritten ? {} : { destination: d.destination }),
       });
     }
@@ -274,11 +275,11 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   // A dependency on an update that turned out empty moves to its late-reference operation, or goes.
   const ids = new Set(all.map((o) => o.id));
   for (const o of all) {
-    o.dependsOn = [...new Set(o.dependsOn.map((dep) => (ids.has(dep) ? dep : ids.has(`${dep}#references`) ? `${dep}#references` : undefined)).filter((x): x is string => !!x && x !== o.id))].sort();
+    o.dependsOn = [...new Set(o.dependsOn.map((dep) => (ids.has(dep) ? dep : ids.has(lateReferencesId(dep)) ? lateReferencesId(dep) : undefined)).filter((x): x is string => !!x && x !== o.id))].sort();
   }
   const counts = {
     create: all.filter((o) => o.action === 'create').length,
-    update: all.filter((o) => o.action === 'update' && !o.id.endsWith('#references')).length,
+    update: all.filter((o) => o.action === 'update' && !isLateReferences(o)).length,
     skip: all.filter((o) => o.action === 'skip').length,
     unchanged,
   };
@@ -358,7 +359,7 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
     // project is new), by its projects' templates and included sets, and by its sets' templates: those writes
     // come first. Ids of operations the plan does not hold are dropped when the plan is assembled.
     const tenant = operationId('tenant', d.keyPath);
-    deps.add(tenant).add(`${tenant}#references`);
+    deps.add(tenant).add(lateReferencesId(tenant));
     const linked = Object.keys(ctx.sourceItem('tenant', d.keyPath)?.content.ProjectEnvironments ?? {});
     for (const p of [...linked, ...Object.keys(d.desired?.ProjectVariables ?? {})]) deps.add(operationId('project', [p]));
     for (const s of Object.keys(d.desired?.LibraryVariables ?? {})) deps.add(operationId('libraryVariableSet', [s]));

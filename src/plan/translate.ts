@@ -1,5 +1,5 @@
-import { KINDS, kindDef } from '../registry/kinds.js';
-import type { KindDef, RefField } from '../registry/types.js';
+import { kindDef } from '../registry/kinds.js';
+import type { KindDef } from '../registry/types.js';
 import { parsePath, visitPath } from '../util/docpath.js';
 import type { PlanContext } from './context.js';
 
@@ -9,14 +9,6 @@ export interface Translated {
   missing: string[];
   /** Values dropped from lists because they do not exist on the destination. */
   dropped: string[];
-}
-
-const kindOrder = new Map(KINDS.map((k, i) => [k.kind, i]));
-
-/** A reference that points at a kind planned later (tenant → project, project → channel): set in a later update. */
-export function isLateRef(def: KindDef, ref: RefField): boolean {
-  const targets = Array.isArray(ref.to) ? ref.to : [ref.to];
-  return targets.some((t) => (kindOrder.get(t) ?? 0) > (kindOrder.get(def.kind) ?? 0));
 }
 
 /** The key path of a referenced item: children of a project are named within the referring item's project. */

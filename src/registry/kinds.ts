@@ -13,7 +13,7 @@ const processRefs: RefField[] = [
   // A manual intervention's responsible teams: a comma-separated list of team ids (built-in ones such as
   // `teams-managers` are the same on every instance and pass unchanged).
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Manual.ResponsibleTeamIds"', to: 'team', separator: ',', passUnknown: true },
-  { path: 'Steps[].Actions[].Properties."Octopus.Action.DeployRelease.ProjectId"', to: 'project', late: true },
+  { path: 'Steps[].Actions[].Properties."Octopus.Action.DeployRelease.ProjectId"', to: 'project' },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Azure.AccountId"', to: 'account' },
 ];
 const processNestedIds: DocPath[] = ['Steps[].Id', 'Steps[].Actions[].Id', 'Steps[].Actions[].Packages[].Id'];
@@ -27,9 +27,25 @@ const processUnordered = [
 const processSecrets: DocPath[] = ['Steps[].Properties{}', 'Steps[].Actions[].Properties{}'];
 const tenancyRefs: RefField[] = [
   { path: 'EnvironmentIds[]', to: 'environment' },
-  { path: 'TenantIds[]', to: 'tenant', late: true },
+  { path: 'TenantIds[]', to: 'tenant' },
 ];
 const tenancyUnordered = [{ path: 'EnvironmentIds' }, { path: 'TenantIds' }, { path: 'TenantTags' }];
+
+/** A variable set owned by a parent (project, library variable set, script module): read in `ids=` batches. */
+function variableSetOf(kind: string, label: string, syncClass: KindDef['syncClass'], parent: string): KindDef {
+  return {
+    kind,
+    plural: kind,
+    label,
+    scope: 'space',
+    syncClass,
+    fetch: { from: 'owned', path: 'variables', idField: 'VariableSetId', list: 'all' },
+    parent: { kind: parent, field: 'OwnerId', ownedOne: true },
+    refs: [],
+    ignore: ['OwnerId', 'ScopeValues'],
+    module: 'variables',
+  };
+}
 
 /**
  * Every kind octosync knows, in the guide's dependency order ("Syncing Order"). Snapshot, plan and apply
@@ -161,18 +177,7 @@ export const KINDS: KindDef[] = [
     ignore: ['VariableSetId', 'ContentType'],
     nestedIds: ['Templates[].Id'],
   },
-  {
-    kind: 'scriptModuleVariables',
-    plural: 'scriptModuleVariables',
-    label: 'Script module body',
-    scope: 'space',
-    syncClass: 'match-exactly',
-    fetch: { from: 'owned', path: 'variables', idField: 'VariableSetId', list: 'all' },
-    parent: { kind: 'scriptModule', field: 'OwnerId', ownedOne: true },
-    refs: [],
-    ignore: ['OwnerId', 'ScopeValues'],
-    module: 'variables',
-  },
+  variableSetOf('scriptModuleVariables', 'Script module body', 'match-exactly', 'scriptModule'),
   {
     kind: 'lifecycle',
     plural: 'lifecycles',
@@ -219,18 +224,7 @@ export const KINDS: KindDef[] = [
     nestedIds: ['Templates[].Id'],
     secrets: ['Templates[].DefaultValue'],
   },
-  {
-    kind: 'libraryVariables',
-    plural: 'libraryVariables',
-    label: 'Library variables',
-    scope: 'space',
-    syncClass: 'sync',
-    fetch: { from: 'owned', path: 'variables', idField: 'VariableSetId', list: 'all' },
-    parent: { kind: 'libraryVariableSet', field: 'OwnerId', ownedOne: true },
-    refs: [],
-    ignore: ['OwnerId', 'ScopeValues'],
-    module: 'variables',
-  },
+  variableSetOf('libraryVariables', 'Library variables', 'sync', 'libraryVariableSet'),
   {
     kind: 'project',
     plural: 'projects',
@@ -242,7 +236,7 @@ export const KINDS: KindDef[] = [
       { path: 'ProjectGroupId', to: 'projectGroup' },
       { path: 'LifecycleId', to: 'lifecycle' },
       { path: 'IncludedLibraryVariableSetIds[]', to: ['libraryVariableSet', 'scriptModule'] },
-      { path: 'ReleaseCreationStrategy.ChannelId', to: 'channel', late: true },
+      { path: 'ReleaseCreationStrategy.ChannelId', to: 'channel' },
     ],
     ignore: ['Slug', 'VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'AutoDeployReleaseOverrides', 'Icon'],
     nestedIds: ['Templates[].Id'],
@@ -308,18 +302,7 @@ export const KINDS: KindDef[] = [
     module: 'process',
     minVersion: '2019.11',
   },
-  {
-    kind: 'projectVariables',
-    plural: 'projectVariables',
-    label: 'Project variables',
-    scope: 'space',
-    syncClass: 'sync',
-    fetch: { from: 'owned', path: 'variables', idField: 'VariableSetId', list: 'all' },
-    parent: { kind: 'project', field: 'OwnerId', ownedOne: true },
-    refs: [],
-    ignore: ['OwnerId', 'ScopeValues'],
-    module: 'variables',
-  },
+  variableSetOf('projectVariables', 'Project variables', 'sync', 'project'),
   // Tenants come after projects, unlike the guide's "Tenants (Tenant name only)" early in its order: created
   // with their project links in one write, not a create and an update. Accounts that name tenants set them
   // in a later update (a late reference), which is what the guide's early step was for.
@@ -332,7 +315,7 @@ export const KINDS: KindDef[] = [
     fetch: { from: 'collection', path: 'tenants' },
     tags: ['TenantTags[]'],
     refs: [
-      { path: 'ProjectEnvironments{key}', to: 'project', late: true },
+      { path: 'ProjectEnvironments{key}', to: 'project' },
       { path: 'ProjectEnvironments{}[]', to: 'environment' },
     ],
     ignore: ['Slug', 'ClonedFromTenantId', 'Icon'],
@@ -385,22 +368,15 @@ export function kindDef(kind: string): KindDef {
   return def;
 }
 
-/** Kinds whose content is synced (everything but `never`). */
-export const SYNCED_KINDS = KINDS.filter((k) => k.syncClass !== 'never');
+const kindOrder = new Map(KINDS.map((k, i) => [k.kind, i]));
 
 /**
- * The kinds an item of `kind` depends on: its parent and what its references point at, except `late`
- * references (set in a later update, which breaks cycles).
+ * A reference to a kind that comes later in the registry's order (a project's release-creation channel, an
+ * account's tenants): when the plan creates its target too, the planner sets it in a later update.
  */
-export function dependenciesOf(def: KindDef): string[] {
-  const deps = new Set<string>();
-  if (def.parent) deps.add(def.parent.kind);
-  if (def.tags?.length || def.module === 'variables') deps.add('tagSet');
-  for (const ref of def.refs) {
-    if (ref.late) continue;
-    for (const to of Array.isArray(ref.to) ? ref.to : [ref.to]) if (to !== def.kind) deps.add(to);
-  }
-  return [...deps];
+export function isLateRef(def: KindDef, ref: RefField): boolean {
+  const targets = Array.isArray(ref.to) ? ref.to : [ref.to];
+  return targets.some((t) => (kindOrder.get(t) ?? 0) > (kindOrder.get(def.kind) ?? 0));
 }
 
 /**

@@ -25,11 +25,6 @@ export interface RefField {
   path: DocPath;
   /** The kind(s) the id points at. Several kinds share one collection (library variable sets and script modules). */
   to: string | string[];
-  /**
-   * The reference may point at an item created later in the same run (a project's release-creation channel,
-   * a "deploy a release" step naming another project): the planner creates first and sets it in an update.
-   */
-  late?: boolean;
   /** The member holds several ids in one string, separated by this (`"Teams-1,Teams-2"`). */
   separator?: string;
   /**

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.js';
-import { hasChanges, makePlans } from '../../plan/make.js';
+import { hasChanges } from '../../plan/changes.js';
+import { makePlans } from '../../plan/make.js';
 import { renderText } from '../../render/text.js';
 import { colourFor, info, out } from '../output.js';
 
