@@ -68,9 +68,7 @@ async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, spa
     batches.map(async (batch) => {
       const what = `${def.label.toLowerCase()}s`;
       if (fetch.list === 'all') {
-        const docs = await client.get<RawDoc[]>(`${space}/${fetch.path}/all?ids=${batch.map(encodeURIComponent).join(',')}`, what);
-        if (!Array.isArray(docs)) throw new ServerError(`unexpected response from GET ${space}/${fetch.path}/all: not an array`);
-        return docs;
+        return getArray(client, `${space}/${fetch.path}/all?ids=${batch.map(encodeURIComponent).join(',')}`, what);
       }
       return client.listAll<RawDoc>(`${space}/${fetch.path}`, { ids: batch.join(',') }, batchSize, what);
     }),
@@ -86,9 +84,14 @@ async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, spa
 
 async function readModule(client: OctopusClient, def: KindDef, space: string): Promise<RawDoc[]> {
   if (def.module === 'tenantVariables') {
-    const docs = await client.get<RawDoc[]>(`${space}/tenantvariables/all`, 'tenant variables');
-    if (!Array.isArray(docs)) throw new ServerError(`unexpected response from GET ${space}/tenantvariables/all: not an array`);
-    return docs;
+    return getArray(client, `${space}/tenantvariables/all`, 'tenant variables');
   }
   throw new Error(`no reader for kind ${def.kind}`);
+}
+
+/** An `/all` endpoint: a bare array (API-FACTS §2.5); anything else is a clear error naming the request. */
+async function getArray(client: OctopusClient, path: string, what: string): Promise<RawDoc[]> {
+  const docs = await client.get<RawDoc[]>(path, what);
+  if (!Array.isArray(docs)) throw new ServerError(`unexpected response from GET ${path.split('?')[0]} (${what}): not an array`);
+  return docs;
 }
