@@ -1,5 +1,5 @@
 import { ServerError } from '../errors.js';
-import { kindDef, variableValueKind } from '../registry/kinds.js';
+import { kindDef, ownerProject, variableValueKind } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { DEPLOYMENT_PROCESS_OWNER, runbookOwner } from '../snapshot/modules/variables.js';
 import type { RawDoc } from '../snapshot/read.js';
@@ -27,7 +27,7 @@ export function toApiBody(def: KindDef, keyPath: string[], desired: Json, curren
   const body: Json = current ? structuredClone(current) : {};
   for (const [member, value] of Object.entries(desired)) body[member] = structuredClone(value);
   if (!current && def.createWith) Object.assign(body, def.createWith);
-  const project = def.kind === 'project' || def.parent?.kind === 'project' ? keyPath[0] : def.parent?.kind === 'runbook' ? keyPath[0] : undefined;
+  const project = ownerProject(def.kind, keyPath);
   if (def.parent && !def.parent.ownedOne && !current) {
     const parentId = ctx.dest.idOf(def.parent.kind, keyPath.slice(0, -1));
     if (!parentId) throw new ServerError(`cannot find ${kindDef(def.parent.kind).label.toLowerCase()} '${keyPath.slice(0, -1).join(' / ')}' on the destination`);
@@ -47,7 +47,7 @@ function resolveRefs(def: KindDef, body: Json, project: string | undefined, ctx:
       body,
       ref.path,
       (name) => {
-        if (looksLikeId(name, ctx, targets)) return name;
+        if (isDestinationId(name, ctx, targets)) return name;
         for (const t of targets) {
           const id = ctx.dest.idOf(t, targetPath(t, name, project));
           if (id) return id;
@@ -66,9 +66,9 @@ function keyPath(body: Json): string {
 }
 
 /** A value that is already a destination id (kept from the current document). */
-function looksLikeId(value: string, ctx: BodyContext, targets: string[]): boolean {
-  if (!/^[A-Za-z]+-\d+$/.test(value) && value !== 'feeds-builtin') return false;
-  return targets.some((t) => ctx.dest.raw.get(t)?.some((d) => d.Id === value));
+function isDestinationId(value: string, ctx: BodyContext, targets: string[]): boolean {
+  const entry = ctx.dest.index.get(value);
+  return entry !== undefined && targets.includes(entry.kind);
 }
 
 /**

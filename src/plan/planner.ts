@@ -1,6 +1,6 @@
 import { isLateReferences, lateReferencesId } from './changes.js';
 import { OctosyncError } from '../errors.js';
-import { KINDS, kindDef, isLateRef } from '../registry/kinds.js';
+import { KINDS, kindDef, isLateRef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { itemsOf } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
@@ -143,8 +143,7 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
     const r = planTenantVariables(keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup } = r);
   } else {
-    const ownerProject = def.kind === 'project' || def.parent?.kind === 'project' ? project : undefined;
-    const t = translateContent(def, content, ctx, ownerProject);
+    const t = translateContent(def, content, ctx, ownerProject(def.kind, keyPath));
     if (t.missing.length) return skip(`needs what the destination will not have: ${t.missing.join('; ')}`);
     desired = t.content;
     decisions = t.dropped.map((d) => ({ subject: 'reference', action: 'skip' as const, reason: d }));
@@ -379,7 +378,7 @@ function isLateTarget(def: KindDef, target: string): boolean {
 function withoutLateRefs(def: KindDef, content: Json, keyPath: string[], created: Set<string>): Json {
   if (!def.refs.some((ref) => isLateRef(def, ref))) return content;
   const out = structuredClone(content);
-  const project = def.parent?.kind === 'project' || def.kind === 'project' ? keyPath[0] : undefined;
+  const project = ownerProject(def.kind, keyPath);
   for (const ref of def.refs) {
     if (!isLateRef(def, ref)) continue;
     const targets = Array.isArray(ref.to) ? ref.to : [ref.to];

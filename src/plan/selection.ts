@@ -1,4 +1,4 @@
-import { KINDS, kindDef, variableValueKind } from '../registry/kinds.js';
+import { KINDS, kindDef, variableValueKind, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { getItem, itemsOf, type Located } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
@@ -134,7 +134,7 @@ export function referencesOf(snapshot: Snapshot, kind: string, keyPath: string[]
   if (!item) return [];
   const content = item.content;
   const out: { kind: string; keyPath: string[] }[] = [];
-  const project = PROJECT_FAMILY.includes(kind) ? keyPath[0] : undefined;
+  const project = ownerProject(kind, keyPath);
   for (const ref of def.refs) {
     const targets = Array.isArray(ref.to) ? ref.to : [ref.to];
     visitPath(content, ref.path, (value) => {

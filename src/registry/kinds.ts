@@ -368,6 +368,18 @@ export function kindDef(kind: string): KindDef {
   return def;
 }
 
+/**
+ * The project an item lives in (its own name for a project; the outermost name of a channel, runbook,
+ * process or project variable set), or undefined outside projects. References to a project's children
+ * (a step's channel, a variable's runbook) are names within this project.
+ */
+export function ownerProject(kind: string, keyPath: string[]): string | undefined {
+  for (let def: KindDef | undefined = kindDef(kind); def; def = def.parent ? kindDef(def.parent.kind) : undefined) {
+    if (def.kind === 'project') return keyPath[0];
+  }
+  return undefined;
+}
+
 const kindOrder = new Map(KINDS.map((k, i) => [k.kind, i]));
 
 /**
