@@ -15,7 +15,7 @@ const SCAFFOLDING = new Set([
 ]);
 
 /** Kinds whose items live in a project: they follow their project's selection. */
-const PROJECT_FAMILY = ['project', 'channel', 'deploymentProcess', 'runbook', 'runbookProcess', 'projectVariables'];
+const PROJECT_FAMILY = KINDS.filter((k) => ownerProject(k.kind, ['']) !== undefined).map((k) => k.kind);
 
 export interface Exclusion {
   kind: string;
