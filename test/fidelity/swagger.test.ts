@@ -1,6 +1,6 @@
 /**
  * Response shapes of every simulator kind against the Swagger 2.0 document a real Octopus Server 2021.2.4488
- * generated (`../shared/octopus-api/`, README there). Each kind is its own case; a kind the simulator does not
+ * generated (vendored in `test/vendor/octopus-api/`, README there). Each kind is its own case; a kind the simulator does not
  * serve yet fails its case (by design: the table lists what a faithful simulator must serve).
  *
  * What is checked: the GET-by-id body carries every property the kind's definition defines, with its type,
@@ -63,7 +63,7 @@ const kinds: KindCase[] = [
   { collection: 'workers', definition: 'WorkerResource', route: '/{baseSpaceId}/workers/{id}', scope: 'space' },
 ];
 
-/** The wire formats of definitions the document models differently (shared/octopus-api/README.md, API-FACTS §1.3). */
+/** The wire formats of definitions the document models differently (test/vendor/octopus-api/README.md). */
 const wireFormats: Record<string, WireFormat> = {
   PropertyValueResource: {
     reason:

@@ -1,6 +1,6 @@
 /**
- * Shape checks against the server-generated Swagger 2.0 documents in `../shared/octopus-api/` (read-only data
- * files beside the repository; see their README for provenance and the wire-format caveats).
+ * Shape checks against the server-generated Swagger 2.0 document vendored in `test/vendor/octopus-api/` (see its
+ * README for provenance and the wire-format caveats).
  *
  * `checkShape` answers the list of places where a JSON value does not carry what a Swagger definition defines:
  * every property the definition lists must be present with its type (string, integer, number, boolean, array,
@@ -41,9 +41,9 @@ export const repoRoot: string = (() => {
   return dir;
 })();
 
-/** `../shared/octopus-api/` relative to the repository root, as tests and CI see it. */
-export const SHARED_API_DIR = path.join(repoRoot, '..', 'shared', 'octopus-api');
-export const SWAGGER_2021_2_4488 = path.join(SHARED_API_DIR, 'octopus-server-api-2021.2.4488.swagger.json');
+/** The vendored copy, so the suite reads nothing outside the repository. */
+export const VENDORED_API_DIR = path.join(repoRoot, 'test', 'vendor', 'octopus-api');
+export const SWAGGER_2021_2_4488 = path.join(VENDORED_API_DIR, 'octopus-server-api-2021.2.4488.swagger.json');
 
 const cache = new Map<string, SwaggerDoc>();
 
