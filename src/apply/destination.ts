@@ -3,6 +3,7 @@ import { kindDef } from '../registry/kinds.js';
 import { indexSpace, normalizeItem } from '../snapshot/assemble.js';
 import { connectToSpace, type SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
+import { checkReadPermissions } from '../snapshot/permissions.js';
 import { readSpace, type RawDoc, type RawSpace } from '../snapshot/read.js';
 import type { SnapshotItem } from '../snapshot/types.js';
 
@@ -33,7 +34,9 @@ export class DestinationState {
 
   static async read(client: OctopusClient, spaceName: string): Promise<DestinationState> {
     const space = await connectToSpace(client, spaceName);
-    const raw = await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion });
+    // Apply writes what it reads: a key that cannot see teams or unscoped variables is refused before any write.
+    await checkReadPermissions(client, space, true);
+    const raw = await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion, tenantVariablesApi: space.tenantVariablesApi });
     return new DestinationState(space, raw);
   }
 

@@ -5,7 +5,7 @@ import { ApiError, type Doc, type SimContext } from './types.js';
  * What an API key's user may do. Permission names are the `Permission` enum of the 2021.2 Swagger document
  * (`UserPermissionSetResource.SpacePermissions`); the simulator models three kinds of key:
  * - full: every permission;
- * - read-only: every `…View` permission (writes get 403, server.ts);
+ * - read-only: every `…View` permission and `VariableViewUnscoped` (writes get 403, server.ts);
  * - limited: read-only without some permissions, e.g. `VariableViewUnscoped`, `TeamView`, `UserRoleView`.
  *
  * Effects modelled (the rest of the permission system is not):
@@ -52,7 +52,7 @@ export interface KeyGrant {
 export function permissionsOf(grant: KeyGrant | undefined): Set<string> {
   const missing = new Set(grant?.missingPermissions ?? []);
   const readOnly = grant?.readOnly || missing.size > 0;
-  return new Set(SPACE_PERMISSIONS.filter((p) => !missing.has(p) && (!readOnly || /View$/.test(p))));
+  return new Set(SPACE_PERMISSIONS.filter((p) => !missing.has(p) && (!readOnly || /View(Unscoped)?$/.test(p))));
 }
 
 export function missingPermission(permission: string, help: string): ApiError {
