@@ -287,7 +287,7 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
     // A tenant's variables are read and written through the endpoints the server speaks (one or two of them).
     const io: DocIo =
       def.module === 'tenantVariables'
-        ? { read: () => readTenantVariables(client, dest.spaceBase, parent, dest.space.tenantVariablesApi), write: (body) => writeTenantVariables(client, dest.spaceBase, parent, body) }
+        ? { read: () => readTenantVariables(client, dest.spaceBase, parent, dest.tenantVariablesApi), write: (body) => writeTenantVariables(client, dest.spaceBase, parent, body) }
         : pathIo(ownedPath(def, parent, dest), client, what);
     dest.remember(op.kind, op.keyPath, await readModifyWrite(io, op, def, dest, ctx));
     return;

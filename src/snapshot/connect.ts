@@ -1,5 +1,4 @@
 import { ServerError } from '../errors.js';
-import { detectTenantVariablesApi, type TenantVariablesApi } from '../octopus/capabilities.js';
 import type { OctopusClient } from '../octopus/client.js';
 import { atLeast, parseVersion } from '../util/version.js';
 
@@ -7,8 +6,6 @@ export interface SpaceRef {
   id: string;
   name: string;
   serverVersion: string;
-  /** The tenant-variable endpoints the server speaks (capabilities.ts). */
-  tenantVariablesApi: TenantVariablesApi;
 }
 
 /**
@@ -35,5 +32,5 @@ export async function connectToSpace(client: OctopusClient, spaceName: string): 
       `no space named '${spaceName}' on ${client.baseUrl}${nearly ? ` (did you mean '${nearly.Name}'? names are matched exactly)` : ''}; spaces there: ${names}`,
     );
   }
-  return { id: space.Id, name: space.Name, serverVersion, tenantVariablesApi: await detectTenantVariablesApi(client) };
+  return { id: space.Id, name: space.Name, serverVersion };
 }

@@ -4,6 +4,7 @@ import { kindDef } from '../registry/kinds.js';
 import { TOOL_VERSION } from '../version.js';
 import { assembleSnapshot } from './assemble.js';
 import { connectToSpace } from './connect.js';
+import { detectTenantVariablesApi, type TenantVariablesApi } from '../octopus/capabilities.js';
 import { checkReadPermissions, type ReadPermissions } from './permissions.js';
 import { readSpace } from './read.js';
 import { SNAPSHOT_FORMAT_VERSION, type Snapshot } from './types.js';
@@ -31,13 +32,15 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
   let space: Awaited<ReturnType<typeof connectToSpace>>;
   let raw: Awaited<ReturnType<typeof readSpace>>;
   let permissions: ReadPermissions;
+  let tenantVariablesApi: TenantVariablesApi;
   try {
     space = await connectToSpace(client, options.space);
+    tenantVariablesApi = await detectTenantVariablesApi(client);
     permissions = await checkReadPermissions(client, space);
     raw = await readSpace(client, {
       spaceId: space.id,
       serverVersion: space.serverVersion,
-      tenantVariablesApi: space.tenantVariablesApi,
+      tenantVariablesApi,
       leaveOut: permissions.leaveOut,
       onKind: (def, count) => {
         counts[def.plural] = count;
@@ -54,7 +57,7 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
     tool: { name: 'octosync', version: TOOL_VERSION },
     takenAt: (options.now?.() ?? new Date()).toISOString(),
     // The URL only: the key is never written.
-    server: { url: client.baseUrl, version: space.serverVersion, tenantVariablesApi: space.tenantVariablesApi },
+    server: { url: client.baseUrl, version: space.serverVersion, tenantVariablesApi },
     space: { name: space.name },
     requests: client.counts.total,
     resources,
