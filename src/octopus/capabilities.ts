@@ -83,6 +83,8 @@ export async function readKeyPermissions(client: OctopusClient, spaceId: string)
       else granted.add(permission);
     }
   }
+  // Teams and user roles are also system-level: a permission granted there counts (SW21 `SystemPermissions`).
+  for (const p of Array.isArray(doc?.SystemPermissions) ? doc.SystemPermissions : []) if (typeof p === 'string' && ['TeamView', 'UserRoleView'].includes(p)) granted.add(p);
   for (const p of granted) restricted.delete(p);
   return { user: String(me.Username ?? me.DisplayName ?? me.Id ?? 'the API key\'s user'), granted, restricted };
 }
