@@ -187,6 +187,25 @@ describe('tenant variables across API generations (first and recurring sync)', (
       'Tenant Settings/DB.Host@Staging': 'stage-db.acme',
     });
     expect(writes((await planSync(dir, source.url, dest.url, POLICY, 'third')).plan)).toEqual([]);
+
+    // A project value scoped to two environments on the source is one value with both on the destination.
+    const tenantId = await idOf(source.api, 'tenants', 'Acme');
+    const both = await Promise.all(['Staging', 'Production'].map((e) => idOf(source.api, 'environments', e)));
+    const pv = (await source.api('GET', `${S}/tenants/${tenantId}/projectvariables`)).body.Variables;
+    const url = pv.find((v: Doc) => v.Template.Name === 'Site.Url');
+    const others = pv.filter((v: Doc) => v.TemplateId !== url.TemplateId).map((v: Doc) => ({ Id: v.Id, ProjectId: v.ProjectId, TemplateId: v.TemplateId, Value: v.Value, Scope: v.Scope }));
+    const put = await source.api('PUT', `${S}/tenants/${tenantId}/projectvariables`, {
+      Variables: [...others, { ProjectId: url.ProjectId, TemplateId: url.TemplateId, Value: 'https://one.acme.example', Scope: { EnvironmentIds: both } }],
+    });
+    expect(put.status).toBe(200);
+    // The destination has its own values for Site.Url (copied before): overwrite them, to see how they are written.
+    const overwrite = { ...POLICY, variables: { overwrite: 'always' } };
+    const fourth = await planSync(dir, source.url, dest.url, overwrite, 'fourth');
+    expect((await applyTo(dest.url, fourth.file)).failed).toEqual([]);
+    const destTenant = await idOf(dest.api, 'tenants', 'Acme');
+    const urls = (await dest.api('GET', `${S}/tenants/${destTenant}/projectvariables`)).body.Variables.filter((v: Doc) => v.Template.Name === 'Site.Url');
+    expect(urls.map((v: Doc) => [v.Value, v.Scope.EnvironmentIds.length])).toEqual([['https://one.acme.example', 2]]);
+    expect(writes((await planSync(dir, source.url, dest.url, overwrite, 'fifth')).plan)).toEqual([]);
   });
 
   it('2025.2 → 2025.1 (toggle off): scoped common values are skipped with their reason, the rest is written through v1', async () => {
