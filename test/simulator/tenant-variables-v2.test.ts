@@ -8,6 +8,7 @@ import { secretOf } from '../../src/simulator/sensitive.js';
 import type { Doc } from '../../src/simulator/types.js';
 import { defaultSpace, environments } from '../usecases/helpers.js';
 import { READ_ONLY_KEY, withSimulator } from '../helpers/simulator.js';
+import { runCli } from '../helpers/cli.js';
 
 type Sim = Awaited<ReturnType<typeof withSimulator>>;
 const S = '/api/Spaces-1';
@@ -245,5 +246,13 @@ describe('keys that lack permissions (permissions.ts; 403 wording from OctopusDe
 
   it('a limited key cannot write', async () => {
     expect((await sim.api('POST', `${S}/environments`, { Name: 'QA' }, LIMITED_KEY)).status).toBe(403);
+  });
+});
+
+describe('octosync simulator --feature-toggle', () => {
+  it('refuses a toggle that is not NAME=true or NAME=false, before starting', async () => {
+    const res = await runCli(['simulator', '--port', '0', '--api-key', 'API-X', '--feature-toggle', 'CommonVariableScopingFeatureToggle=maybe']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/--feature-toggle CommonVariableScopingFeatureToggle=maybe: expected NAME=true or NAME=false/);
   });
 });
