@@ -19,6 +19,7 @@ import { toApiBody, variablesBody, type BodyContext } from './denormalize.js';
 import { DestinationState } from './destination.js';
 import { JsonLines, writeCleanupReport } from './records.js';
 import { tenantVariablesBody } from './tenant-variables.js';
+import { readTenantVariables, writeTenantVariables } from '../snapshot/modules/tenant-variables-read.js';
 
 type Json = Record<string, any>;
 
@@ -236,9 +237,8 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
   return { status: 'stale', why: `${name}: changed since planning${fields.length ? ` (${fields.join(', ')})` : ''}` };
 }
 
-/** The API path of an owned document (a project's process or variables, a tenant's variables). */
+/** The API path of an owned document (a project's process or variables). */
 function ownedPath(def: KindDef, parent: RawDoc, dest: DestinationState): string {
-  if (def.module === 'tenantVariables') return `${dest.spaceBase}/tenants/${parent.Id}/variables`;
   if (def.fetch.from !== 'owned') throw new Error(`${def.kind} is not an owned document`);
   const id = parent[def.fetch.idField];
   if (!id) throw new ServerError(`${kindDef(def.parent!.kind).label.toLowerCase()} '${parent.Name}' has no ${def.fetch.idField} on the destination`);
@@ -284,8 +284,12 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
   if (def.parent?.ownedOne) {
     const parent = dest.rawDoc(def.parent.kind, op.keyPath);
     if (!parent) throw new ServerError(`${what}: its ${kindDef(def.parent.kind).label.toLowerCase()} is not on the destination`);
-    const path = ownedPath(def, parent, dest);
-    dest.remember(op.kind, op.keyPath, await readModifyWrite(path, op, def, client, dest, ctx, what));
+    // A tenant's variables are read and written through the endpoints the server speaks (one or two of them).
+    const io: DocIo =
+      def.module === 'tenantVariables'
+        ? { read: () => readTenantVariables(client, dest.spaceBase, parent, dest.tenantVariablesApi), write: (body) => writeTenantVariables(client, dest.spaceBase, parent, body) }
+        : pathIo(ownedPath(def, parent, dest), client, what);
+    dest.remember(op.kind, op.keyPath, await readModifyWrite(io, op, def, dest, ctx));
     return;
   }
   if (op.action === 'create') {
@@ -303,8 +307,17 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
   }
   const id = op.destination?.id ?? dest.idOf(op.kind, op.keyPath);
   if (!id) throw new ServerError(`${what}: not found on the destination`);
-  const path = `${collectionPath(def, dest)}/${id}`;
-  dest.remember(op.kind, op.keyPath, await readModifyWrite(path, op, def, client, dest, ctx, what));
+  dest.remember(op.kind, op.keyPath, await readModifyWrite(pathIo(`${collectionPath(def, dest)}/${id}`, client, what), op, def, dest, ctx));
+}
+
+/** How a document is read and written: one path by default. */
+interface DocIo {
+  read(): Promise<RawDoc>;
+  write(body: RawDoc): Promise<RawDoc | undefined>;
+}
+
+function pathIo(path: string, client: OctopusClient, what: string): DocIo {
+  return { read: () => client.get<RawDoc>(path, what), write: (body) => client.put<RawDoc>(path, body, what) };
 }
 
 /**
@@ -312,13 +325,13 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
  * out (and its retry then refused as out of date): the document is read again, and if it holds the
  * operation's result the write is done; otherwise it is written again from the fresh document.
  */
-async function readModifyWrite(path: string, op: Operation, def: KindDef, client: OctopusClient, dest: DestinationState, ctx: BodyContext, what: string): Promise<RawDoc> {
+async function readModifyWrite(io: DocIo, op: Operation, def: KindDef, dest: DestinationState, ctx: BodyContext): Promise<RawDoc> {
   for (let attempt = 1; ; attempt++) {
-    const current = await client.get<RawDoc>(path, what);
+    const current = await io.read();
     if (attempt > 1 && dest.normalize(op.kind, op.keyPath, current).meta.fingerprint === op.result) return current;
     const body = buildBody(op, def, current, dest, ctx);
     try {
-      return (await client.put<RawDoc>(path, body, what)) ?? current;
+      return (await io.write(body)) ?? current;
     } catch (err) {
       const outOfDate = err instanceof ServerError && err.status === 400 && /out of date/i.test(err.message);
       if (!(err instanceof ServerError) || !(err.ambiguous || outOfDate) || attempt >= POST_ATTEMPTS) throw err;

@@ -1,8 +1,10 @@
+import { detectTenantVariablesApi, type TenantVariablesApi } from '../octopus/capabilities.js';
 import type { OctopusClient } from '../octopus/client.js';
 import { kindDef } from '../registry/kinds.js';
 import { indexSpace, normalizeItem } from '../snapshot/assemble.js';
 import { connectToSpace, type SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
+import { checkReadPermissions } from '../snapshot/permissions.js';
 import { readSpace, type RawDoc, type RawSpace } from '../snapshot/read.js';
 import type { SnapshotItem } from '../snapshot/types.js';
 
@@ -20,6 +22,8 @@ export class DestinationState {
   constructor(
     readonly space: SpaceRef,
     readonly raw: RawSpace,
+    /** The tenant-variable endpoints the destination speaks (capabilities.ts). */
+    readonly tenantVariablesApi: TenantVariablesApi = 'v1',
   ) {
     const { index, keyPaths } = indexSpace(raw);
     this.index = index;
@@ -33,8 +37,11 @@ export class DestinationState {
 
   static async read(client: OctopusClient, spaceName: string): Promise<DestinationState> {
     const space = await connectToSpace(client, spaceName);
-    const raw = await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion });
-    return new DestinationState(space, raw);
+    const tenantVariablesApi = await detectTenantVariablesApi(client);
+    // Apply writes what it reads: a key that cannot see teams or unscoped variables is refused before any write.
+    await checkReadPermissions(client, space, true);
+    const raw = await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion, tenantVariablesApi });
+    return new DestinationState(space, raw, tenantVariablesApi);
   }
 
   rawDoc(kind: string, keyPath: string[]): RawDoc | undefined {

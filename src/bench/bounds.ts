@@ -13,8 +13,8 @@ import { atLeast } from '../util/version.js';
 export const PAGE_SIZE = 1000;
 /** Ids per `ids=` request: 100 ids of ~30 characters keep a URL near 3 KB, under common 8 KB request-line limits. */
 export const IDS_PER_REQUEST = 100;
-/** The root document and the space lookup. */
-export const CONNECT_REQUESTS = 2;
+/** The root document, the space lookup, the feature toggles (tenant-variable API) and the key's user and permissions. */
+export const CONNECT_REQUESTS = 5;
 
 export interface ReadBound {
   /** Minimum requests to read the space: connect + collections × pages + owned documents in `ids=` batches + modules. */
@@ -40,7 +40,8 @@ export function httpProbe(url: string, apiKey: string): Probe {
 /**
  * The fewest requests that read every registry kind of a space: each collection needs ⌈n / page⌉ pages
  * (at least one, to learn that it is empty), each owned document is read in `ids=` batches (none when there
- * are no parents), a module (tenant variables) in one request.
+ * are no parents), tenant variables one request per tenant (two through the v2 endpoints, 2025.2+): reading them
+ * all in one request (`tenantvariables/all`) does not finish in time on large instances (Issues #7310, #5607).
  */
 export async function readBound(probe: Probe, spaceId: string, serverVersion: string): Promise<ReadBound> {
   const available = KINDS.filter((k) => !k.minVersion || atLeast(serverVersion, k.minVersion));
@@ -56,7 +57,8 @@ export async function readBound(probe: Probe, spaceId: string, serverVersion: st
   for (const def of available) {
     if (def.fetch.from === 'collection') continue;
     const n = def.parent ? (documents.get(def.parent.kind) ?? 0) : 0;
-    kinds[def.kind] = { documents: n, requests: def.fetch.from === 'module' ? 1 : Math.ceil(n / IDS_PER_REQUEST) };
+    const perTenant = atLeast(serverVersion, '2025.2') ? 2 : 1;
+    kinds[def.kind] = { documents: n, requests: def.fetch.from === 'module' ? n * perTenant : Math.ceil(n / IDS_PER_REQUEST) };
   }
   const requests = CONNECT_REQUESTS + Object.values(kinds).reduce((sum, k) => sum + k.requests, 0);
   return { requests, kinds };

@@ -72,6 +72,13 @@ export function createPlan(input: PlanInput): Plan {
   const ctx = new PlanContext(source, destination, policy);
   const drafts: Draft[] = [];
   let unchanged = 0;
+  // Kinds a snapshot's key could not read (it lacked TeamView or UserRoleView): empty there, not absent.
+  const unreadOnDestination = new Set(destination.notRead ?? []);
+  for (const [side, snap] of [['source', source], ['destination', destination]] as const) {
+    for (const plural of snap.notRead ?? []) {
+      ctx.warnings.push(`the ${side} snapshot could not read ${plural} (its API key lacks the permission): ${side === 'source' ? 'they are not synced' : 'they are not planned'}`);
+    }
+  }
 
   for (const ex of ctx.selection.exclusions) {
     if (ex.kind === 'environment') continue;
@@ -94,6 +101,11 @@ export function createPlan(input: PlanInput): Plan {
     if (def.syncClass === 'never' || def.kind === 'environment') continue;
     if (def.kind === 'tenantVariables' && policy.tenants.variables === 'skip') continue;
     for (const { keyPath, item } of ctx.selection.items(def.kind)) {
+      if (unreadOnDestination.has(def.plural)) {
+        ctx.markSkipped(def.kind, keyPath);
+        drafts.push({ def, keyPath, action: 'skip', reason: `the destination snapshot could not read ${def.plural}: take it with a key that may (see "Permissions" in README)`, decisions: [], cleanup: [] });
+        continue;
+      }
       const draft = planItem(def, keyPath, item.content, item.meta.versionControlled === true, ctx);
       if (draft === 'unchanged') unchanged++;
       else if (draft) {

@@ -12,11 +12,15 @@ import { RequestStats } from './stats.js';
 import { Store } from './store.js';
 import { ApiError, notFound, type Doc, type KindSpec, type SimContext } from './types.js';
 import { atLeast } from '../util/version.js';
+import { defaultToggles } from './features.js';
+import { missingPermission, permissionsOf, readPermissionFor, withoutUnscopedVariables, type KeyGrant } from './permissions.js';
 
-export interface ApiKeyOption {
+export interface ApiKeyOption extends KeyGrant {
   key: string;
   /** A read-only key gets 403 on every write, as a user with only view permissions does. */
   readOnly?: boolean;
+  /** Permissions the key's user lacks (a limited read-only key; see permissions.ts). */
+  missingPermissions?: string[];
 }
 
 export interface SimulatorOptions extends FaultOptions {
@@ -29,6 +33,8 @@ export interface SimulatorOptions extends FaultOptions {
   readOnlyApiKey?: string;
   /** The `Version` of `GET /api` (default 2024.3.10989). */
   version?: string;
+  /** Feature toggles over the version's defaults (features.ts), e.g. `{ CommonVariableScopingFeatureToggle: false }`. */
+  featureToggles?: Record<string, boolean>;
   /** A fixture to load at start (a parsed seed or a file path). Ignored when `stateFile` exists. */
   seed?: SeedFile | string;
   /** Load state from this file when it exists, and save it (atomically) after every write. */
@@ -65,12 +71,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (keys.size === 0) throw new Error('the simulator needs at least one API key');
 
   const clock = options.now ?? (() => new Date());
+  const featureToggles = { ...defaultToggles(version), ...options.featureToggles };
+  // The caller of the request being dispatched (dispatch runs synchronously, one request at a time).
+  let grant: KeyGrant | undefined;
   const store =
     options.stateFile && existsSync(options.stateFile) ? Store.load(options.stateFile) : new Store(undefined, options.idOffset);
   const baseCtx = (spaceId?: string): SimContext => ({
     store,
     spaceId,
     version,
+    featureToggles,
+    grant,
     user: 'octosync-simulator',
     now: () => octopusDate(clock()),
   });
@@ -110,9 +121,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (!known) {
       throw new ApiError(401, 'Either your API key is invalid, or your account has been disabled. Please contact your Octopus administrator.');
     }
-    if (isWrite && known.readOnly) {
+    if (isWrite && (known.readOnly || known.missingPermissions?.length)) {
       throw new ApiError(403, 'You do not have permission to perform this action. Please see your Octopus administrator.');
     }
+    const granted = permissionsOf(known);
+    const needs = readPermissionFor(url.pathname);
+    if (needs && !granted.has(needs.permission)) throw missingPermission(needs.permission, needs.help);
     let body: unknown;
     if (bodyText.length > 0) {
       try {
@@ -121,7 +135,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         throw new ApiError(400, 'There was a problem with your request.', ['The request body is not valid JSON.']);
       }
     }
+    grant = known;
     const result = dispatch(method, url, body);
+    grant = undefined;
+    if (!isWrite && !granted.has('VariableViewUnscoped')) withoutUnscopedVariables(result.body);
     if (isWrite && options.stateFile) store.save(options.stateFile);
     if (decision.fault) return injectFault(res, decision.fault); // ambiguous failure: the write happened
     send(res, result.status ?? 200, result.body);

@@ -45,6 +45,10 @@ export interface SimContext {
   version: string;
   /** Username written to LastModifiedBy. */
   user: string;
+  /** Feature toggles of the server (features.ts): name → enabled. */
+  featureToggles?: Record<string, boolean>;
+  /** The caller's API key: what it may do (permissions.ts). */
+  grant?: import('./permissions.js').KeyGrant;
   now(): string;
 }
 

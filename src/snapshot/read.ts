@@ -3,6 +3,8 @@ import type { OctopusClient } from '../octopus/client.js';
 import { KINDS } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { atLeast } from '../util/version.js';
+import type { TenantVariablesApi } from '../octopus/capabilities.js';
+import { readTenantVariables } from './modules/tenant-variables-read.js';
 
 export type RawDoc = Record<string, any>;
 
@@ -12,6 +14,10 @@ export type RawSpace = Map<string, RawDoc[]>;
 export interface ReadOptions {
   spaceId: string;
   serverVersion: string;
+  /** The tenant-variable endpoints to read through (default v1). */
+  tenantVariablesApi?: TenantVariablesApi;
+  /** Kinds the API key may not read (capabilities.ts): left out, empty. */
+  leaveOut?: ReadonlySet<string>;
   /** Ids per `ids=` batch (keeps URLs short). */
   batchSize?: number;
   /** Called when a kind has been read. */
@@ -20,14 +26,14 @@ export interface ReadOptions {
 
 /**
  * Reads every registry kind of a space with as few requests as the API allows: one complete paged listing
- * per collection, `ids=` batches for documents owned by a parent (processes, variable sets), one bulk call
- * for tenant variables. Collections are read concurrently (the client bounds the parallelism); owned
+ * per collection, `ids=` batches for documents owned by a parent (processes, variable sets), tenant variables
+ * per tenant (never one unbounded request, see modules/tenant-variables-read.ts). Collections are read concurrently (the client bounds the parallelism); owned
  * documents after their parents.
  */
 export async function readSpace(client: OctopusClient, options: ReadOptions): Promise<RawSpace> {
   const raw: RawSpace = new Map();
   const space = `/api/${options.spaceId}`;
-  const available = KINDS.filter((k) => !k.minVersion || atLeast(options.serverVersion, k.minVersion));
+  const available = KINDS.filter((k) => (!k.minVersion || atLeast(options.serverVersion, k.minVersion)) && !options.leaveOut?.has(k.kind));
 
   const collections = available.filter((k) => k.fetch.from === 'collection');
   await Promise.all(
@@ -45,7 +51,7 @@ export async function readSpace(client: OctopusClient, options: ReadOptions): Pr
   const owned = available.filter((k) => k.fetch.from !== 'collection');
   await Promise.all(
     owned.map(async (def) => {
-      const docs = def.fetch.from === 'owned' ? await readOwned(client, def, raw, space, options.batchSize ?? 100) : await readModule(client, def, space);
+      const docs = def.fetch.from === 'owned' ? await readOwned(client, def, raw, space, options.batchSize ?? 100) : await readModule(client, def, raw, space, options.tenantVariablesApi ?? 'v1');
       raw.set(def.kind, docs);
       options.onKind?.(def, docs.length);
     }),
@@ -82,9 +88,9 @@ async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, spa
   return docs;
 }
 
-async function readModule(client: OctopusClient, def: KindDef, space: string): Promise<RawDoc[]> {
+async function readModule(client: OctopusClient, def: KindDef, raw: RawSpace, space: string, api: TenantVariablesApi): Promise<RawDoc[]> {
   if (def.module === 'tenantVariables') {
-    return getArray(client, `${space}/tenantvariables/all`, 'tenant variables');
+    return Promise.all((raw.get('tenant') ?? []).map((tenant) => readTenantVariables(client, space, tenant, api)));
   }
   throw new Error(`no reader for kind ${def.kind}`);
 }

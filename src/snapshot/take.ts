@@ -1,8 +1,11 @@
 import { OctopusClient, type ClientOptions } from '../octopus/client.js';
 import type { KindDef } from '../registry/types.js';
+import { kindDef } from '../registry/kinds.js';
 import { TOOL_VERSION } from '../version.js';
 import { assembleSnapshot } from './assemble.js';
 import { connectToSpace } from './connect.js';
+import { detectTenantVariablesApi, type TenantVariablesApi } from '../octopus/capabilities.js';
+import { checkReadPermissions, type ReadPermissions } from './permissions.js';
 import { readSpace } from './read.js';
 import { SNAPSHOT_FORMAT_VERSION, type Snapshot } from './types.js';
 
@@ -28,11 +31,17 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
   const counts: Record<string, number> = {};
   let space: Awaited<ReturnType<typeof connectToSpace>>;
   let raw: Awaited<ReturnType<typeof readSpace>>;
+  let permissions: ReadPermissions;
+  let tenantVariablesApi: TenantVariablesApi;
   try {
     space = await connectToSpace(client, options.space);
+    tenantVariablesApi = await detectTenantVariablesApi(client);
+    permissions = await checkReadPermissions(client, space);
     raw = await readSpace(client, {
       spaceId: space.id,
       serverVersion: space.serverVersion,
+      tenantVariablesApi,
+      leaveOut: permissions.leaveOut,
       onKind: (def, count) => {
         counts[def.plural] = count;
         options.onKind?.(def, count);
@@ -48,12 +57,13 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
     tool: { name: 'octosync', version: TOOL_VERSION },
     takenAt: (options.now?.() ?? new Date()).toISOString(),
     // The URL only: the key is never written.
-    server: { url: client.baseUrl, version: space.serverVersion },
+    server: { url: client.baseUrl, version: space.serverVersion, tenantVariablesApi },
     space: { name: space.name },
     requests: client.counts.total,
     resources,
     inventory,
-    warnings,
+    warnings: [...permissions.warnings, ...warnings],
+    ...(permissions.leaveOut.size ? { notRead: [...permissions.leaveOut].map((k) => kindDef(k).plural).sort() } : {}),
   };
   return { snapshot, counts, requests: client.counts.total, seconds: (performance.now() - started) / 1000 };
 }

@@ -42,7 +42,8 @@ export interface Snapshot {
   tool: { name: 'octosync'; version: string };
   /** The one field that changes between two snapshots of the same state. */
   takenAt: string;
-  server: { url: string; version: string };
+  /** `tenantVariablesApi`: the tenant-variable endpoints the server speaks (v2: environment-scoped common values). */
+  server: { url: string; version: string; tenantVariablesApi?: 'v1' | 'v2' };
   space: { name: string };
   /** Requests the snapshot took (GETs only). */
   requests: number;
@@ -50,4 +51,6 @@ export interface Snapshot {
   /** Targets and workers: never synced, recorded so the planner knows which target scopes and roles match. */
   inventory: { machines: InventoryMachine[]; workers: InventoryWorker[]; roles: string[] };
   warnings: string[];
+  /** Kinds (snapshot keys) the API key could not read: their maps are empty, not a statement that none exist. */
+  notRead?: string[];
 }

@@ -233,11 +233,11 @@ describe('tenant variables, the v1 document (API-FACTS §3.12)', () => {
     const again = (await sim.api('GET', `${S}/tenants/${tenant.Id}/variables`)).body;
     again.ProjectVariables[web.Id].Variables[dev.Id].url = 'https://dev2.bob.example';
     expect((await sim.api('PUT', `${S}/tenants/${tenant.Id}/variables`, again)).status).toBe(200);
-    const stored = sim.store.get('tenantvariables', `TenantVariables-${tenant.Id}`)!;
-    expect(secretOf(stored.ProjectVariables[web.Id].Variables[dev.Id].key)).toBe('dev-api-key');
-    expect(secretOf(stored.ProjectVariables[web.Id].Variables[prod.Id].key)).toBe('prod-api-key-in-clear');
-    expect(secretOf(stored.LibraryVariables[shared.Id].Variables['lib-pass'])).toBe('db-pass');
-    expect(stored.ProjectVariables[web.Id].Variables[dev.Id].url).toBe('https://dev2.bob.example');
+    const stored = storedValue(sim, tenant.Id);
+    expect(secretOf(stored(web.Id, 'key', dev.Id))).toBe('dev-api-key');
+    expect(secretOf(stored(web.Id, 'key', prod.Id))).toBe('prod-api-key-in-clear');
+    expect(secretOf(stored(shared.Id, 'lib-pass'))).toBe('db-pass');
+    expect(stored(web.Id, 'url', dev.Id)).toBe('https://dev2.bob.example');
   });
 
   it('refuses a stale ConcurrencyToken with the real message, accepts the current one or none', async () => {
@@ -310,7 +310,13 @@ describe('tenant variables, the v1 document (API-FACTS §3.12)', () => {
     });
     expect(vars.body.LibraryVariables[shared.Id].Variables).toEqual({ 'lib-pass': { HasValue: true, NewValue: null, Hint: null } });
     expect(JSON.stringify(vars.body)).not.toMatch(/seeded-key|seeded-db-pass/);
-    const stored = sim.store.get('tenantvariables', `TenantVariables-${seeded.Id}`)!;
-    expect(secretOf(stored.ProjectVariables[web.Id].Variables[prod.Id].key)).toBe('seeded-key');
+    expect(secretOf(storedValue(sim, seeded.Id)(web.Id, 'key', prod.Id))).toBe('seeded-key');
   });
 });
+
+/** A stored tenant value (the simulator keeps one list for both API generations): owner, template, environment. */
+function storedValue(sim: { store: { get(c: string, id: string): Doc | undefined } }, tenantId: string) {
+  const values: Doc[] = sim.store.get('tenantvariables', `TenantVariables-${tenantId}`)?.Values ?? [];
+  return (ownerId: string, templateId: string, env?: string) =>
+    values.find((v) => v.OwnerId === ownerId && v.TemplateId === templateId && (env ? v.EnvironmentIds.includes(env) : v.EnvironmentIds.length === 0))?.Value;
+}

@@ -114,10 +114,10 @@ describe('snapshot errors', () => {
   });
 
   it('a failure half-way through reading: exit 1 and no output file', async () => {
-    const proxy = await startProxy(sim.url, { answer: [{ match: /\/tenantvariables\/all/, status: 404, body: '{"ErrorMessage":"The resource you requested was not found.","Errors":[]}' }] });
+    const proxy = await startProxy(sim.url, { answer: [{ match: /\/tenants\/[^/]+\/variables/, status: 404, body: '{"ErrorMessage":"The resource you requested was not found.","Errors":[]}' }] });
     try {
       const line = expectFailure(await snapshot(proxy.url), /404/);
-      expect(line).toContain('tenantvariables/all');
+      expect(line).toMatch(/\/tenants\/Tenants-\d+\/variables/);
       expect(proxy.requests.length).toBeGreaterThan(10); // it had read a good part of the space
     } finally {
       await proxy.close();
@@ -126,9 +126,9 @@ describe('snapshot errors', () => {
 
   it('a failure abandons the reads still in flight, rather than leave them running behind the error', async () => {
     const proxy = await startProxy(sim.url, {
-      answer: [{ match: /\/tenantvariables\/all/, status: 404, body: '{"ErrorMessage":"Not found.","Errors":[]}' }],
+      answer: [{ match: /\/tenants\/[^/]+\/variables/, status: 404, body: '{"ErrorMessage":"Not found.","Errors":[]}' }],
       delay: [
-        { match: /\/tenantvariables\/all/, ms: 300 },
+        { match: /\/tenants\/[^/]+\/variables/, ms: 300 },
         { match: /\/variables\/all\?ids=/, ms: 20_000 },
       ],
     });

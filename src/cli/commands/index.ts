@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { applyCommand } from './apply.js';
+import { checkCommand } from './check.js';
 import { demoCommand } from './demo.js';
 import { planCommand } from './plan.js';
 import { showCommand } from './show.js';
@@ -8,4 +9,4 @@ import { snapshotCommand } from './snapshot.js';
 import { validateCommand } from './validate.js';
 
 /** Every command, one module each (yargs "ESM hierarchy": an explicit list, no directory scan). */
-export const commands: CommandModule<any, any>[] = [snapshotCommand, planCommand, showCommand, validateCommand, applyCommand, demoCommand, simulatorCommand];
+export const commands: CommandModule<any, any>[] = [checkCommand, snapshotCommand, planCommand, showCommand, validateCommand, applyCommand, demoCommand, simulatorCommand];

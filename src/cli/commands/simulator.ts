@@ -1,12 +1,15 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { startSimulator } from '../../simulator/server.js';
+import { LIMITED_KEY_LACKS } from '../../simulator/permissions.js';
 
 interface SimulatorArgs {
   port: number;
   host: string;
   apiKey: string[];
   readOnlyApiKey: string[];
+  limitedApiKey: string[];
+  featureToggle: string[];
   seed?: string;
   state?: string;
   version: string;
@@ -25,6 +28,18 @@ export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('api-key', { type: 'string', array: true, demandOption: true, describe: 'A valid API key (repeatable)' })
       .option('read-only-api-key', { type: 'string', array: true, default: [], describe: 'A key that gets 403 on every write (repeatable)' })
+      .option('limited-api-key', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'A read-only key whose user lacks VariableViewUnscoped, TeamView and UserRoleView (repeatable)',
+      })
+      .option('feature-toggle', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'NAME=true|false over the version\'s defaults, e.g. CommonVariableScopingFeatureToggle=false (repeatable)',
+      })
       .option('seed', { type: 'string', describe: 'Fixture file to load at start (see fixtures/)' })
       .option('state', { type: 'string', describe: 'Load state from this file if it exists, and save it after every write' })
       .option('version', { type: 'string', default: '2024.3.10989', describe: 'Server version reported by GET /api' })
@@ -40,7 +55,9 @@ export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
       apiKeys: [
         ...argv.apiKey.map((key) => ({ key })),
         ...argv.readOnlyApiKey.map((key) => ({ key, readOnly: true })),
+        ...argv.limitedApiKey.map((key) => ({ key, readOnly: true, missingPermissions: [...LIMITED_KEY_LACKS] })),
       ],
+      featureToggles: parseToggles(argv.featureToggle),
       seed: argv.seed,
       stateFile: argv.state,
       version: argv.version,
@@ -57,3 +74,13 @@ export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
     });
   },
 };
+
+function parseToggles(items: string[]): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const item of items) {
+    const m = /^([A-Za-z0-9]+)=(true|false)$/.exec(item);
+    if (!m) throw new UsageError(`--feature-toggle ${item}: expected NAME=true or NAME=false`);
+    out[m[1]] = m[2] === 'true';
+  }
+  return out;
+}

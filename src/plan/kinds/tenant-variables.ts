@@ -21,6 +21,7 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
   const desired: Json = structuredClone(dest ?? { ProjectVariables: {}, LibraryVariables: {} });
   desired.ProjectVariables ??= {};
   desired.LibraryVariables ??= {};
+  desired.LibraryVariablesByEnvironment ??= {};
 
   const put = (target: Json, template: string, value: unknown, where: string) => {
     const sensitive = typeof value === 'object' && value !== null;
@@ -61,8 +62,31 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
     const target = (desired.LibraryVariables[set] ??= {});
     for (const [template, value] of Object.entries(values)) put(target, template, value, `library set '${set}'`);
   }
+  // Common values scoped to environments (2025.2+): only a destination that speaks the v2 endpoints holds them.
+  const scopedCommon = ctx.destination.server.tenantVariablesApi === 'v2';
+  for (const [set, byEnv] of Object.entries<Json>(source.LibraryVariablesByEnvironment ?? {})) {
+    if (!ctx.willExist('libraryVariableSet', [set])) continue;
+    for (const [env, values] of Object.entries<Json>(byEnv)) {
+      const subject = `library set '${set}' values for ${env}`;
+      if (!scopedCommon) {
+        const why = `the destination (Octopus ${ctx.destination.server.version}) has no environment-scoped common tenant variables (CommonVariableScopingFeatureToggle is off)`;
+        decisions.push({ subject, action: 'skip', reason: why });
+        continue;
+      }
+      const mapped = ctx.environments.map(env);
+      if (!mapped) {
+        decisions.push({ subject, action: 'skip', reason: ctx.environments.whyDropped(env) });
+        continue;
+      }
+      const target = ((desired.LibraryVariablesByEnvironment[set] ??= {})[mapped] ??= {});
+      for (const [template, value] of Object.entries(values)) put(target, template, value, `library set '${set}' (${mapped})`);
+    }
+  }
   prune(desired.ProjectVariables);
   prune(desired.LibraryVariables);
+  prune(desired.LibraryVariablesByEnvironment);
+  // The snapshot leaves the scoped map out when it is empty: so does the desired content.
+  if (Object.keys(desired.LibraryVariablesByEnvironment).length === 0) delete desired.LibraryVariablesByEnvironment;
   return { desired, decisions, cleanup };
 }
 

@@ -9,6 +9,8 @@ import { createDefaultMachinePolicy, machinePolicies, machinePolicyRoutes } from
 import { tagSetRoutes, tagSets } from './tagsets.js';
 import { createSpaceManagersTeam, ensureSystemBuiltIns, scopedUserRoles, teamRoutes, teams, userRoles } from './teams.js';
 import { tenantVariableRoutes } from './tenant-variables.js';
+import { featureToggleRoutes } from '../features.js';
+import { permissionRoutes } from '../permissions.js';
 import { tenants } from './tenants.js';
 import { createDefaultWorkerPool, workerPoolRoutes, workerPools } from './workerpools.js';
 
@@ -38,6 +40,8 @@ export const infrastructureRoutes: SimRoute[] = [
   ...feedRoutes,
   ...machineRoutes,
   ...teamRoutes,
+  ...featureToggleRoutes,
+  ...permissionRoutes,
 ];
 
 /**

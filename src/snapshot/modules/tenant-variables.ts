@@ -1,28 +1,37 @@
 import type { NormalizeContext } from '../normalize.js';
 import { isSensitiveValue } from '../secrets.js';
 
+type Values = Record<string, unknown>;
+
 /**
- * A tenant's variables (the v1 document, API-FACTS §3.12) by name: project → environment → template →
- * value, and library variable set → template → value. Sensitive values become `{HasValue}`.
+ * A tenant's variables by name, in one form whichever API generation they were read through:
+ * - `ProjectVariables`: project → environment → template → value (a v2 value scoped to several environments is
+ *   the same value in each);
+ * - `LibraryVariables`: library variable set → template → value, the common values for every environment;
+ * - `LibraryVariablesByEnvironment` (v2 only, left out when empty): library variable set → environment →
+ *   template → value, common values scoped to environments (OctopusDeploy/Issues #9414).
+ * Sensitive values become `{HasValue}`.
  */
 export function normalizeTenantVariables(doc: Record<string, any>, ctx: NormalizeContext): Record<string, unknown> {
-  const projects: Record<string, Record<string, Record<string, unknown>>> = {};
+  return doc.ApiGeneration === 'v2' ? normalizeV2(doc, ctx) : normalizeV1(doc, ctx);
+}
+
+/** The v1 document (API-FACTS §3.12). */
+function normalizeV1(doc: Record<string, any>, ctx: NormalizeContext): Record<string, unknown> {
+  const projects: Record<string, Record<string, Values>> = {};
   for (const [projectId, pv] of Object.entries<any>(doc.ProjectVariables ?? {})) {
     const project = ctx.index.nameOf(projectId, ['project']) ?? pv.ProjectName ?? projectId;
     const templates = templateNames(pv.Templates);
-    const byEnv: Record<string, Record<string, unknown>> = {};
+    const byEnv: Record<string, Values> = {};
     for (const [envId, values] of Object.entries<any>(pv.Variables ?? {})) {
-      const env = ctx.index.nameOf(envId, ['environment']);
-      if (env === undefined) {
-        ctx.warnings.push(`${ctx.where}: values for ${envId}, which is not an environment of this space, were left out`);
-        continue;
-      }
+      const env = environmentName(envId, ctx);
+      if (env === undefined) continue;
       const named = namedValues(values, templates);
       if (Object.keys(named).length) byEnv[env] = named;
     }
     if (Object.keys(byEnv).length) projects[project] = byEnv;
   }
-  const libraries: Record<string, Record<string, unknown>> = {};
+  const libraries: Record<string, Values> = {};
   for (const [setId, lv] of Object.entries<any>(doc.LibraryVariables ?? {})) {
     const set = ctx.index.nameOf(setId, ['libraryVariableSet']) ?? lv.LibraryVariableSetName ?? setId;
     const named = namedValues(lv.Variables ?? {}, templateNames(lv.Templates));
@@ -31,28 +40,64 @@ export function normalizeTenantVariables(doc: Record<string, any>, ctx: Normaliz
   return { ProjectVariables: projects, LibraryVariables: libraries };
 }
 
+/** The v2 lists (`CommonValues`, `ProjectValues`: the `Variables` of `/commonvariables` and `/projectvariables`). */
+function normalizeV2(doc: Record<string, any>, ctx: NormalizeContext): Record<string, unknown> {
+  const projects: Record<string, Record<string, Values>> = {};
+  for (const v of doc.ProjectValues ?? []) {
+    const project = ctx.index.nameOf(v.ProjectId, ['project']) ?? v.ProjectName ?? v.ProjectId;
+    for (const envId of v.Scope?.EnvironmentIds ?? []) {
+      const env = environmentName(envId, ctx);
+      if (env !== undefined) (((projects[project] ??= {})[env] ??= {})[v.Template?.Name ?? v.TemplateId] = valueOf(v.Value, v.Template));
+    }
+  }
+  const libraries: Record<string, Values> = {};
+  const scoped: Record<string, Record<string, Values>> = {};
+  for (const v of doc.CommonValues ?? []) {
+    const set = ctx.index.nameOf(v.LibraryVariableSetId, ['libraryVariableSet']) ?? v.LibraryVariableSetName ?? v.LibraryVariableSetId;
+    const template = v.Template?.Name ?? v.TemplateId;
+    const envIds: string[] = v.Scope?.EnvironmentIds ?? [];
+    if (envIds.length === 0) (libraries[set] ??= {})[template] = valueOf(v.Value, v.Template);
+    for (const envId of envIds) {
+      const env = environmentName(envId, ctx);
+      if (env !== undefined) ((scoped[set] ??= {})[env] ??= {})[template] = valueOf(v.Value, v.Template);
+    }
+  }
+  return { ProjectVariables: projects, LibraryVariables: libraries, ...(Object.keys(scoped).length ? { LibraryVariablesByEnvironment: scoped } : {}) };
+}
+
+function environmentName(envId: string, ctx: NormalizeContext): string | undefined {
+  const env = ctx.index.nameOf(envId, ['environment']);
+  if (env === undefined) ctx.warnings.push(`${ctx.where}: values for ${envId}, which is not an environment of this space, were left out`);
+  return env;
+}
+
 interface Template {
   name: string;
   sensitive: boolean;
 }
 
+function isSensitiveTemplate(t: any): boolean {
+  return t?.DisplaySettings?.['Octopus.ControlType'] === 'Sensitive';
+}
+
 function templateNames(templates: unknown): Map<string, Template> {
   const out = new Map<string, Template>();
-  for (const t of Array.isArray(templates) ? templates : []) {
-    out.set(t.Id, { name: t.Name, sensitive: t.DisplaySettings?.['Octopus.ControlType'] === 'Sensitive' });
+  for (const t of Array.isArray(templates) ? templates : []) out.set(t.Id, { name: t.Name, sensitive: isSensitiveTemplate(t) });
+  return out;
+}
+
+function namedValues(values: Record<string, unknown>, templates: Map<string, Template>): Values {
+  const out: Values = {};
+  for (const [templateId, value] of Object.entries(values ?? {})) {
+    const template = templates.get(templateId);
+    out[template?.name ?? templateId] = valueOf(value, template && { DisplaySettings: { 'Octopus.ControlType': template.sensitive ? 'Sensitive' : undefined } });
   }
   return out;
 }
 
-function namedValues(values: Record<string, unknown>, templates: Map<string, Template>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [templateId, value] of Object.entries(values ?? {})) {
-    const template = templates.get(templateId);
-    const name = template?.name ?? templateId;
-    if (isSensitiveValue(value)) out[name] = { HasValue: Boolean(value.HasValue) || value.NewValue != null };
-    // A sensitive template's value is never recorded, even if a server sent it in clear.
-    else if (template?.sensitive) out[name] = { HasValue: value !== null && value !== '' };
-    else out[name] = value;
-  }
-  return out;
+/** A value as recorded: a secret only as `{HasValue}`, even if a server sent it in clear. */
+function valueOf(value: unknown, template: unknown): unknown {
+  if (isSensitiveValue(value)) return { HasValue: Boolean(value.HasValue) || value.NewValue != null };
+  if (isSensitiveTemplate(template)) return { HasValue: value !== null && value !== '' };
+  return value;
 }

@@ -1,0 +1,114 @@
+import { AuthenticationError, ServerError } from '../errors.js';
+import type { OctopusClient } from './client.js';
+
+/**
+ * What a server offers and what an API key may do there, read without writing anything.
+ *
+ * Tenant variables come in two generations: v1 (`/tenants/{id}/variables`, one value per template, project values
+ * per environment) and v2 (`/tenants/{id}/commonvariables` and `/projectvariables`, values scoped to several
+ * environments, common values too). A server speaks v2 when `CommonVariableScopingFeatureToggle` is on; then the v1
+ * update endpoint is not accessible (OctopusDeploy/cli PR #489). Clients ask `GET /api/configuration/feature-toggles`
+ * by name and check the name they get back, since older servers ignore `Name` (cli
+ * `pkg/util/featuretoggle/feature_toggles.go`); a server that cannot answer is too old for v2 (terraform-provider
+ * `resource_tenant_common_variable.go`, `supportsV2`).
+ */
+export type TenantVariablesApi = 'v1' | 'v2';
+
+export const COMMON_VARIABLE_SCOPING = 'CommonVariableScopingFeatureToggle';
+
+export interface FeatureToggle {
+  Name: string;
+  IsEnabled: boolean;
+}
+
+/** Every feature toggle the server lists (an empty list when it has no such endpoint). */
+export async function readFeatureToggles(client: OctopusClient): Promise<FeatureToggle[]> {
+  try {
+    const res = await client.get<{ FeatureToggles?: FeatureToggle[] }>('/api/configuration/feature-toggles', 'feature toggles');
+    return Array.isArray(res?.FeatureToggles) ? res.FeatureToggles.filter((t) => typeof t?.Name === 'string') : [];
+  } catch (err) {
+    if (err instanceof ServerError && err.status === 404) return [];
+    throw err;
+  }
+}
+
+export function tenantVariablesApiOf(toggles: FeatureToggle[]): TenantVariablesApi {
+  return toggles.some((t) => t.Name === COMMON_VARIABLE_SCOPING && t.IsEnabled === true) ? 'v2' : 'v1';
+}
+
+/** Which tenant-variable endpoints the server speaks (one request). */
+export async function detectTenantVariablesApi(client: OctopusClient): Promise<TenantVariablesApi> {
+  try {
+    const res = await client.get<{ FeatureToggles?: FeatureToggle[] }>(`/api/configuration/feature-toggles?Name=${COMMON_VARIABLE_SCOPING}`, 'feature toggles');
+    return tenantVariablesApiOf(Array.isArray(res?.FeatureToggles) ? res.FeatureToggles : []);
+  } catch (err) {
+    // No such endpoint (or not for this key): a server too old for v2. Any other failure is reported.
+    if ((err instanceof ServerError && err.status === 404) || err instanceof AuthenticationError) return 'v1';
+    throw err;
+  }
+}
+
+/** Space permissions of the key's user in one space, from `GET /api/users/{id}/permissions`. */
+export interface KeyPermissions {
+  user: string;
+  /** Permissions granted in the space without restriction. */
+  granted: Set<string>;
+  /** Permissions granted only for some environments, projects, project groups or tenants. */
+  restricted: Set<string>;
+}
+
+/**
+ * The key's permissions in a space, or undefined when the server does not say (no `CurrentUser` link, or the
+ * permissions document cannot be read): callers then go by what their reads meet.
+ */
+export async function readKeyPermissions(client: OctopusClient, spaceId: string): Promise<KeyPermissions | undefined> {
+  let me: Record<string, any>;
+  let doc: Record<string, any>;
+  try {
+    me = await client.get('/api/users/me', 'the API key\'s user');
+    const link: string = me?.Links?.Permissions ?? (me?.Id ? `/api/users/${me.Id}/permissions` : '');
+    if (!link) return undefined;
+    doc = await client.get(link.replace(/\{.*\}$/, ''), 'the API key\'s permissions');
+  } catch (err) {
+    if (err instanceof ServerError && err.status === 404) return undefined;
+    throw err;
+  }
+  const granted = new Set<string>();
+  const restricted = new Set<string>();
+  for (const [permission, entries] of Object.entries<any[]>(doc?.SpacePermissions ?? {})) {
+    for (const r of Array.isArray(entries) ? entries : []) {
+      if (r?.SpaceId && r.SpaceId !== spaceId) continue;
+      const limited = ['RestrictedToEnvironmentIds', 'RestrictedToProjectIds', 'RestrictedToProjectGroupIds', 'RestrictedToTenantIds'].some((k) => (r?.[k] ?? []).length > 0);
+      if (limited) restricted.add(permission);
+      else granted.add(permission);
+    }
+  }
+  // Teams and user roles are also system-level: a permission granted there counts (SW21 `SystemPermissions`).
+  for (const p of Array.isArray(doc?.SystemPermissions) ? doc.SystemPermissions : []) if (typeof p === 'string' && ['TeamView', 'UserRoleView'].includes(p)) granted.add(p);
+  for (const p of granted) restricted.delete(p);
+  return { user: String(me.Username ?? me.DisplayName ?? me.Id ?? 'the API key\'s user'), granted, restricted };
+}
+
+/**
+ * What each end of a sync needs (permission names of the Octopus `Permission` enum). The source is only read;
+ * the destination is read, then written. Environments are created only when the policy says so.
+ */
+export const SOURCE_PERMISSIONS = [
+  'ProjectView', 'ProcessView', 'VariableView', 'VariableViewUnscoped', 'EnvironmentView', 'LibraryVariableSetView', 'ProjectGroupView',
+  'LifecycleView', 'TenantView', 'FeedView', 'AccountView', 'CertificateView', 'ActionTemplateView', 'MachinePolicyView', 'WorkerView',
+  'MachineView', 'TeamView', 'UserRoleView', 'RunbookView',
+];
+export const DESTINATION_PERMISSIONS = [
+  ...SOURCE_PERMISSIONS,
+  'ProjectCreate', 'ProjectEdit', 'ProcessEdit', 'VariableEdit', 'VariableEditUnscoped', 'LibraryVariableSetCreate', 'LibraryVariableSetEdit',
+  'ProjectGroupCreate', 'LifecycleCreate', 'LifecycleEdit', 'TenantCreate', 'TenantEdit', 'TagSetCreate', 'TagSetEdit', 'FeedEdit',
+  'AccountCreate', 'CertificateCreate', 'ActionTemplateCreate', 'ActionTemplateEdit', 'MachinePolicyCreate', 'TeamCreate', 'UserRoleEdit',
+  'RunbookEdit', 'WorkerEdit',
+];
+
+/** What a snapshot reads that a permission guards, and what happens without it. */
+export const SNAPSHOT_NEEDS: { permission: string; kinds: string[]; without: 'fail' | 'leave-out'; why: string }[] = [
+  { permission: 'VariableViewUnscoped', kinds: [], without: 'fail', why: 'variables without an environment scope would be missing from the snapshot, and a plan would take them for absent' },
+  { permission: 'TeamView', kinds: ['team'], without: 'leave-out', why: 'teams were not read' },
+  { permission: 'UserRoleView', kinds: ['userRole'], without: 'leave-out', why: 'user roles were not read' },
+];
