@@ -1,3 +1,4 @@
+import { currentActions, finalActions, namedActions, settleActionRefs, withoutActionRefs } from './action-refs.js';
 import { isLateReferences, lateReferencesId } from './changes.js';
 import { OctosyncError } from '../errors.js';
 import { KINDS, kindDef, isLateRef, ownerProject } from '../registry/kinds.js';
@@ -105,6 +106,7 @@ export function createPlan(input: PlanInput): Plan {
   if (ctx.errors.length) {
     throw new PlanError(`the policy refuses this plan:\n  ${ctx.errors.join('\n  ')}`);
   }
+  unchanged += settleStepNames(drafts, ctx);
   return assemble(drafts, unchanged, ctx, input);
 }
 
@@ -196,6 +198,31 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
 }
 
 /**
+ * Once every process is planned: steps named by channel rules and package settings that the destination's
+ * process will not hold are left out (action-refs.ts). An update left with nothing to change is unchanged, or
+ * a skip saying why when it held such a name back. Returns how many became unchanged (their drafts are removed).
+ */
+function settleStepNames(drafts: Draft[], ctx: PlanContext): number {
+  let unchanged = 0;
+  for (let i = drafts.length - 1; i >= 0; i--) {
+    const d = drafts[i];
+    if (d.action === 'skip' || !d.def.actionRefs?.length) continue;
+    const before = d.decisions.length;
+    d.desired = settleActionRefs(d.def, d.keyPath, d.desired!, ctx, d.decisions);
+    if (d.action === 'update' && diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, d.desired)).length === 0) {
+      if (d.decisions.length === before) {
+        drafts.splice(i, 1);
+        unchanged++;
+        continue;
+      }
+      // What differs names steps the destination will not have: held back, never counted as unchanged.
+      Object.assign(d, { action: 'skip', reason: 'its only differences name steps the destination\'s deployment process will not have', desired: undefined, destContent: undefined, destination: undefined });
+    }
+  }
+  return unchanged;
+}
+
+/**
  * The content as a snapshot will read it back once applied: keyed lists go back to lists, and variables
  * sort as the snapshot sorts them (the plan appends new values; the server does not keep that order).
  */
@@ -239,7 +266,10 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
       continue;
     }
     const full = d.desired!;
-    const early = withoutLateRefs(d.def, full, d.keyPath, created);
+    let early = withoutLateRefs(d.def, full, d.keyPath, created);
+    // Steps the destination's process does not hold yet are named after this plan's process write.
+    const current = d.def.actionRefs?.length ? currentActions(d.keyPath[0], ctx) : undefined;
+    if (current) early = withoutActionRefs(d.def, early, (name) => current.has(name));
     op.dependsOn = dependencies(d, scopeTargets, ctx, created);
     let mainWritten = true;
     op.result = fingerprint(resultContent(d.def.kind, early));
@@ -257,6 +287,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         .filter((r) => isLateTarget(d.def, r.kind))
         .map((r) => operationId(r.kind, r.keyPath))
         .filter((rid) => created.has(rid) && rid !== id);
+      if (current && namedActions(d.def, full).some((name) => !current.has(name))) refs.push(operationId('deploymentProcess', [d.keyPath[0]]));
       late.push({
         id: lateReferencesId(id),
         action: 'update',
@@ -276,6 +307,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   for (const o of all) {
     o.dependsOn = [...new Set(o.dependsOn.map((dep) => (ids.has(dep) ? dep : ids.has(lateReferencesId(dep)) ? lateReferencesId(dep) : undefined)).filter((x): x is string => !!x && x !== o.id))].sort();
   }
+  waitForStepNames(all, drafts, ctx);
   const counts = {
     create: all.filter((o) => o.action === 'create').length,
     update: all.filter((o) => o.action === 'update' && !isLateReferences(o)).length,
@@ -365,6 +397,23 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
   }
   deps.delete(operationId(def.kind, d.keyPath));
   return [...deps].sort();
+}
+
+/**
+ * A process write that removes steps the destination's channel rules or package settings name comes after
+ * the writes that stop naming them: a project naming a step its process lost cannot be read (Issues #7521).
+ */
+function waitForStepNames(ops: Operation[], drafts: Draft[], ctx: PlanContext): void {
+  const byId = new Map(ops.filter((o) => !isLateReferences(o)).map((o) => [o.id, o]));
+  for (const d of drafts) {
+    if (d.action !== 'update' || !d.def.actionRefs?.length || !d.destContent) continue;
+    const project = d.keyPath[0];
+    const process = byId.get(operationId('deploymentProcess', [project]));
+    const own = byId.get(operationId(d.def.kind, d.keyPath));
+    if (!process || !own) continue;
+    const final = finalActions(project, ctx);
+    if (namedActions(d.def, d.destContent).some((name) => !final.has(name))) process.dependsOn = [...new Set([...process.dependsOn, own.id])].sort();
+  }
 }
 
 function isLateTarget(def: KindDef, target: string): boolean {

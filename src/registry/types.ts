@@ -65,6 +65,13 @@ export interface KindDef {
   refs: RefField[];
   /** Members a create must send that the content leaves out (a library set's `ContentType`). */
   createWith?: Record<string, unknown>;
+  /**
+   * Members naming a step (action) of the owning project's deployment process by name (a channel's version
+   * rules, a project's donor and release-creation packages). The server refuses a name its process lacks, so
+   * the planner writes such a name only once the process holds that step (a late reference, after the
+   * process), and leaves out names the destination's process will not have, saying so.
+   */
+  actionRefs?: DocPath[];
   /** Members holding canonical tag names (`TagSet/Tag`): no translation, but a dependency on tag sets. */
   tags?: DocPath[];
   /** Server- or instance-owned members left out of the content (besides Id, Links, SpaceId, LastModified*, Version). */

@@ -67,6 +67,12 @@ export function normalizeDocument(def: KindDef, doc: Record<string, unknown>, ct
   for (const path of def.nestedIds ?? []) deleteAtPath(content, path);
   scrubSecrets(content, def.secrets ?? []);
   translateRefs(def, content, ctx);
+  // Steps are named; old data may hold an action's id instead (terraform-provider-octopusdeploy PR #548).
+  for (const path of def.actionRefs ?? []) {
+    visitPath(content, path, (value, set) => {
+      if (typeof value === 'string') set(ctx.index.nameOf(value, ['action']) ?? value);
+    });
+  }
   sortUnordered(def, content);
   return content;
 }
