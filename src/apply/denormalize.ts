@@ -33,6 +33,7 @@ export function toApiBody(def: KindDef, keyPath: string[], desired: Json, curren
     if (!parentId) throw new ServerError(`cannot find ${kindDef(def.parent.kind).label.toLowerCase()} '${keyPath.slice(0, -1).join(' / ')}' on the destination`);
     body[def.parent.field] = parentId;
   }
+  for (const member of def.omitOnWrite ?? []) delete body[member];
   restoreNestedIds(def, body, current);
   resolveRefs(def, body, project, ctx);
   writeSecrets(def, body, current, ctx.placeholder);

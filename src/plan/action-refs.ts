@@ -1,6 +1,7 @@
 import type { KindDef } from '../registry/types.js';
 import { visitPath } from '../util/docpath.js';
 import type { PlanContext } from './context.js';
+import { gitSides } from './git-projects.js';
 import type { Decision } from './plan-types.js';
 
 type Json = Record<string, any>;
@@ -76,8 +77,9 @@ export function withoutActionRefs(def: KindDef, content: Json, keep: (name: stri
  * Returns the content to write.
  */
 export function settleActionRefs(def: KindDef, keyPath: string[], desired: Json, ctx: PlanContext, decisions: Decision[]): Json {
-  if (!def.actionRefs?.length) return desired;
   const project = keyPath[0];
+  // A version-controlled project's steps are in git, not read: what names them was left as it is (git-projects.ts).
+  if (!def.actionRefs?.length || gitSides(project, ctx)) return desired;
   const final = finalActions(project, ctx);
   return withoutActionRefs(def, desired, (name) => final.has(name), (name) =>
     decisions.push({

@@ -1,5 +1,6 @@
 import { currentActions, finalActions, namedActions, settleActionRefs, withoutActionRefs } from './action-refs.js';
 import { isLateReferences, lateReferencesId } from './changes.js';
+import { gitSides, gitSkipReason, keepGitRules, keepGitSettings, planSensitiveOnly, variablesInGit } from './git-projects.js';
 import { OctosyncError } from '../errors.js';
 import { KINDS, kindDef, isLateRef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
@@ -95,7 +96,7 @@ export function createPlan(input: PlanInput): Plan {
     if (def.syncClass === 'never' || def.kind === 'environment') continue;
     if (def.kind === 'tenantVariables' && policy.tenants.variables === 'skip') continue;
     for (const { keyPath, item } of ctx.selection.items(def.kind)) {
-      const draft = planItem(def, keyPath, item.content, item.meta.versionControlled === true, ctx);
+      const draft = planItem(def, keyPath, item.content, ctx);
       if (draft === 'unchanged') unchanged++;
       else if (draft) {
         if (draft.action === 'skip') ctx.markSkipped(def.kind, keyPath);
@@ -107,22 +108,19 @@ export function createPlan(input: PlanInput): Plan {
     throw new PlanError(`the policy refuses this plan:\n  ${ctx.errors.join('\n  ')}`);
   }
   unchanged += settleStepNames(drafts, ctx);
+  drafts.push(...unreadProcesses(drafts, ctx));
   return assemble(drafts, unchanged, ctx, input);
 }
 
-function planItem(def: KindDef, keyPath: string[], content: Json, versionControlled: boolean, ctx: PlanContext): Draft | 'unchanged' | undefined {
+function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanContext): Draft | 'unchanged' | undefined {
   const destItem = ctx.destItem(def.kind, keyPath);
   const dest = destItem?.content;
   const base = { def, keyPath, decisions: [] as Decision[], cleanup: [] as Omit<CleanupEntry, 'operation'>[] };
   const skip = (reason: string): Draft => ({ ...base, action: 'skip', reason });
   const project = keyPath[0];
 
-  if (def.kind === 'project' && versionControlled) {
-    return skip('version-controlled (config as code): its process and variables live in git, which octosync does not sync yet');
-  }
-  if (def.parent && ['project', 'runbook'].includes(def.parent.kind) && ctx.destItem('project', [project])?.meta.versionControlled) {
-    return skip(`project '${project}' is version-controlled on the destination: its process and variables live in git there`);
-  }
+  const inGit = ownerProject(def.kind, keyPath) !== undefined ? gitSkipReason(def.kind, project, ctx) : undefined;
+  if (inGit) return skip(inGit);
   if (def.parent) {
     // A child of an item the plan skips (a tenant none of whose links carries over, a project missing what it
     // needs) has nothing to be written into: it is skipped too, saying why.
@@ -139,7 +137,8 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
     const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup } = r);
   } else if (def.module === 'variables') {
-    const r = planVariables(def.kind, keyPath, content, dest, ctx);
+    const plan = (c: Json, d: Json | undefined) => planVariables(def.kind, keyPath, c, d, ctx);
+    const r = def.kind === 'projectVariables' && variablesInGit(project, ctx) ? planSensitiveOnly(project, content, dest, ctx, plan) : plan(content, dest);
     ({ desired, decisions, cleanup } = r);
   } else if (def.module === 'tenantVariables') {
     const r = planTenantVariables(keyPath, content, dest, ctx);
@@ -155,6 +154,8 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
       desired = r.desired;
       decisions.push(...r.decisions);
     }
+    if (def.kind === 'project') desired = keepGitSettings(desired, dest, project, ctx, decisions);
+    if (def.kind === 'channel') desired = keepGitRules(desired, dest, project, ctx, decisions);
     if (def.kind === 'lifecycle') {
       desired = withoutEmptyPhases(desired, decisions);
       // No phases at all would mean "every environment" on the destination: not what the source meant.
@@ -223,6 +224,21 @@ function settleStepNames(drafts: Draft[], ctx: PlanContext): number {
 }
 
 /**
+ * A version-controlled source project's process is in git and was not read: it is not in the snapshot, so
+ * the plan says it is not synced (a project the plan syncs only).
+ */
+function unreadProcesses(drafts: Draft[], ctx: PlanContext): Draft[] {
+  const planned = new Set(drafts.filter((d) => d.def.kind === 'deploymentProcess').map((d) => d.keyPath[0]));
+  const out: Draft[] = [];
+  for (const { keyPath, item } of ctx.selection.items('project')) {
+    const project = keyPath[0];
+    if (!item.meta.versionControlled || planned.has(project) || !ctx.willExist('project', keyPath)) continue;
+    out.push({ def: kindDef('deploymentProcess'), keyPath, action: 'skip', reason: gitSkipReason('deploymentProcess', project, ctx)!, decisions: [], cleanup: [] });
+  }
+  return out;
+}
+
+/**
  * The content as a snapshot will read it back once applied: keyed lists go back to lists, and variables
  * sort as the snapshot sorts them (the plan appends new values; the server does not keep that order).
  */
@@ -268,7 +284,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     const full = d.desired!;
     let early = withoutLateRefs(d.def, full, d.keyPath, created);
     // Steps the destination's process does not hold yet are named after this plan's process write.
-    const current = d.def.actionRefs?.length ? currentActions(d.keyPath[0], ctx) : undefined;
+    const current = d.def.actionRefs?.length && !gitSides(d.keyPath[0], ctx) ? currentActions(d.keyPath[0], ctx) : undefined;
     if (current) early = withoutActionRefs(d.def, early, (name) => current.has(name));
     op.dependsOn = dependencies(d, scopeTargets, ctx, created);
     let mainWritten = true;

@@ -239,7 +239,9 @@ export const KINDS: KindDef[] = [
       { path: 'ReleaseCreationStrategy.ChannelId', to: 'channel' },
     ],
     actionRefs: ['VersioningStrategy.DonorPackage.DeploymentAction', 'ReleaseCreationStrategy.ReleaseCreationPackage.DeploymentAction'],
-    ignore: ['Slug', 'VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'AutoDeployReleaseOverrides', 'Icon'],
+    // Config as code is the instance's own, set by a one-way conversion: never compared, never written.
+    ignore: ['Slug', 'VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'AutoDeployReleaseOverrides', 'Icon', 'IsVersionControlled', 'PersistenceSettings'],
+    omitOnWrite: ['PersistenceSettings', 'IsVersionControlled'],
     nestedIds: ['Templates[].Id'],
     secrets: ['Templates[].DefaultValue'],
   },

@@ -74,6 +74,11 @@ export interface KindDef {
   actionRefs?: DocPath[];
   /** Members holding canonical tag names (`TagSet/Tag`): no translation, but a dependency on tag sets. */
   tags?: DocPath[];
+  /**
+   * Members apply never sends, although reads carry them: a project's `PersistenceSettings`, which only
+   * `POST …/git/convert` sets, one way (a PUT carrying the other persistence type is refused).
+   */
+  omitOnWrite?: string[];
   /** Server- or instance-owned members left out of the content (besides Id, Links, SpaceId, LastModified*, Version). */
   ignore: string[];
   /**
