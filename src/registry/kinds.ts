@@ -16,6 +16,8 @@ const processRefs: RefField[] = [
   { path: 'Steps[].Actions[].Properties."Octopus.Action.DeployRelease.ProjectId"', to: 'project' },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Azure.AccountId"', to: 'account' },
 ];
+/** Step-package actions hold ids anywhere in their `Inputs` (go-octopusdeploy `deployment_action.go`). */
+const processInlineRefs = [{ path: 'Steps[].Actions[].Inputs', to: ['account', 'feed', 'workerPool', 'certificate'] }];
 const processNestedIds: DocPath[] = ['Steps[].Id', 'Steps[].Actions[].Id', 'Steps[].Actions[].Packages[].Id'];
 const processUnordered = [
   { path: 'Steps[].Actions[].Environments' },
@@ -62,7 +64,10 @@ export const KINDS: KindDef[] = [
     syncClass: 'environment',
     fetch: { from: 'collection', path: 'environments' },
     refs: [],
+    // 2025+: canonical tag names.
+    tags: ['EnvironmentTags[]'],
     ignore: ['Slug', 'SortOrder'],
+    unordered: [{ path: 'EnvironmentTags' }],
   },
   {
     kind: 'projectGroup',
@@ -239,6 +244,9 @@ export const KINDS: KindDef[] = [
       { path: 'ReleaseCreationStrategy.ChannelId', to: 'channel' },
     ],
     actionRefs: ['VersioningStrategy.DonorPackage.DeploymentAction', 'ReleaseCreationStrategy.ReleaseCreationPackage.DeploymentAction'],
+    // 2025+: canonical tag names.
+    tags: ['ProjectTags[]'],
+    unordered: [{ path: 'ProjectTags' }],
     // Config as code is the instance's own, set by a one-way conversion: never compared, never written.
     ignore: ['Slug', 'VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'AutoDeployReleaseOverrides', 'Icon', 'IsVersionControlled', 'PersistenceSettings'],
     omitOnWrite: ['PersistenceSettings', 'IsVersionControlled'],
@@ -270,6 +278,7 @@ export const KINDS: KindDef[] = [
     parent: { kind: 'project', field: 'ProjectId', ownedOne: true },
     tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
+    inlineRefs: processInlineRefs,
     ignore: ['ProjectId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
     secrets: processSecrets,
@@ -299,6 +308,7 @@ export const KINDS: KindDef[] = [
     parent: { kind: 'runbook', field: 'RunbookId', ownedOne: true },
     tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
+    inlineRefs: processInlineRefs,
     ignore: ['ProjectId', 'RunbookId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
     secrets: processSecrets,

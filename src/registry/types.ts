@@ -63,6 +63,11 @@ export interface KindDef {
   parent?: { kind: string; field: string; ownedOne?: boolean };
   /** Id references to translate into names. */
   refs: RefField[];
+  /**
+   * Free-form objects whose string leaves may be ids of these kinds anywhere (a step-package action's
+   * `Inputs`): recorded as `{"$ref": kind, "name": …}` markers (src/util/inline-refs.ts).
+   */
+  inlineRefs?: { path: DocPath; to: string[] }[];
   /** Members a create must send that the content leaves out (a library set's `ContentType`). */
   createWith?: Record<string, unknown>;
   /**

@@ -10,6 +10,7 @@ import { checkEnum, listAll, listPage, normaliseTemplates, ofProject, projectOr4
 import { convertProject, gitProjectRoutes, isVersionControlled, settlePersistence, variablesInGit, withoutGitSettings } from './git-projects.js';
 import { runbooks } from './runbooks.js';
 import { assertLoadable, checkActionPackages } from './step-refs.js';
+import { checkTagScope, hasScopedTags } from './tags-2025.js';
 import { seedVariables, variableSets } from './variables.js';
 
 /**
@@ -42,11 +43,12 @@ export const projects: KindSpec = {
     { path: 'LifecycleId', to: 'lifecycles' },
     { path: 'IncludedLibraryVariableSetIds[]', to: 'libraryvariablesets' },
     { path: 'ReleaseCreationStrategy.ChannelId', to: 'channels' },
+    { path: 'ProjectTags[]', to: 'tags' },
   ],
   sensitive: [TEMPLATE_SECRETS, 'PersistenceSettings.Credentials.Password'],
   filters: { clonedFromProjectId: (doc, value) => doc.ClonedFromProjectId === value },
   // The member list and order of a real 2024.3 project (PORT, API-FACTS §3.5).
-  defaults: () => ({
+  defaults: (ctx) => ({
     VariableSetId: null,
     DeploymentProcessId: null,
     ClonedFromProjectId: null,
@@ -77,6 +79,7 @@ export const projects: KindSpec = {
     // Null when a write leaves it out; settled by `settlePersistence` (set only by git/convert).
     PersistenceSettings: null,
     ProjectConnectivityPolicy: structuredClone(CONNECTIVITY),
+    ...(hasScopedTags(ctx) ? { ProjectTags: [] } : {}),
   }),
   onWrite(doc, prev, ctx) {
     checkEnum('TenantedDeploymentMode', doc.TenantedDeploymentMode, TENANCY_MODES);
@@ -87,6 +90,8 @@ export const projects: KindSpec = {
     doc.IncludedLibraryVariableSetIds = [...new Set(Array.isArray(doc.IncludedLibraryVariableSetIds) ? doc.IncludedLibraryVariableSetIds : [])];
     normaliseTemplates(doc, ctx);
     settlePersistence(doc, prev);
+    if (doc.ProjectTags === null) doc.ProjectTags = [];
+    checkTagScope(doc.ProjectTags, 'Project', ctx);
     checkPackageSteps(doc, ctx);
   },
   afterCreate(doc, ctx) {
