@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withSimulator } from '../helpers/simulator.js';
-import { workDir } from '../helpers/sync.js';
+import { snapshotTo, workDir } from '../helpers/sync.js';
 import { apply, byName, decisionsOf, defaultSpace, derivedPolicy, editDoc, editProcess, environments, examplePolicyFile, expectNoChanges, lifecycle, planOne, processOf, stepNames } from '../usecases/helpers.js';
 
 /**
@@ -137,5 +137,24 @@ describe('steps named by channel rules and package settings (issue 13, point 1)'
     const project = await byName(dest.api, 'projects', 'OctoFX');
     const channel = (await dest.api('GET', `/api/Spaces-1/projects/${project.Id}/channels`)).body.Items.find((c: any) => c.Name === 'Hotfix');
     expect(channel.Rules).toMatchObject([{ VersionRange: '[1.5,2.0)', ActionPackages: [pkg('Deploy site')] }]);
+  });
+});
+
+describe('old data naming a step by its id (terraform-provider-octopusdeploy PR #548)', () => {
+  it('is read as the step name, so plans compare names', async () => {
+    const sim = await withSimulator({ seed });
+    try {
+      const project = await byName(sim.api, 'projects', 'OctoFX');
+      const actionId = (await processOf(sim.api, 'OctoFX')).Steps[0].Actions[0].Id;
+      const channels = (await sim.api('GET', `/api/Spaces-1/projects/${project.Id}/channels`)).body.Items;
+      const hotfix = channels.find((c: any) => c.Name === 'Hotfix');
+      hotfix.Rules[0].ActionPackages[0].DeploymentAction = actionId;
+      expect((await sim.api('PUT', `/api/Spaces-1/channels/${hotfix.Id}`, hotfix)).status).toBe(200);
+      const snapshot = await snapshotTo(sim.url, `${workDir()}/snapshot.json`);
+      const content = (snapshot.resources.channels as any).OctoFX.Hotfix.content;
+      expect(content.Rules[0].ActionPackages).toEqual([pkg('Deploy web')]);
+    } finally {
+      await sim.close();
+    }
   });
 });
