@@ -1,3 +1,4 @@
+import { kindDef } from '../registry/kinds.js';
 import type { PlanContext } from './context.js';
 import type { Decision } from './plan-types.js';
 
@@ -37,7 +38,7 @@ export function gitSkipReason(kind: string, project: string, ctx: PlanContext): 
   if (kind === 'project' && where === 'source' && !ctx.destItem('project', [project])) {
     return 'version-controlled (config as code) on the source and not on the destination: octosync does not create it (its process and settings live in git, and converting a project is a one-way step taken on the destination)';
   }
-  if (kind === 'deploymentProcess') return `project '${project}' is version-controlled on the ${where}: its deployment process lives in git, which octosync does not sync`;
+  if (kindDef(kind).inGit) return `project '${project}' is version-controlled on the ${where}: its ${kindDef(kind).label.toLowerCase()} lives in git, which octosync does not sync`;
   if (kind === 'runbook' || kind === 'runbookProcess') return `project '${project}' is version-controlled on the ${where}: octosync does not sync its runbooks`;
   return undefined;
 }

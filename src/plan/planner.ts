@@ -224,16 +224,18 @@ function settleStepNames(drafts: Draft[], ctx: PlanContext): number {
 }
 
 /**
- * A version-controlled source project's process is in git and was not read: it is not in the snapshot, so
- * the plan says it is not synced (a project the plan syncs only).
+ * What a version-controlled source project keeps in git (its process; registry `inGit`) was not read: it is not
+ * in the snapshot, so the plan says it is not synced (for a project the plan syncs).
  */
 function unreadProcesses(drafts: Draft[], ctx: PlanContext): Draft[] {
-  const planned = new Set(drafts.filter((d) => d.def.kind === 'deploymentProcess').map((d) => d.keyPath[0]));
   const out: Draft[] = [];
-  for (const { keyPath, item } of ctx.selection.items('project')) {
-    const project = keyPath[0];
-    if (!item.meta.versionControlled || planned.has(project) || !ctx.willExist('project', keyPath)) continue;
-    out.push({ def: kindDef('deploymentProcess'), keyPath, action: 'skip', reason: gitSkipReason('deploymentProcess', project, ctx)!, decisions: [], cleanup: [] });
+  for (const def of KINDS.filter((k) => k.inGit)) {
+    const planned = new Set(drafts.filter((d) => d.def === def).map((d) => d.keyPath[0]));
+    for (const { keyPath, item } of ctx.selection.items('project')) {
+      const project = keyPath[0];
+      if (!item.meta.versionControlled || planned.has(project) || !ctx.willExist('project', keyPath)) continue;
+      out.push({ def, keyPath, action: 'skip', reason: gitSkipReason(def.kind, project, ctx)!, decisions: [], cleanup: [] });
+    }
   }
   return out;
 }

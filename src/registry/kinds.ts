@@ -276,6 +276,7 @@ export const KINDS: KindDef[] = [
     syncClass: 'sync',
     fetch: { from: 'owned', path: 'deploymentprocesses', idField: 'DeploymentProcessId' },
     parent: { kind: 'project', field: 'ProjectId', ownedOne: true },
+    inGit: true,
     tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
     inlineRefs: processInlineRefs,

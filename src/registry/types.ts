@@ -98,6 +98,11 @@ export interface KindDef {
   unordered?: { path: DocPath; by?: string }[];
   /** The module that handles the kind's special shape (variables, processes, tenant variables). */
   module?: 'process' | 'variables' | 'tenantVariables';
+  /**
+   * Held in git for a version-controlled (config-as-code) project: not read for one, and skipped with the
+   * reason (a deployment process; deployment settings).
+   */
+  inGit?: boolean;
   /** Octopus version that introduced the kind (runbooks: 2019.11). */
   minVersion?: string;
 }
