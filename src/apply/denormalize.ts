@@ -3,7 +3,8 @@ import { kindDef, ownerProject, variableValueKind } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { DEPLOYMENT_PROCESS_OWNER, runbookOwner } from '../snapshot/modules/variables.js';
 import type { RawDoc } from '../snapshot/read.js';
-import { parsePath } from '../util/docpath.js';
+import { parsePath, visitPath } from '../util/docpath.js';
+import { resolveInlineRefs } from '../util/inline-refs.js';
 import { editRefs, targetPath } from '../plan/translate.js';
 import type { DestinationState } from './destination.js';
 
@@ -33,8 +34,18 @@ export function toApiBody(def: KindDef, keyPath: string[], desired: Json, curren
     if (!parentId) throw new ServerError(`cannot find ${kindDef(def.parent.kind).label.toLowerCase()} '${keyPath.slice(0, -1).join(' / ')}' on the destination`);
     body[def.parent.field] = parentId;
   }
+  for (const member of def.omitOnWrite ?? []) delete body[member];
   restoreNestedIds(def, body, current);
   resolveRefs(def, body, project, ctx);
+  for (const { path } of def.inlineRefs ?? []) {
+    visitPath(body, path, (value, set) =>
+      set(resolveInlineRefs(value, (r) => {
+        const id = ctx.dest.idOf(r.$ref, [r.name]);
+        if (!id) throw new ServerError(`cannot resolve ${kindDef(r.$ref).label.toLowerCase()} '${r.name}' on the destination (needed by ${def.label.toLowerCase()} '${keyPath.join(' / ')}')`);
+        return id;
+      })),
+    );
+  }
   writeSecrets(def, body, current, ctx.placeholder);
   return body;
 }

@@ -16,6 +16,8 @@ export class PlanContext {
   readonly errors: string[] = [];
   /** Per project: names of actions its desired processes will hold (for variables scoped to steps). */
   readonly desiredActions = new Map<string, Set<string>>();
+  /** Per project: names of the actions its deployment process will hold (steps named by channel rules and package settings). */
+  readonly deploymentActions = new Map<string, Set<string>>();
   /** Per project: target roles its desired processes use. */
   readonly desiredRoles = new Set<string>();
   /** Environments this plan creates on the destination. */

@@ -1,4 +1,6 @@
+import { currentActions, finalActions, namedActions, settleActionRefs, withoutActionRefs } from './action-refs.js';
 import { isLateReferences, lateReferencesId } from './changes.js';
+import { gitSides, gitSkipReason, keepGitRules, keepGitSettings, planSensitiveOnly, variablesInGit } from './git-projects.js';
 import { OctosyncError } from '../errors.js';
 import { KINDS, kindDef, isLateRef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
@@ -106,7 +108,7 @@ export function createPlan(input: PlanInput): Plan {
         drafts.push({ def, keyPath, action: 'skip', reason: `the destination snapshot could not read ${def.plural}: take it with a key that may (see "Permissions" in README)`, decisions: [], cleanup: [] });
         continue;
       }
-      const draft = planItem(def, keyPath, item.content, item.meta.versionControlled === true, ctx);
+      const draft = planItem(def, keyPath, item.content, ctx);
       if (draft === 'unchanged') unchanged++;
       else if (draft) {
         if (draft.action === 'skip') ctx.markSkipped(def.kind, keyPath);
@@ -117,22 +119,20 @@ export function createPlan(input: PlanInput): Plan {
   if (ctx.errors.length) {
     throw new PlanError(`the policy refuses this plan:\n  ${ctx.errors.join('\n  ')}`);
   }
+  unchanged += settleStepNames(drafts, ctx);
+  drafts.push(...unreadProcesses(drafts, ctx));
   return assemble(drafts, unchanged, ctx, input);
 }
 
-function planItem(def: KindDef, keyPath: string[], content: Json, versionControlled: boolean, ctx: PlanContext): Draft | 'unchanged' | undefined {
+function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanContext): Draft | 'unchanged' | undefined {
   const destItem = ctx.destItem(def.kind, keyPath);
   const dest = destItem?.content;
   const base = { def, keyPath, decisions: [] as Decision[], cleanup: [] as Omit<CleanupEntry, 'operation'>[] };
   const skip = (reason: string): Draft => ({ ...base, action: 'skip', reason });
   const project = keyPath[0];
 
-  if (def.kind === 'project' && versionControlled) {
-    return skip('version-controlled (config as code): its process and variables live in git, which octosync does not sync yet');
-  }
-  if (def.parent && ['project', 'runbook'].includes(def.parent.kind) && ctx.destItem('project', [project])?.meta.versionControlled) {
-    return skip(`project '${project}' is version-controlled on the destination: its process and variables live in git there`);
-  }
+  const inGit = ownerProject(def.kind, keyPath) !== undefined ? gitSkipReason(def.kind, project, ctx) : undefined;
+  if (inGit) return skip(inGit);
   if (def.parent) {
     // A child of an item the plan skips (a tenant none of whose links carries over, a project missing what it
     // needs) has nothing to be written into: it is skipped too, saying why.
@@ -149,7 +149,8 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
     const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup } = r);
   } else if (def.module === 'variables') {
-    const r = planVariables(def.kind, keyPath, content, dest, ctx);
+    const plan = (c: Json, d: Json | undefined) => planVariables(def.kind, keyPath, c, d, ctx);
+    const r = def.kind === 'projectVariables' && variablesInGit(project, ctx) ? planSensitiveOnly(project, content, dest, ctx, plan) : plan(content, dest);
     ({ desired, decisions, cleanup } = r);
   } else if (def.module === 'tenantVariables') {
     const r = planTenantVariables(keyPath, content, dest, ctx);
@@ -165,6 +166,8 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
       desired = r.desired;
       decisions.push(...r.decisions);
     }
+    if (def.kind === 'project') desired = keepGitSettings(desired, dest, project, ctx, decisions);
+    if (def.kind === 'channel') desired = keepGitRules(desired, dest, project, ctx, decisions);
     if (def.kind === 'lifecycle') {
       desired = withoutEmptyPhases(desired, decisions);
       // No phases at all would mean "every environment" on the destination: not what the source meant.
@@ -205,6 +208,48 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
     decisions,
     cleanup,
   };
+}
+
+/**
+ * Once every process is planned: steps named by channel rules and package settings that the destination's
+ * process will not hold are left out (action-refs.ts). An update left with nothing to change is unchanged, or
+ * a skip saying why when it held such a name back. Returns how many became unchanged (their drafts are removed).
+ */
+function settleStepNames(drafts: Draft[], ctx: PlanContext): number {
+  let unchanged = 0;
+  for (let i = drafts.length - 1; i >= 0; i--) {
+    const d = drafts[i];
+    if (d.action === 'skip' || !d.def.actionRefs?.length) continue;
+    const before = d.decisions.length;
+    d.desired = settleActionRefs(d.def, d.keyPath, d.desired!, ctx, d.decisions);
+    if (d.action === 'update' && diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, d.desired)).length === 0) {
+      if (d.decisions.length === before) {
+        drafts.splice(i, 1);
+        unchanged++;
+        continue;
+      }
+      // What differs names steps the destination will not have: held back, never counted as unchanged.
+      Object.assign(d, { action: 'skip', reason: 'its only differences name steps the destination\'s deployment process will not have', desired: undefined, destContent: undefined, destination: undefined });
+    }
+  }
+  return unchanged;
+}
+
+/**
+ * What a version-controlled source project keeps in git (its process; registry `inGit`) was not read: it is not
+ * in the snapshot, so the plan says it is not synced (for a project the plan syncs).
+ */
+function unreadProcesses(drafts: Draft[], ctx: PlanContext): Draft[] {
+  const out: Draft[] = [];
+  for (const def of KINDS.filter((k) => k.inGit)) {
+    const planned = new Set(drafts.filter((d) => d.def === def).map((d) => d.keyPath[0]));
+    for (const { keyPath, item } of ctx.selection.items('project')) {
+      const project = keyPath[0];
+      if (!item.meta.versionControlled || planned.has(project) || !ctx.willExist('project', keyPath)) continue;
+      out.push({ def, keyPath, action: 'skip', reason: gitSkipReason(def.kind, project, ctx)!, decisions: [], cleanup: [] });
+    }
+  }
+  return out;
 }
 
 /**
@@ -251,7 +296,10 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
       continue;
     }
     const full = d.desired!;
-    const early = withoutLateRefs(d.def, full, d.keyPath, created);
+    let early = withoutLateRefs(d.def, full, d.keyPath, created);
+    // Steps the destination's process does not hold yet are named after this plan's process write.
+    const current = d.def.actionRefs?.length && !gitSides(d.keyPath[0], ctx) ? currentActions(d.keyPath[0], ctx) : undefined;
+    if (current) early = withoutActionRefs(d.def, early, (name) => current.has(name));
     op.dependsOn = dependencies(d, scopeTargets, ctx, created);
     let mainWritten = true;
     op.result = fingerprint(resultContent(d.def.kind, early));
@@ -269,6 +317,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         .filter((r) => isLateTarget(d.def, r.kind))
         .map((r) => operationId(r.kind, r.keyPath))
         .filter((rid) => created.has(rid) && rid !== id);
+      if (current && namedActions(d.def, full).some((name) => !current.has(name))) refs.push(operationId('deploymentProcess', [d.keyPath[0]]));
       late.push({
         id: lateReferencesId(id),
         action: 'update',
@@ -288,6 +337,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   for (const o of all) {
     o.dependsOn = [...new Set(o.dependsOn.map((dep) => (ids.has(dep) ? dep : ids.has(lateReferencesId(dep)) ? lateReferencesId(dep) : undefined)).filter((x): x is string => !!x && x !== o.id))].sort();
   }
+  waitForStepNames(all, drafts, ctx);
   const counts = {
     create: all.filter((o) => o.action === 'create').length,
     update: all.filter((o) => o.action === 'update' && !isLateReferences(o)).length,
@@ -377,6 +427,23 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
   }
   deps.delete(operationId(def.kind, d.keyPath));
   return [...deps].sort();
+}
+
+/**
+ * A process write that removes steps the destination's channel rules or package settings name comes after
+ * the writes that stop naming them: a project naming a step its process lost cannot be read (Issues #7521).
+ */
+function waitForStepNames(ops: Operation[], drafts: Draft[], ctx: PlanContext): void {
+  const byId = new Map(ops.filter((o) => !isLateReferences(o)).map((o) => [o.id, o]));
+  for (const d of drafts) {
+    if (d.action !== 'update' || !d.def.actionRefs?.length || !d.destContent) continue;
+    const project = d.keyPath[0];
+    const process = byId.get(operationId('deploymentProcess', [project]));
+    const own = byId.get(operationId(d.def.kind, d.keyPath));
+    if (!process || !own) continue;
+    const final = finalActions(project, ctx);
+    if (namedActions(d.def, d.destContent).some((name) => !final.has(name))) process.dependsOn = [...new Set([...process.dependsOn, own.id])].sort();
+  }
 }
 
 function isLateTarget(def: KindDef, target: string): boolean {

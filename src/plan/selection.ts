@@ -3,6 +3,7 @@ import type { KindDef } from '../registry/types.js';
 import { getItem, itemsOf, type Located } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { visitPath } from '../util/docpath.js';
+import { inlineRefsOf } from '../util/inline-refs.js';
 import { matchesAny } from './glob.js';
 import { FILTERABLE, type FilterKind, type Policy } from './policy-types.js';
 
@@ -146,6 +147,11 @@ export function referencesOf(snapshot: Snapshot, kind: string, keyPath: string[]
           out.push({ kind: to, keyPath: path });
         }
       }
+    });
+  }
+  for (const { path } of def.inlineRefs ?? []) {
+    visitPath(content, path, (value) => {
+      for (const r of inlineRefsOf(value)) out.push({ kind: r.$ref, keyPath: [r.name] });
     });
   }
   for (const path of def.tags ?? []) {

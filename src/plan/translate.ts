@@ -1,6 +1,7 @@
 import { kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { parsePath, visitPath } from '../util/docpath.js';
+import { inlineRefsOf } from '../util/inline-refs.js';
 import type { PlanContext } from './context.js';
 
 export interface Translated {
@@ -49,6 +50,13 @@ export function translateContent(
       const why = targets.includes('environment') ? ctx.environments.whyDropped(value) : `${label} '${value}' is not on the destination and not synced`;
       (inList ? dropped : missing).push(why);
     }, ref.separator);
+  }
+  for (const { path } of def.inlineRefs ?? []) {
+    visitPath(out, path, (value) => {
+      for (const r of inlineRefsOf(value)) {
+        if (!ctx.willExist(r.$ref, [r.name])) missing.push(`${kindDef(r.$ref).label.toLowerCase()} '${r.name}' is not on the destination and not synced`);
+      }
+    });
   }
   for (const path of def.tags ?? []) {
     if (skipPaths.includes(path)) continue;

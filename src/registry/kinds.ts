@@ -16,6 +16,8 @@ const processRefs: RefField[] = [
   { path: 'Steps[].Actions[].Properties."Octopus.Action.DeployRelease.ProjectId"', to: 'project' },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Azure.AccountId"', to: 'account' },
 ];
+/** Step-package actions hold ids anywhere in their `Inputs` (go-octopusdeploy `deployment_action.go`). */
+const processInlineRefs = [{ path: 'Steps[].Actions[].Inputs', to: ['account', 'feed', 'workerPool', 'certificate'] }];
 const processNestedIds: DocPath[] = ['Steps[].Id', 'Steps[].Actions[].Id', 'Steps[].Actions[].Packages[].Id'];
 const processUnordered = [
   { path: 'Steps[].Actions[].Environments' },
@@ -62,7 +64,10 @@ export const KINDS: KindDef[] = [
     syncClass: 'environment',
     fetch: { from: 'collection', path: 'environments' },
     refs: [],
+    // 2025+: canonical tag names.
+    tags: ['EnvironmentTags[]'],
     ignore: ['Slug', 'SortOrder'],
+    unordered: [{ path: 'EnvironmentTags' }],
   },
   {
     kind: 'projectGroup',
@@ -238,7 +243,13 @@ export const KINDS: KindDef[] = [
       { path: 'IncludedLibraryVariableSetIds[]', to: ['libraryVariableSet', 'scriptModule'] },
       { path: 'ReleaseCreationStrategy.ChannelId', to: 'channel' },
     ],
-    ignore: ['Slug', 'VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'AutoDeployReleaseOverrides', 'Icon'],
+    actionRefs: ['VersioningStrategy.DonorPackage.DeploymentAction', 'ReleaseCreationStrategy.ReleaseCreationPackage.DeploymentAction'],
+    // 2025+: canonical tag names.
+    tags: ['ProjectTags[]'],
+    unordered: [{ path: 'ProjectTags' }],
+    // Config as code is the instance's own, set by a one-way conversion: never compared, never written.
+    ignore: ['Slug', 'VariableSetId', 'DeploymentProcessId', 'ClonedFromProjectId', 'AutoDeployReleaseOverrides', 'Icon', 'IsVersionControlled', 'PersistenceSettings'],
+    omitOnWrite: ['PersistenceSettings', 'IsVersionControlled'],
     nestedIds: ['Templates[].Id'],
     secrets: ['Templates[].DefaultValue'],
   },
@@ -252,6 +263,7 @@ export const KINDS: KindDef[] = [
     parent: { kind: 'project', field: 'ProjectId' },
     tags: ['TenantTags[]'],
     refs: [{ path: 'LifecycleId', to: 'lifecycle' }],
+    actionRefs: ['Rules[].ActionPackages[].DeploymentAction'],
     ignore: ['Slug', 'ProjectId'],
     nestedIds: ['Rules[].Id', 'Rules[].Links', 'Rules[].LastModifiedOn', 'Rules[].LastModifiedBy'],
     unordered: [{ path: 'TenantTags' }],
@@ -264,8 +276,10 @@ export const KINDS: KindDef[] = [
     syncClass: 'sync',
     fetch: { from: 'owned', path: 'deploymentprocesses', idField: 'DeploymentProcessId' },
     parent: { kind: 'project', field: 'ProjectId', ownedOne: true },
+    inGit: true,
     tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
+    inlineRefs: processInlineRefs,
     ignore: ['ProjectId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
     secrets: processSecrets,
@@ -295,6 +309,7 @@ export const KINDS: KindDef[] = [
     parent: { kind: 'runbook', field: 'RunbookId', ownedOne: true },
     tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
+    inlineRefs: processInlineRefs,
     ignore: ['ProjectId', 'RunbookId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
     secrets: processSecrets,

@@ -63,10 +63,27 @@ export interface KindDef {
   parent?: { kind: string; field: string; ownedOne?: boolean };
   /** Id references to translate into names. */
   refs: RefField[];
+  /**
+   * Free-form objects whose string leaves may be ids of these kinds anywhere (a step-package action's
+   * `Inputs`): recorded as `{"$ref": kind, "name": …}` markers (src/util/inline-refs.ts).
+   */
+  inlineRefs?: { path: DocPath; to: string[] }[];
   /** Members a create must send that the content leaves out (a library set's `ContentType`). */
   createWith?: Record<string, unknown>;
+  /**
+   * Members naming a step (action) of the owning project's deployment process by name (a channel's version
+   * rules, a project's donor and release-creation packages). The server refuses a name its process lacks, so
+   * the planner writes such a name only once the process holds that step (a late reference, after the
+   * process), and leaves out names the destination's process will not have, saying so.
+   */
+  actionRefs?: DocPath[];
   /** Members holding canonical tag names (`TagSet/Tag`): no translation, but a dependency on tag sets. */
   tags?: DocPath[];
+  /**
+   * Members apply never sends, although reads carry them: a project's `PersistenceSettings`, which only
+   * `POST …/git/convert` sets, one way (a PUT carrying the other persistence type is refused).
+   */
+  omitOnWrite?: string[];
   /** Server- or instance-owned members left out of the content (besides Id, Links, SpaceId, LastModified*, Version). */
   ignore: string[];
   /**
@@ -81,6 +98,11 @@ export interface KindDef {
   unordered?: { path: DocPath; by?: string }[];
   /** The module that handles the kind's special shape (variables, processes, tenant variables). */
   module?: 'process' | 'variables' | 'tenantVariables';
+  /**
+   * Held in git for a version-controlled (config-as-code) project: not read for one, and skipped with the
+   * reason (a deployment process; deployment settings).
+   */
+  inGit?: boolean;
   /** Octopus version that introduced the kind (runbooks: 2019.11). */
   minVersion?: string;
 }

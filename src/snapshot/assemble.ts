@@ -36,7 +36,8 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
   }
   for (const project of raw.get('project') ?? []) {
     if (project.IsVersionControlled) {
-      warnings.push(`project '${project.Name}' is version-controlled (config as code): its deployment process and variables live in git and were not read`);
+      const variables = project.PersistenceSettings?.ConversionState?.VariablesAreInGit ? ' and non-sensitive variables' : '';
+      warnings.push(`project '${project.Name}' is version-controlled (config as code): its deployment process, deployment settings${variables} live in git and were not read`);
     }
   }
   return { resources, inventory: inventoryOf(raw, index), warnings };
@@ -77,7 +78,8 @@ export function indexSpace(raw: RawSpace): SpaceIndex {
 }
 
 export function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext): SnapshotItem {
-  const extra = def.kind === 'project' && doc.IsVersionControlled ? { versionControlled: true } : {};
+  const extra: Partial<SnapshotItem['meta']> = def.kind === 'project' && doc.IsVersionControlled ? { versionControlled: true } : {};
+  if (extra.versionControlled && doc.PersistenceSettings?.ConversionState?.VariablesAreInGit) extra.variablesInGit = true;
   if (def.module === 'variables') return finishItem(doc, normalizeVariableSet(doc, ctx), extra);
   if (def.module === 'tenantVariables') {
     // The document's Id is not the tenant's; apply reads it through the tenant.

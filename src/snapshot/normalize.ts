@@ -1,6 +1,7 @@
 import type { KindDef } from '../registry/types.js';
 import { deleteAtPath, visitPath } from '../util/docpath.js';
 import { fingerprint, sortKeys } from '../util/canonical.js';
+import { markInlineRefs } from '../util/inline-refs.js';
 import type { IdIndex } from './id-index.js';
 import { scrubSecrets } from './secrets.js';
 import type { SnapshotItem } from './types.js';
@@ -67,6 +68,22 @@ export function normalizeDocument(def: KindDef, doc: Record<string, unknown>, ct
   for (const path of def.nestedIds ?? []) deleteAtPath(content, path);
   scrubSecrets(content, def.secrets ?? []);
   translateRefs(def, content, ctx);
+  for (const { path, to } of def.inlineRefs ?? []) {
+    visitPath(content, path, (value, set) => {
+      if (value && typeof value === 'object') {
+        set(markInlineRefs(value, (id) => {
+          const e = ctx.index.get(id);
+          return e && to.includes(e.kind) ? { kind: e.kind, name: e.name } : undefined;
+        }));
+      }
+    });
+  }
+  // Steps are named; old data may hold an action's id instead (terraform-provider-octopusdeploy PR #548).
+  for (const path of def.actionRefs ?? []) {
+    visitPath(content, path, (value, set) => {
+      if (typeof value === 'string') set(ctx.index.nameOf(value, ['action']) ?? value);
+    });
+  }
   sortUnordered(def, content);
   return content;
 }

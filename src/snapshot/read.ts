@@ -63,9 +63,10 @@ async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, spa
   if (def.fetch.from !== 'owned' || !def.parent) return [];
   const fetch = def.fetch;
   const parents = raw.get(def.parent.kind) ?? [];
-  // Config-as-code projects keep their process (and, since 2022.3, variables) in git: not read here.
+  // Config-as-code projects keep their process and settings in git (registry `inGit`): not read here. Their
+  // variable sets are: the database holds their sensitive variables.
   const ids = parents
-    .filter((p) => !(def.kind === 'deploymentProcess' && p.IsVersionControlled))
+    .filter((p) => !(def.inGit && p.IsVersionControlled))
     .map((p) => p[fetch.idField])
     .filter((id): id is string => typeof id === 'string' && id !== '');
   const batches: string[][] = [];

@@ -11,6 +11,8 @@ export interface ItemMeta {
   fingerprint: string;
   /** Config-as-code project: its process and variables live in git and were not read. */
   versionControlled?: boolean;
+  /** Config-as-code project whose non-sensitive variables live in git (only its sensitive ones were read). */
+  variablesInGit?: boolean;
 }
 
 export interface SnapshotItem {

@@ -84,25 +84,35 @@ describe('simulator projects', () => {
     expect(badRef.body.Errors.join(' ')).toMatch(/LibraryVariableSets-999999/);
   });
 
-  it('keeps IncludedLibraryVariableSetIds in order and stores config-as-code members', async () => {
+  it('keeps IncludedLibraryVariableSetIds in order and converts to config as code only through git/convert', async () => {
     const a = await sim.api('POST', `${S}/libraryvariablesets`, { Name: 'Shared A' });
     const b = await sim.api('POST', `${S}/libraryvariablesets`, { Name: 'Shared B', ContentType: 'ScriptModule' });
-    const project = await newProject(sim, 'Git Project', {
-      IncludedLibraryVariableSetIds: [b.body.Id, a.body.Id],
-      IsVersionControlled: true,
-      PersistenceSettings: {
-        Type: 'VersionControlled',
-        Url: 'https://github.com/org/repo.git',
-        DefaultBranch: 'main',
-        BasePath: '.octopus/git-project',
-        Credentials: { Type: 'UsernamePassword', Username: 'git', Password: { HasValue: true, NewValue: 'token-123' } },
-      },
-    });
+    const git = {
+      Type: 'VersionControlled',
+      Url: 'https://github.com/org/repo.git',
+      DefaultBranch: 'main',
+      BasePath: '.octopus/git-project',
+      Credentials: { Type: 'UsernamePassword', Username: 'git', Password: { HasValue: true, NewValue: 'token-123' } },
+    };
+    // A create stores a database project (terraform-provider resource_project.go creates, then converts).
+    const project = await newProject(sim, 'Git Project', { IncludedLibraryVariableSetIds: [b.body.Id, a.body.Id], IsVersionControlled: true, PersistenceSettings: git });
     expect(project.IncludedLibraryVariableSetIds).toEqual([b.body.Id, a.body.Id]);
-    expect(project.IsVersionControlled).toBe(true);
-    expect(project.PersistenceSettings.Credentials.Password).toEqual({ HasValue: true, NewValue: null, Hint: null });
-    expect(JSON.stringify(project)).not.toContain('token-123');
-    expect(project.Links.DeploymentProcess).toBe(`${S}/projects/${project.Id}/{gitRef}/deploymentprocesses`);
+    expect(project).toMatchObject({ IsVersionControlled: false, PersistenceSettings: { Type: 'Database' } });
+    const viaPut = await sim.api('PUT', `${S}/projects/${project.Id}`, { ...project, PersistenceSettings: git });
+    expect(viaPut.status).toBe(400);
+    const converted = await sim.api('POST', `${S}/projects/${project.Id}/git/convert`, { CommitMessage: 'convert', VersionControlSettings: git });
+    expect(converted).toMatchObject({ status: 200, body: { Messages: [] } });
+    const after = (await sim.api('GET', `${S}/projects/${project.Id}`)).body;
+    expect(after.IsVersionControlled).toBe(true);
+    expect(after.PersistenceSettings.Credentials.Password).toEqual({ HasValue: true, NewValue: null, Hint: null });
+    expect(JSON.stringify(after)).not.toContain('token-123');
+    expect(after.Links.DeploymentProcess).toBe(`${S}/projects/${project.Id}/{gitRef}/deploymentprocesses`);
+    expect(after.Links.Variables).toBe(`${S}/projects/${project.Id}/{gitRef}/variables`);
+    // One way: no conversion back, and a second conversion is refused.
+    const back = await sim.api('PUT', `${S}/projects/${project.Id}`, { ...after, PersistenceSettings: { Type: 'Database' } });
+    expect(back.status).toBe(400);
+    expect(back.body.Errors.join(' ')).toMatch(/back to the database is not supported/);
+    expect((await sim.api('POST', `${S}/projects/${project.Id}/git/convert`, { VersionControlSettings: git })).status).toBe(400);
   });
 
   it('serves deployment settings as a view of the project, writable through either', async () => {

@@ -109,6 +109,7 @@ export function planProcess(
   const actionsOfProject = ctx.desiredActions.get(project) ?? new Set<string>();
   for (const s of desiredSteps) for (const a of s.Actions ?? []) actionsOfProject.add(a.Name);
   ctx.desiredActions.set(project, actionsOfProject);
+  if (kind === 'deploymentProcess') ctx.deploymentActions.set(project, new Set(desiredSteps.flatMap((s) => (s.Actions ?? []).map((a: Json) => a.Name as string))));
   return { desired: { ...source, Steps: desiredSteps }, decisions, cleanup };
 }
 

@@ -1,6 +1,7 @@
 import { checkRefs, deleteDoc, getDoc } from '../crud.js';
 import type { SimRoute } from '../routes.js';
 import { badRequest, type Doc, type KindSpec } from '../types.js';
+import { checkActionPackages } from './step-refs.js';
 import { pruneScopes } from './variables.js';
 import { inSpace, keepOnModify, ofProject, projectNestedRoutes, shaped, slugWithin, webLink, withGuid } from './project-common.js';
 
@@ -44,7 +45,6 @@ export const channels: KindSpec = {
       const rule = withGuid(shaped(RULE, r), ctx);
       rule.LastModifiedOn = null;
       rule.LastModifiedBy = null;
-      // ActionPackages name actions of the project's process (by name or id); not checked on save (inference).
       rule.ActionPackages = (Array.isArray(rule.ActionPackages) ? rule.ActionPackages : []).map((p: unknown) => shaped(ACTION_PACKAGE, p));
       return rule;
     });
@@ -53,6 +53,8 @@ export const channels: KindSpec = {
     // refused write changes nothing.
     if (prev?.IsDefault && !doc.IsDefault) doc.IsDefault = true;
     checkRefs(channels, doc, ctx);
+    // ActionPackages name steps of the project's process: written only once the process has them (step-refs.ts).
+    doc.Rules.forEach((rule: Doc, i: number) => checkActionPackages(ctx, doc.ProjectId, `Rules[${i}].ActionPackages`, rule.ActionPackages));
     if (doc.IsDefault) {
       for (const other of ofProject(ctx, 'channels', doc.ProjectId)) if (other.Id !== doc.Id) other.IsDefault = false;
     }

@@ -1,5 +1,6 @@
 import type { KindSpec } from '../types.js';
 import { selfLinks } from './common.js';
+import { checkTagScope, hasScopedTags } from './tags-2025.js';
 
 /** Environments (API-FACTS §3.2). */
 export const environments: KindSpec = {
@@ -20,7 +21,13 @@ export const environments: KindSpec = {
     UseGuidedFailure: false,
     AllowDynamicInfrastructure: false,
     ExtensionSettings: [],
+    ...(hasScopedTags(ctx) ? { EnvironmentTags: [] } : {}),
   }),
+  refs: [{ path: 'EnvironmentTags[]', to: 'tags' }],
+  onWrite(doc, _prev, ctx) {
+    if (doc.EnvironmentTags === null) doc.EnvironmentTags = [];
+    checkTagScope(doc.EnvironmentTags, 'Environment', ctx);
+  },
   links: (doc, base) =>
     selfLinks(base, 'environments', doc, {
       Machines: 'machines{?skip,take,partialName,roles,isDisabled,healthStatuses,commStyles,tenantIds,tenantTags,shellNames}',

@@ -2,6 +2,7 @@ import { getDoc, modifyDoc, presentDoc, refExists, slugify } from '../crud.js';
 import type { SimRoute } from '../routes.js';
 import type { SeedHelpers } from '../seed.js';
 import { badRequest, type Doc, type KindSpec, type RefSpec, type SimContext } from '../types.js';
+import { atLeast } from '../../util/version.js';
 import { inSpace, isSnapshotId, keepOnModify, projectNestedRoutes, projectOr404, shaped, withGuid } from './project-common.js';
 
 /**
@@ -42,6 +43,20 @@ const ACTION = {
   Properties: {},
   Links: {},
 };
+
+/**
+ * Members kept only when a client sends them: a step's `Type` ("Step" | "ProcessTemplateUsage", 2026 process
+ * templates, API-FACTS §3.7) and a step-package action's `StepPackageVersion` and free-form `Inputs`
+ * (go-octopusdeploy `pkg/deployments/deployment_action.go`, api-client `actionInputs.d.ts`; step packages
+ * since 2022). An action template shape without them keeps ordinary actions as a 2024.3 server returns them.
+ */
+const STEP_SENT = ['Type'];
+const ACTION_SENT = ['StepPackageVersion', 'Inputs'];
+
+function keepSent(el: Doc, input: unknown, members: string[]): void {
+  if (!input || typeof input !== 'object') return;
+  for (const m of members) if ((input as Doc)[m] !== undefined) el[m] = structuredClone((input as Doc)[m]);
+}
 
 const PACKAGE = { Id: null, Name: '', PackageId: null, FeedId: null, AcquisitionLocation: 'Server', Properties: {} };
 
@@ -97,6 +112,7 @@ export function normaliseSteps(doc: Doc, ctx: SimContext): void {
   const errors: string[] = [];
   doc.Steps = doc.Steps.map((input: unknown) => {
     const step = withGuid(shaped(STEP, input), ctx);
+    keepSent(step, input, STEP_SENT);
     requireField(step.Name, 'Name', errors);
     step.Slug ||= slugify(String(step.Name ?? ''));
     step.Properties = stringProperties(step.Properties);
@@ -105,6 +121,7 @@ export function normaliseSteps(doc: Doc, ctx: SimContext): void {
     if (!PACKAGE_REQUIREMENTS.includes(step.PackageRequirement)) errors.push(`'${step.PackageRequirement}' is not a valid package requirement.`);
     step.Actions = (Array.isArray(step.Actions) ? step.Actions : []).map((a: unknown) => {
       const action = withGuid(shaped(ACTION, a), ctx);
+      if (atLeast(ctx.version, '2022.1')) keepSent(action, a, ACTION_SENT);
       requireField(action.Name, 'Name', errors);
       requireField(action.ActionType, 'ActionType', errors);
       action.Slug ||= slugify(String(action.Name ?? ''));

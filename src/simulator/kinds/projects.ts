@@ -1,13 +1,16 @@
 import { createDoc, getDoc, modifyDoc, presentDoc } from '../crud.js';
 import type { SimRoute } from '../routes.js';
-import { notFound, type Doc, type KindSpec, type SimContext } from '../types.js';
+import { badRequest, notFound, type Doc, type KindSpec, type SimContext } from '../types.js';
 import { atLeast } from '../../util/version.js';
 import { channels } from './channels.js';
 import { lifecycles } from './lifecycles.js';
 import { deploymentProcesses, seedProcess } from './processes.js';
 import { projectGroups } from './projectgroups.js';
 import { checkEnum, listAll, listPage, normaliseTemplates, ofProject, projectOr404, removeAll, shaped, TEMPLATE_SECRETS, webLink } from './project-common.js';
+import { convertProject, gitProjectRoutes, isVersionControlled, settlePersistence, variablesInGit, withoutGitSettings } from './git-projects.js';
 import { runbooks } from './runbooks.js';
+import { assertLoadable, checkActionPackages } from './step-refs.js';
+import { checkTagScope, hasScopedTags } from './tags-2025.js';
 import { seedVariables, variableSets } from './variables.js';
 
 /**
@@ -40,11 +43,12 @@ export const projects: KindSpec = {
     { path: 'LifecycleId', to: 'lifecycles' },
     { path: 'IncludedLibraryVariableSetIds[]', to: 'libraryvariablesets' },
     { path: 'ReleaseCreationStrategy.ChannelId', to: 'channels' },
+    { path: 'ProjectTags[]', to: 'tags' },
   ],
   sensitive: [TEMPLATE_SECRETS, 'PersistenceSettings.Credentials.Password'],
   filters: { clonedFromProjectId: (doc, value) => doc.ClonedFromProjectId === value },
   // The member list and order of a real 2024.3 project (PORT, API-FACTS §3.5).
-  defaults: () => ({
+  defaults: (ctx) => ({
     VariableSetId: null,
     DeploymentProcessId: null,
     ClonedFromProjectId: null,
@@ -72,10 +76,12 @@ export const projects: KindSpec = {
     LifecycleId: null,
     AutoCreateRelease: false,
     IsVersionControlled: false,
-    PersistenceSettings: { Type: 'Database' },
+    // Null when a write leaves it out; settled by `settlePersistence` (set only by git/convert).
+    PersistenceSettings: null,
     ProjectConnectivityPolicy: structuredClone(CONNECTIVITY),
+    ...(hasScopedTags(ctx) ? { ProjectTags: [] } : {}),
   }),
-  onWrite(doc, _prev, ctx) {
+  onWrite(doc, prev, ctx) {
     checkEnum('TenantedDeploymentMode', doc.TenantedDeploymentMode, TENANCY_MODES);
     checkEnum('DefaultGuidedFailureMode', doc.DefaultGuidedFailureMode, GUIDED_FAILURE_MODES);
     doc.ProjectConnectivityPolicy = shaped(CONNECTIVITY, doc.ProjectConnectivityPolicy);
@@ -83,9 +89,10 @@ export const projects: KindSpec = {
     // Order is precedence (DOCGEN: earlier sets override later ones); a set is included once.
     doc.IncludedLibraryVariableSetIds = [...new Set(Array.isArray(doc.IncludedLibraryVariableSetIds) ? doc.IncludedLibraryVariableSetIds : [])];
     normaliseTemplates(doc, ctx);
-    // Config-as-Code (API-FACTS §4): stored as sent; `IsVersionControlled` follows the persistence type.
-    if (!doc.PersistenceSettings || typeof doc.PersistenceSettings !== 'object') doc.PersistenceSettings = { Type: 'Database' };
-    if (doc.PersistenceSettings.Type === 'VersionControlled') doc.IsVersionControlled = true;
+    settlePersistence(doc, prev);
+    if (doc.ProjectTags === null) doc.ProjectTags = [];
+    checkTagScope(doc.ProjectTags, 'Project', ctx);
+    checkPackageSteps(doc, ctx);
   },
   afterCreate(doc, ctx) {
     doc.DeploymentProcessId = createDoc(deploymentProcesses, { ProjectId: doc.Id, Steps: [] }, ctx).Id;
@@ -100,24 +107,34 @@ export const projects: KindSpec = {
     removeAll(ctx, 'variables', ctx.store.all('variables', ctx.spaceId).filter((s) => s.OwnerId === doc.Id));
   },
   seedChildren(project, children, helpers) {
-    // Applied in this order whatever the fixture's order: actions and runbooks must exist before variables name them.
-    const order = ['channels', 'deploymentProcess', 'runbooks', 'variables'];
+    // Applied in this order whatever the fixture's order: actions and runbooks must exist before variables name
+    // them, channels before the actions scoped to them, and the process before the channel version rules and
+    // package steps that name its steps (step-refs.ts); `$git` converts the project last.
+    const order = ['channels', 'deploymentProcess', 'runbooks', 'variables', 'settings', 'git'];
     for (const name of Object.keys(children)) {
       if (!order.includes(name)) throw new Error(`seed: project '${project.Name}' takes ${order.map((o) => `$${o}`).join(', ')}, not '$${name}'`);
     }
-    for (const channel of (children.channels as Doc[] | undefined) ?? []) helpers.seed(channels, { ...channel, ProjectId: project.Id });
+    const seeded = ((children.channels as Doc[] | undefined) ?? []).map((channel) => ({ rules: channel.Rules, doc: helpers.seed(channels, { ...channel, ProjectId: project.Id, Rules: [] }) }));
     if (children.deploymentProcess !== undefined) seedProcess(deploymentProcesses, project.DeploymentProcessId, children.deploymentProcess, helpers, project.Id);
+    for (const { rules, doc } of seeded) if (Array.isArray(rules) && rules.length) modifyDoc(channels, doc.Id, { ...doc, Rules: rules }, helpers.ctx);
     for (const runbook of (children.runbooks as Doc[] | undefined) ?? []) helpers.seed(runbooks, { ...runbook, ProjectId: project.Id });
     if (children.variables !== undefined) seedVariables(project.VariableSetId, children.variables, helpers, project);
+    // `$settings`: project members that name steps (VersioningStrategy, ReleaseCreationStrategy, AutoCreateRelease).
+    if (children.settings !== undefined) modifyDoc(projects, project.Id, { ...getDoc(projects, project.Id, helpers.ctx), ...(children.settings as Doc) }, helpers.ctx);
+    if (children.git !== undefined) convertProject(getDoc(projects, project.Id, helpers.ctx), children.git, helpers.ctx);
   },
-  present(doc) {
+  present(doc, ctx) {
     delete doc[HIDDEN_SETTINGS];
-    return doc;
+    assertLoadable(doc, ctx);
+    return withoutGitSettings(doc);
   },
   links: (doc, base, ctx) => {
     const self = `${base}/projects/${doc.Id}`;
     // 2022.3 added the project-nested variables route (API-FACTS §3.9); before, the link is the variable set's.
     const variables = atLeast(ctx.version, '2022.3') ? `${self}/variables` : `${base}/variables/${doc.VariableSetId}`;
+    // Variables in git: the link is a `{gitRef}` template, the database keeps the sensitive ones (inference from
+    // go-octopusdeploy `uritemplates.ProjectVariablesByGitRef`; link name `SensitiveVariables` unverified).
+    const gitVariables: Record<string, string> = variablesInGit(doc) ? { Variables: `${self}/{gitRef}/variables`, SensitiveVariables: `${self}/variables` } : {};
     // Nested process route since 2020.x (SW20); a Git project's is a `{gitRef}` template (API-FACTS §3.5).
     const process = doc.IsVersionControlled
       ? `${self}/{gitRef}/deploymentprocesses`
@@ -144,13 +161,39 @@ export const projects: KindSpec = {
       GitConnectionTest: `${self}/git/connectivity-test`,
       ConvertToGit: `${self}/git/convert`,
       ConvertToVcs: `${self}/git/convert`,
+      ...gitVariables,
     };
   },
 };
 
+/**
+ * The donor package (versioning) and the release-creation package name steps of the project's process
+ * (step-refs.ts), so a project is created without them and they are set once the process has those steps.
+ * "Only one of either a donor package step or a version template may be provided" (OctopusDeploy/Issues
+ * #8455). Automatic release creation needs a release-creation package: terraform-provider-octopusdeploy
+ * `resource_project.go` sends the stored strategy "to avoid an error (missing package for ARC)".
+ */
+function checkPackageSteps(doc: Doc, ctx: SimContext): void {
+  const pkg = (p: unknown) => (p && typeof p === 'object' && (p as Doc).DeploymentAction ? (p as Doc) : null);
+  const versioning = doc.VersioningStrategy;
+  if (versioning && typeof versioning === 'object') {
+    versioning.DonorPackage = pkg(versioning.DonorPackage);
+    if (versioning.DonorPackage && versioning.Template) throw badRequest('Only one of either a donor package step or a version template may be provided.');
+    if (versioning.DonorPackage) checkActionPackages(ctx, doc.Id, 'VersioningStrategy.DonorPackage', [versioning.DonorPackage]);
+  }
+  const release = doc.ReleaseCreationStrategy;
+  const releasePackage = release && typeof release === 'object' ? pkg(release.ReleaseCreationPackage) : null;
+  if (release && typeof release === 'object') release.ReleaseCreationPackage = releasePackage;
+  if (releasePackage) checkActionPackages(ctx, doc.Id, 'ReleaseCreationStrategy.ReleaseCreationPackage', [releasePackage]);
+  if (doc.AutoCreateRelease === true && !releasePackage) {
+    throw badRequest('Automatic release creation needs a release creation package: set ReleaseCreationStrategy.ReleaseCreationPackage.');
+  }
+}
+
 /** The deployment settings of a project (CS `DeploymentSettingsResource`, API-FACTS §3.5). */
-function settingsOf(project: Doc, ctx: SimContext): Doc {
+function settingsOf(project: Doc, ctx: SimContext, gitRef?: string): Doc {
   const base = `/api/${ctx.spaceId}`;
+  const self = `${base}/projects/${project.Id}${gitRef ? `/${encodeURIComponent(gitRef)}` : ''}/deploymentsettings`;
   return {
     Id: `deploymentsettings-${project.Id}`,
     ProjectId: project.Id,
@@ -166,12 +209,12 @@ function settingsOf(project: Doc, ctx: SimContext): Doc {
     ...(project[HIDDEN_SETTINGS] ?? {}),
     LastModifiedOn: project.LastModifiedOn,
     LastModifiedBy: project.LastModifiedBy,
-    Links: { Self: `${base}/projects/${project.Id}/deploymentsettings`, Project: `${base}/projects/${project.Id}` },
+    Links: { Self: self, Project: `${base}/projects/${project.Id}` },
   };
 }
 
-function putSettings(project: Doc, body: unknown, ctx: SimContext): Doc {
-  const input = shaped({ ...settingsOf(project, ctx), Links: null }, body);
+function putSettings(project: Doc, body: unknown, ctx: SimContext, gitRef?: string): Doc {
+  const input = shaped({ ...settingsOf(project, ctx, gitRef), Links: null }, body);
   const updated = modifyDoc(
     projects,
     project.Id,
@@ -188,16 +231,26 @@ function putSettings(project: Doc, body: unknown, ctx: SimContext): Doc {
     ctx,
   );
   updated[HIDDEN_SETTINGS] = Object.fromEntries(Object.keys(SETTINGS_ONLY).map((k) => [k, Boolean(input[k])]));
-  return settingsOf(updated, ctx);
+  return settingsOf(updated, ctx, gitRef);
 }
 
 function projectOfSettings(ctx: SimContext, id: string): Doc {
   const m = /^deploymentsettings-(.+)$/i.exec(id);
   if (!m) throw notFound(`The resource '${id}' was not found.`);
-  return projectOr404(ctx, m[1]);
+  return databaseSettingsOf(projectOr404(ctx, m[1]));
+}
+
+/** The database settings routes serve database projects; a version-controlled project's settings are read per git ref (inference). */
+function databaseSettingsOf(project: Doc): Doc {
+  if (isVersionControlled(project)) throw badRequest(`The project '${project.Name}' is version controlled: its deployment settings are read and written through /projects/${project.Id}/{gitRef}/deploymentsettings.`);
+  return project;
 }
 
 export const projectOwnRoutes: SimRoute[] = [
+  ...gitProjectRoutes(
+    { projects, processes: deploymentProcesses, variableSets },
+    { get: (p, ctx, gitRef) => settingsOf(p, ctx, gitRef), put: (p, body, ctx, gitRef) => putSettings(p, body, ctx, gitRef) },
+  ),
   {
     // "Get a Project by ID or slug" (DOCGEN, API-FACTS §3.5); `projects/all` is the bare array.
     method: 'GET',
@@ -208,8 +261,8 @@ export const projectOwnRoutes: SimRoute[] = [
         ? { body: listAll(projects, req.ctx.store.all('projects', req.ctx.spaceId), req) }
         : presentDoc(projects, projectOr404(req.ctx, req.params.id), req.ctx),
   },
-  { method: 'GET', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx }) => settingsOf(projectOr404(ctx, params.projectId), ctx) },
-  { method: 'PUT', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx, body }) => putSettings(projectOr404(ctx, params.projectId), body, ctx) },
+  { method: 'GET', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx }) => settingsOf(databaseSettingsOf(projectOr404(ctx, params.projectId)), ctx) },
+  { method: 'PUT', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx, body }) => putSettings(databaseSettingsOf(projectOr404(ctx, params.projectId)), body, ctx) },
   { method: 'GET', pattern: 'deploymentsettings/:id', scope: 'space', handle: ({ params, ctx }) => settingsOf(projectOfSettings(ctx, params.id), ctx) },
   { method: 'PUT', pattern: 'deploymentsettings/:id', scope: 'space', handle: ({ params, ctx, body }) => putSettings(projectOfSettings(ctx, params.id), body, ctx) },
   {

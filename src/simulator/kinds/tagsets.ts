@@ -1,11 +1,12 @@
 import { badRequest, type Doc, type KindSpec, type SimContext } from '../types.js';
 import { selfLinks } from './common.js';
 import { sortOrderRoute } from './infra-common.js';
+import { hasScopedTags, settleTagSetScopes } from './tags-2025.js';
 
 /**
  * Tag sets (API-FACTS §3.13). Tags carry server-assigned ids and a computed `CanonicalTagName`
  * (`TagSet/Tag`), the form every other document references them by. Sorted by `SortOrder`.
- * The 2025+ members `Scopes`, `Type` and `IsSystem` are not modelled (the simulator is a 2024.3 server by default).
+ * On 2025+ servers tag sets have `Scopes` and `Type` (tags-2025.ts); `IsSystem` is not modelled.
  */
 export const tagSets: KindSpec = {
   collection: 'tagsets',
@@ -19,6 +20,7 @@ export const tagSets: KindSpec = {
     Description: null,
     SortOrder: ctx.store.all('tagsets', ctx.spaceId).length,
     Tags: [],
+    ...(hasScopedTags(ctx) ? { Scopes: null, Type: null } : {}),
   }),
   onWrite(doc: Doc, prev: Doc | undefined, ctx: SimContext) {
     if (doc.Tags === null) doc.Tags = [];
@@ -42,6 +44,7 @@ export const tagSets: KindSpec = {
       };
     });
     if (typeof doc.Name === 'string' && doc.Name.includes('/')) throw badRequest(`Tag set names cannot contain '/': '${doc.Name}'.`);
+    settleTagSetScopes(doc, ctx);
   },
   // `CanonicalTagName` is computed on output (read-only, §3.13), so renaming the set renames every tag.
   present: (doc) => ({

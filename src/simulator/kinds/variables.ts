@@ -3,6 +3,7 @@ import type { SimRoute } from '../routes.js';
 import type { SeedHelpers } from '../seed.js';
 import { ApiError, badRequest, notFound, type Doc, type KindSpec, type SimContext } from '../types.js';
 import { atLeast } from '../../util/version.js';
+import { mergeDatabaseVariables, variablesView } from './git-projects.js';
 import { allActions, processRoles } from './processes.js';
 import { inSpace, isSnapshotId, keepOnModify, ofProject, projectOr404, shaped, withGuid } from './project-common.js';
 
@@ -209,13 +210,14 @@ export const variableSets: KindSpec = {
   onWrite(doc, prev, ctx) {
     if (prev && isSnapshotId(prev.Id)) throw badRequest('A variable set snapshot cannot be modified.'); // inference
     keepOnModify(doc, prev, 'OwnerId');
+    mergeDatabaseVariables(doc, prev, owningProject(doc, ctx));
     normaliseVariables(doc, prev, ctx);
     checkScopes(doc, prev, ctx);
   },
   present(doc, ctx) {
     const values = scopeValues(doc, ctx);
     for (const v of doc.Variables ?? []) if (v.IsSensitive) v.Value = null; // never returned (API-FACTS §2.10)
-    return { ...doc, ScopeValues: values };
+    return variablesView({ ...doc, ScopeValues: values }, owningProject(doc, ctx));
   },
   links: (doc, base) => ({ Self: `${base}/variables/${doc.Id}` }),
 };
