@@ -124,6 +124,21 @@ export function createPlan(input: PlanInput): Plan {
   return assemble(drafts, unchanged, ctx, input);
 }
 
+/**
+ * A top-level member the destination's document has and the source's lacks altogether is one the source's
+ * server does not serve (snapshots keep every member a server sends, defaults included): an older source says
+ * nothing about it, so the destination's value stays (a 2024.3 source has no `ProjectTags`; a 2025.2
+ * destination's are not removed). Kinds with a module of their own (processes, variables, tenant variables) leave
+ * empty maps out of their content and are not judged so.
+ */
+function withMembersUnknownToSource(desired: Json, dest: Json): Json {
+  const unknown = Object.keys(dest).filter((k) => !(k in desired));
+  if (unknown.length === 0) return desired;
+  const out: Json = { ...desired };
+  for (const k of unknown) out[k] = dest[k];
+  return out;
+}
+
 function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanContext): Draft | 'unchanged' | undefined {
   const destItem = ctx.destItem(def.kind, keyPath);
   const dest = destItem?.content;
@@ -191,6 +206,7 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
     if (def.kind !== 'lifecycle' || !ctx.policy.lifecycles.syncPhases) return 'unchanged';
     desired = { ...dest, Phases: desired.Phases };
   }
+  if (!def.module) desired = withMembersUnknownToSource(desired, dest!);
   const patch = diff(toKeyed(def.kind, dest!), toKeyed(def.kind, desired));
   if (patch.length === 0) return 'unchanged';
   return {
