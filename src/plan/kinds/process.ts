@@ -69,7 +69,6 @@ export function planProcess(
       }
       keepSecrets(outcome.action, existingAction, `step '${step.Name}', action '${action.Name}'`, cleanup, keyPath, kind);
       actions.push(outcome.action);
-      for (const role of String(tStep.Properties?.['Octopus.Action.TargetRoles'] ?? '').split(',')) if (role.trim()) ctx.desiredRoles.add(role.trim());
     }
     if (leave && existing) {
       decisions.push({ subject: `step '${step.Name}'`, action: 'keep', reason: leave });
