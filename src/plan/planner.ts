@@ -133,12 +133,14 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
   let desired: Json;
   let decisions: Decision[] = [];
   let cleanup: Omit<CleanupEntry, 'operation'>[] = [];
+  /** Source differences left unsynced (skipped, kept); elsewhere every `skip` decision is one. */
+  let heldBack: number | undefined;
   if (def.module === 'process') {
     const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
-    ({ desired, decisions, cleanup } = r);
+    ({ desired, decisions, cleanup, heldBack } = r);
   } else if (def.module === 'variables') {
     const r = planVariables(def.kind, keyPath, content, dest, ctx);
-    ({ desired, decisions, cleanup } = r);
+    ({ desired, decisions, cleanup, heldBack } = r);
   } else if (def.module === 'tenantVariables') {
     const r = planTenantVariables(keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup } = r);
@@ -177,7 +179,12 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
     desired = { ...dest, Phases: desired.Phases };
   }
   const patch = diff(toKeyed(def.kind, dest!), toKeyed(def.kind, desired));
-  if (patch.length === 0) return 'unchanged';
+  if (patch.length === 0) {
+    // Nothing to write; but an item whose source differences are held back is no "unchanged": it is listed.
+    const held = heldBack ?? decisions.filter((d) => d.action === 'skip').length;
+    if (held === 0) return 'unchanged';
+    return { ...skip(`left as it is on the destination: ${held} source difference${held === 1 ? ' is' : 's are'} held back (see decisions)`), decisions };
+  }
   return {
     ...base,
     action: 'update',

@@ -59,7 +59,9 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     room -= open.length + close.length;
     const items: string[] = [];
     for (const v of skips) {
-      const item = `- ${md(v.title)}: ${md(v.op.reason)}`;
+      // A held-back item lists what is held back and why, under it.
+      const held = within(v.decisions.map((d) => `  - \`${d.action}\` ${md(d.subject)}: ${md(d.reason)}`), SECTION_DECISIONS_MAX, (n) => `  - … and ${n} more (in the plan file)`);
+      const item = [`- ${md(v.title)}: ${md(v.op.reason)}`, ...held].join('\n');
       if (left === 0 && item.length + 1 <= room) {
         items.push(item);
         room -= item.length + 1;

@@ -19,6 +19,8 @@ export interface ProcessPlan {
   desired: Json;
   decisions: Decision[];
   cleanup: Omit<CleanupEntry, 'operation'>[];
+  /** Source differences this plan leaves unsynced: skipped steps and actions, steps the destination keeps. */
+  heldBack: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function planProcess(
   const cleanup: Omit<CleanupEntry, 'operation'>[] = [];
   const destSteps = new Map<string, Json>(((dest?.Steps as Json[]) ?? []).map((s) => [s.Name, s]));
   const desiredSteps: Json[] = [];
+  let kept = 0;
 
   for (const step of (source.Steps as Json[]) ?? []) {
     const existing = destSteps.get(step.Name);
@@ -72,12 +75,14 @@ export function planProcess(
     }
     if (leave && existing) {
       decisions.push({ subject: `step '${step.Name}'`, action: 'keep', reason: leave });
+      kept++;
       desiredSteps.push(existing);
       continue;
     }
     if (actions.length === 0) {
       if (existing) {
         decisions.push({ subject: `step '${step.Name}'`, action: 'keep', reason: 'every action of the source step was skipped; the destination step is left as it is' });
+        kept++;
         desiredSteps.push(existing);
       }
       continue;
@@ -108,7 +113,8 @@ export function planProcess(
   const actionsOfProject = ctx.desiredActions.get(project) ?? new Set<string>();
   for (const s of desiredSteps) for (const a of s.Actions ?? []) actionsOfProject.add(a.Name);
   ctx.desiredActions.set(project, actionsOfProject);
-  return { desired: { ...source, Steps: desiredSteps }, decisions, cleanup };
+  const heldBack = kept + decisions.filter((d) => d.action === 'skip').length;
+  return { desired: { ...source, Steps: desiredSteps }, decisions, cleanup, heldBack };
 }
 
 type ActionOutcome =
