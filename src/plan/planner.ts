@@ -133,7 +133,7 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
   let desired: Json;
   let decisions: Decision[] = [];
   let cleanup: Omit<CleanupEntry, 'operation'>[] = [];
-  /** Source differences left unsynced (skipped, kept); elsewhere every `skip` decision is one. */
+  /** Source differences left unsynced; where a module does not count them, every `skip` or `keep` decision is one. */
   let heldBack: number | undefined;
   if (def.module === 'process') {
     const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
@@ -181,7 +181,7 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
   const patch = diff(toKeyed(def.kind, dest!), toKeyed(def.kind, desired));
   if (patch.length === 0) {
     // Nothing to write; but an item whose source differences are held back is no "unchanged": it is listed.
-    const held = heldBack ?? decisions.filter((d) => d.action === 'skip').length;
+    const held = heldBack ?? decisions.filter((d) => d.action === 'skip' || d.action === 'keep').length;
     if (held === 0) return 'unchanged';
     return { ...skip(`left as it is on the destination: ${held} source difference${held === 1 ? ' is' : 's are'} held back (see decisions)`), decisions };
   }
