@@ -281,6 +281,17 @@ describe('variables: held back is not unchanged (issue 12, point 1)', () => {
     expect(op.decisions).toContainEqual(expect.objectContaining({ subject: "step 'Dev smoke test', action 'Dev smoke test'", action: 'skip' }));
   });
 
+  it('a value synced with part of its scope lists the part dropped, on every plan', () => {
+    const src = [variable('Site.Url', 'u', { Environment: ['Development', 'Production'] })];
+    const synced = [variable('Site.Url', 'u', { Environment: ['Production'] })];
+    const p = plan(sourceWith(src, { environments: { ...scaffolding.environments, Production: { Name: 'Production' } } }), withVars(synced));
+    const op = p.operations.find((o) => o.id === 'projectVariables/OctoFX')!;
+    expect(op.action).toBe('skip');
+    expect(op.decisions).toEqual([
+      { subject: "variable 'Site.Url' (Environment: Development, Production)", action: 'skip', reason: "environment 'Development' is not on the destination (skip-unless-partial): dropped from its scope" },
+    ]);
+  });
+
   it('a known secret matched by scope is no held-back difference', () => {
     const dest = [variable('DbPassword', null, {}, { IsSensitive: true })];
     const p = plan(sourceWith(dest), withVars(dest));

@@ -160,7 +160,14 @@ describe('point 3: the guide\'s initial-sync tables', () => {
       expect(await valuesOf(dst.api, owner, 'Feature.Flag')).toEqual(['on @ unscoped']);
     }
     expect(decisionsOf(first, 'projectVariables/OctoFX')).toContain("skip variable 'Feature.Flag' (Environment: Test)");
-    expect(decisionsOf(again, 'projectVariables/OctoFX')).toEqual(["skip variable 'Feature.Flag' (Environment: Test)"]);
+    // Again: the dropped environment scopes stay listed (held back), and so does the value written once.
+    expect(decisionsOf(again, 'projectVariables/OctoFX')).toEqual([
+      "skip variable 'Application.Database.Name' (Environment: Development)",
+      "skip variable 'Application.Database.Name' (Environment: Test)",
+      "skip variable 'Feature.Flag' (Environment: Development)",
+      "skip variable 'Feature.Flag' (Environment: Test)",
+    ]);
+    expect(variablesOp(again)!.decisions![0].reason).toBe("environment 'Development' is not on the destination (ignore): dropped from its scope");
   });
 });
 

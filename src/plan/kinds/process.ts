@@ -71,6 +71,8 @@ export function planProcess(
         continue;
       }
       keepSecrets(outcome.action, existingAction, `step '${step.Name}', action '${action.Name}'`, cleanup, keyPath, kind);
+      // Synced with part of its scope: the part left behind is said (and counted as held back).
+      for (const note of outcome.dropped) decisions.push({ subject: `step '${step.Name}', action '${action.Name}'`, action: 'skip', reason: `${note}: dropped from its scope` });
       actions.push(outcome.action);
     }
     if (leave && existing) {
@@ -118,7 +120,7 @@ export function planProcess(
 }
 
 type ActionOutcome =
-  | { kind: 'keep'; action: Json }
+  | { kind: 'keep'; action: Json; dropped: string[] }
   | { kind: 'skip'; reason: string }
   | { kind: 'leave'; reason: string }
   | { kind: 'error'; reason: string };
@@ -131,17 +133,19 @@ function scopeAction(action: Json, isNew: boolean, ctx: PlanContext, project: st
     ['Channels', 'channel', applyMismatch(policy.channel, 'channel', translations(action.Channels, (c) => (ctx.willExist('channel', [project, c]) ? c : undefined)), isNew)],
     ['TenantTags', 'tenant tag', applyMismatch(policy.tenantTag, 'tenant tag', translations(action.TenantTags, (t) => (ctx.tagWillExist(t) ? t : undefined)), isNew)],
   ];
+  const dropped: string[] = [];
   for (const [member, , outcome] of dims) {
     if (outcome.outcome === 'skip') return { kind: 'skip', reason: outcome.reason };
     if (outcome.outcome === 'error') return { kind: 'error', reason: outcome.reason };
     if (outcome.outcome === 'leave-existing') return { kind: 'leave', reason: outcome.reason };
     if (Array.isArray(action[member])) out[member] = outcome.values;
+    if (outcome.note) dropped.push(outcome.note);
   }
   // Excluding an environment the destination does not have changes nothing: drop it quietly.
   if (Array.isArray(action.ExcludedEnvironments)) {
     out.ExcludedEnvironments = [...new Set(action.ExcludedEnvironments.map((e: string) => ctx.environments.map(e)).filter(Boolean))].sort();
   }
-  return { kind: 'keep', action: out };
+  return { kind: 'keep', action: out, dropped };
 }
 
 function translations(values: unknown, map: (v: string) => string | undefined): Translation[] {

@@ -92,6 +92,8 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
         continue;
       }
       candidates.push({ source: v, value: v.Value, scope: scoped.scope });
+      // Synced with part of its scope: the part left behind is a held-back difference too.
+      for (const d of scoped.dropped) hold(v, 'skip', `${d}: dropped from its scope`);
     }
     const free = (test: (d: Json) => boolean) => destIdx.find(([d, i]) => !matched.has(i) && test(d));
     const pending: Candidate[] = [];
@@ -188,7 +190,14 @@ function newValue(c: Candidate, placeholder: string): { variable: Json; reason: 
 }
 
 type ScopeResult =
-  | { kind: 'ok'; scope: Record<string, string[]>; /** A dimension lost all its values (`ignore`). */ lost: boolean }
+  | {
+      kind: 'ok';
+      scope: Record<string, string[]>;
+      /** A dimension lost all its values (`ignore`). */
+      lost: boolean;
+      /** What the translation dropped, per dimension: `environment 'Test' is not on the destination (skip-unless-partial)`. */
+      dropped: string[];
+    }
   | { kind: 'skip'; reason: string; /** Skipped because of a scope mismatch (not an untranslatable scope kind). */ mismatch: boolean }
   | { kind: 'keep'; reason: string }
   | { kind: 'error'; reason: string };
@@ -196,6 +205,7 @@ type ScopeResult =
 function translateScope(scope: Record<string, string[]>, ctx: PlanContext, project: string | undefined, isNew: boolean): ScopeResult {
   const out: Record<string, string[]> = {};
   let lost = false;
+  const dropped: string[] = [];
   for (const [key, values] of Object.entries(scope)) {
     const dim = DIMENSIONS.find(([k]) => k === key);
     if (!dim) {
@@ -210,8 +220,9 @@ function translateScope(scope: Record<string, string[]>, ctx: PlanContext, proje
     if (outcome.outcome === 'leave-existing') return { kind: 'keep', reason: outcome.reason };
     if (outcome.values.length) out[key] = outcome.values;
     else lost = true;
+    if (outcome.note) dropped.push(outcome.note);
   }
-  return { kind: 'ok', scope: sortKeys(out), lost };
+  return { kind: 'ok', scope: sortKeys(out), lost, dropped };
 }
 
 function existsOnDestination(key: string, value: string, ctx: PlanContext, project: string | undefined): string | undefined {
