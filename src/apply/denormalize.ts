@@ -156,11 +156,8 @@ export function variablesBody(
         if (name === DEPLOYMENT_PROCESS_OWNER) id = current.OwnerId;
         else id = sv.Processes?.find((p) => p.ProcessType === 'Runbook' && runbookOwner(p.Name) === name)?.Id ?? (project ? ctx.dest.idOf('runbook', [project, name.replace(/^Runbook: /, '')]) : undefined);
         break;
-      case 'Role':
-      case 'TenantTag':
-        return name; // names are the values
       default:
-        break; // a scope octosync does not translate: never written as a source name
+        return name; // Role, TenantTag: names are the values
     }
     if (!id) throw new ServerError(`cannot resolve ${key} scope '${name}' of a variable on the destination`);
     return id;
