@@ -7,7 +7,9 @@ import type { Plan } from '../../src/plan/plan-types.js';
 import type { SeedFile } from '../../src/simulator/seed.js';
 import { withSimulator } from '../helpers/simulator.js';
 import { applyTo, planSync, snapshotTo, workDir } from '../helpers/sync.js';
-import { byName, connection, decisionsOf, defaultSpace, environments, expectNoChanges, octosync, secret, storedValues, valuesOf } from './helpers.js';
+import {
+  byName, connection, decisionsOf, defaultSpace, environments, expectNoChanges, list, octosync, processOf, scriptStep, secret, storedValues, valuesOf,
+} from './helpers.js';
 
 /**
  * Issue 12, points 1 to 5, end to end over HTTP: the guide's "Variable Scoping" tables as written, every
@@ -203,6 +205,30 @@ describe('point 4: every scope-mismatch mode, end to end', () => {
       const left = (name: string, env: string) => ({ subject: expect.stringContaining(`'${name}'`), action: 'keep', reason: `environment '${env}' is not on the destination; the existing one is left as it is (ignore-on-new-leave-existing)` });
       expect(variablesOp(again)!.decisions).toEqual([left('New.None', 'Development'), left('New.Partial', 'Development'), left('Old.None', 'Test')]);
     }
+  });
+
+  it.each(cases.map(([mode]) => mode))('steps under %s: scoped as the mode says, and applied', async (mode) => {
+    const step = (Name: string, Environments: string[]) => scriptStep(Name, { Environments });
+    const seed = (envs: string[], steps: unknown[]) =>
+      defaultSpace({
+        environments: environments(...envs),
+        projectgroups: [{ Name: 'Web Apps' }],
+        projects: [{ Name: 'OctoFX', ProjectGroupId: 'Web Apps', LifecycleId: 'Default Lifecycle', $deploymentProcess: { Steps: steps } }],
+      });
+    const [src, dst] = await pair(
+      seed(['Development', 'Test', 'Production'], [step('Existing', ['Test']), step('Smoke', ['Development', 'Production']), step('Dev only', ['Development'])]),
+      seed(['Staging', 'Production'], [step('Existing', ['Production'])]),
+    );
+    await syncTwice(src, dst, { scopeMismatch: { steps: { environment: mode } } });
+    const envs = await list(dst.api, 'environments');
+    const steps = Object.fromEntries((await processOf(dst.api, 'OctoFX')).Steps.map((st: any) => [st.Name, st.Actions[0].Environments.map((id: string) => envs.find((e) => e.Id === id)?.Name).join(',')]));
+    const expected: Record<string, Record<string, string>> = {
+      'skip-unless-exact': { Existing: 'Production' },
+      'skip-unless-partial': { Existing: 'Production', Smoke: 'Production' },
+      ignore: { Existing: '', Smoke: 'Production', 'Dev only': '' },
+      'ignore-on-new-leave-existing': { Existing: 'Production', Smoke: 'Production', 'Dev only': '' },
+    };
+    expect(steps).toEqual(expected[mode]);
   });
 
   it.each([
