@@ -154,7 +154,7 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
       if (created.cleanup) cleanup.push({ kind, keyPath, field: `variable '${name}' ${scopeText(c.scope)}`, instruction: created.cleanup });
     }
     if (lost.length) {
-      const placeholder = lostPlaceholder(name, lost.map((l) => l.v), isNewName, secret, candidates, policy.variables.placeholder);
+      const placeholder = lostPlaceholder(name, lost.map((l) => l.v), isNewName, candidates, policy.variables.placeholder);
       for (const l of lost) hold(l.v, 'skip', `${l.reason}; ${placeholder.why}`);
       if (placeholder.variable) {
         appended.push(placeholder.variable);
@@ -170,8 +170,8 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
  * The guide's second initial-sync table: the values of a name whose scope cannot be kept become one unscoped
  * placeholder — only where the name is new on the destination, and no value of the name is unscoped already.
  */
-function lostPlaceholder(name: string, lost: Json[], isNewName: boolean, secret: boolean, candidates: Candidate[], text: string): { variable?: Json; why: string } {
-  if (!isNewName || secret) return { why: 'the variable is on the destination already, so no placeholder is added' };
+function lostPlaceholder(name: string, lost: Json[], isNewName: boolean, candidates: Candidate[], text: string): { variable?: Json; why: string } {
+  if (!isNewName) return { why: 'the variable is on the destination already, so no placeholder is added' };
   if (candidates.some((c) => Object.keys(c.scope).length === 0)) return { why: 'an unscoped value of the variable is copied, so no placeholder is added' };
   const sensitive = lost.every((v) => v.IsSensitive);
   const base = lost[0];
