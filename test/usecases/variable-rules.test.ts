@@ -127,6 +127,19 @@ describe('point 1: no silent decision', () => {
   });
 });
 
+describe('point 1: a matched value is unchanged only when it agrees', () => {
+  it('a description or prompt changed on the source reaches the matched destination value; then nothing is left', async () => {
+    const conn = { Name: 'ConnectionString', Value: 'Database=#{Application.Database.Name}' };
+    const prompt = { Label: 'Connection string', Description: 'Asked at deploy time', Required: true, DisplaySettings: {} };
+    const [src, dst] = await pair(source([{ ...conn, Description: 'The main database', Prompt: prompt }]), destination([conn]));
+    const { first } = await syncTwice(src, dst, {});
+    expect(decisionsOf(first, 'projectVariables/OctoFX')).toEqual(["update variable 'ConnectionString' (unscoped)"]);
+    const project = await byName(dst.api, 'projects', 'OctoFX');
+    const [written] = (await dst.api('GET', `/api/Spaces-1/variables/${project.VariableSetId}`)).body.Variables;
+    expect(written).toEqual(expect.objectContaining({ Description: 'The main database', Prompt: expect.objectContaining({ Label: 'Connection string' }) }));
+  });
+});
+
 describe('point 3: the guide\'s initial-sync tables', () => {
   it('newValues: placeholder gives the second table: one unscoped placeholder per name, ConnectionString copied as it is', async () => {
     const [src, dst] = await pair(source(GUIDE_BEFORE), destination([]));

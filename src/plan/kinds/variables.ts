@@ -97,14 +97,22 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
     }
     const free = (test: (d: Json) => boolean) => destIdx.find(([d, i]) => !matched.has(i) && test(d));
     const pending: Candidate[] = [];
-    // Pass 1: equal value and scope (unchanged); pass 2: equal value, so only the scope changes. Sensitive
-    // values cannot be compared: they match by scope only.
+    // Pass 1: equal value and scope (unchanged, but for what describes it); pass 2: equal value, so only the
+    // scope changes. Sensitive values cannot be compared: they match by scope only.
     const plain = (c: Candidate) => (d: Json) => !c.source.IsSensitive && !d.IsSensitive && same(d.Value, c.value);
     const rest: Candidate[] = [];
     for (const c of candidates) {
       const hit = free((d) => plain(c)(d) && same(d.Scope ?? {}, c.scope));
-      if (hit) matched.add(hit[1]);
-      else rest.push(c);
+      if (!hit) {
+        rest.push(c);
+        continue;
+      }
+      const [d, i] = hit;
+      matched.add(i);
+      if (!same(described(d), described(c.source))) {
+        decisions.push({ subject: describe(c.source), action: 'update', reason: 'same value and scope; its description, prompt or editability follows the source' });
+        destVars[i] = { ...d, ...described(c.source) };
+      }
     }
     for (const c of rest) {
       const hit = free(plain(c));
@@ -123,7 +131,7 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
         continue;
       }
       decisions.push({ subject: describe(c.source), action: 'update', reason: `same value on the destination; its scope becomes ${scopeText(c.scope)}` });
-      destVars[i] = { ...d, Scope: c.scope };
+      destVars[i] = { ...d, ...described(c.source), Scope: c.scope };
     }
     // Pass 3: equal scope.
     for (const c of pending) {
@@ -245,6 +253,11 @@ function existsOnDestination(key: string, value: string, ctx: PlanContext, proje
     default:
       return value;
   }
+}
+
+/** What describes a value, besides its value and scope: the source's, wherever the value itself is synced. */
+function described(v: Json): Json {
+  return { Description: v.Description ?? null, Prompt: v.Prompt ?? null, IsEditable: v.IsEditable ?? true };
 }
 
 type Slot = { IsSensitive?: unknown; Value?: unknown; Scope?: Record<string, string[]> };
