@@ -111,11 +111,11 @@ describe('point 1: no silent decision', () => {
     expect(planned.stderr).toMatch(/0 to create, 0 to update, 2 skipped, \d+ unchanged/);
     expect(planned.stdout).toMatch(/= Project Variables "OctoFX" is skipped: left as it is on the destination: 2 source differences are held back/i);
     expect(planned.stdout).toMatch(/skip variable 'Application.Database.Name' \(Environment: Development\): environment 'Development' is not on the destination/);
-    expect(planned.stdout).toMatch(/No changes/);
+    expect(planned.stdout).toMatch(/No changes to write\. 2 items keep source differences held back under this policy/);
 
     const markdown = await octosync('show', files.plan, '--format', 'markdown');
     expect(markdown.code).toBe(0);
-    expect(markdown.stdout).toMatch(/2 skipped/);
+    expect(markdown.stdout).toMatch(/\*\*No changes to write\. 2 items keep source differences held back under this policy \(listed with the skips\)\.\*\* 2 skipped/);
     expect(markdown.stdout).toMatch(/- `skip` variable 'Application.Database.Name' \(Environment: Test\): environment 'Test' is not on the destination/);
     const text = await octosync('show', files.plan, '--no-color');
     expect(text.stdout).toMatch(/skip variable 'Application.Database.Name' \(Environment: Test\)/);
