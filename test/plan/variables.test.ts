@@ -191,6 +191,17 @@ describe('variables: the guide\'s initial-sync tables, no duplicates (issue 12, 
     expect(op.decisions![0].reason).toMatch(/on the destination already, so no placeholder is added/);
   });
 
+  it('newValues: placeholder folds only values whose environments are missing: a target or a missing channel stays a skip', () => {
+    const src = [variable('Db', 'x', { Machine: ['Machine1'] }), variable('Qa', 'y', { Channel: ['QA'] })];
+    const p = plan(sourceWith(src), makeSnapshot({ ...destScaffolding, projects: {} }), { variables: { newValues: 'placeholder' } });
+    const op = p.operations.find((o) => o.id === 'projectVariables/OctoFX')!;
+    expect(op.desired!.Variables).toEqual([]);
+    expect(op.decisions!.map((d) => d.reason)).toEqual([
+      "target 'Machine1' is not on the destination, so no target scope matches (skip-unless-partial)",
+      "channel 'QA' is not on the destination, so no channel scope matches (skip-unless-partial)",
+    ]);
+  });
+
   it('values that translate to the same value and scope are written once (copy with ignore), the other skipped with the reason', () => {
     const src = [variable('Flag', 'on', { Environment: ['Development'] }), variable('Flag', 'on', { Environment: ['Test'] })];
     const p = plan(sourceWith(src), makeSnapshot({ ...destScaffolding, projects: {} }), { scopeMismatch: { variables: { environment: 'ignore' } } });

@@ -66,7 +66,10 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
     // A secret the operator set on the destination: nothing may be added beside it or re-scoped around it.
     const secret = destIdx.some(([d]) => d.IsSensitive);
     const candidates: Candidate[] = [];
-    /** Values whose scope cannot be kept, under `newValues: placeholder`: one unscoped placeholder stands for them. */
+    /**
+     * Values whose environments are not on the destination, under `newValues: placeholder`: one unscoped placeholder
+     * stands for them (the guide's second table). Other mismatches (a target, an excluded channel) stay skips.
+     */
     const lost: { v: Json; reason: string }[] = [];
     for (const v of values) {
       const scoped = translateScope(v.Scope ?? {}, ctx, project, isNewName);
@@ -78,8 +81,8 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
         hold(v, 'keep', scoped.reason);
         continue;
       }
-      if (policy.variables.newValues === 'placeholder' && (scoped.kind === 'skip' ? scoped.mismatch : scoped.lost)) {
-        lost.push({ v, reason: scoped.kind === 'skip' ? scoped.reason : `its scope ${scopeText(v.Scope ?? {})} is not on the destination` });
+      if (policy.variables.newValues === 'placeholder' && (scoped.kind === 'skip' ? scoped.environmentMismatch : scoped.lost)) {
+        lost.push({ v, reason: scoped.kind === 'skip' ? scoped.reason : scoped.dropped.join('; ') });
         continue;
       }
       if (scoped.kind === 'skip') {
@@ -166,7 +169,7 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
       for (const l of lost) hold(l.v, 'skip', `${l.reason}; ${placeholder.why}`);
       if (placeholder.variable) {
         appended.push(placeholder.variable);
-        decisions.push({ subject: describe(placeholder.variable), action: 'create', reason: `placeholder for ${lost.length} value${lost.length === 1 ? '' : 's'} whose scope is not on the destination (variables.newValues: placeholder)` });
+        decisions.push({ subject: describe(placeholder.variable), action: 'create', reason: `placeholder for ${lost.length} value${lost.length === 1 ? '' : 's'} whose environments are not on the destination (variables.newValues: placeholder)` });
         cleanup.push({ kind, keyPath, field: `variable '${name}' (unscoped)`, instruction: 'value written as a placeholder: fill in the value for this instance (and scope it)' });
       }
     }
@@ -175,7 +178,7 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
 }
 
 /**
- * The guide's second initial-sync table: the values of a name whose scope cannot be kept become one unscoped
+ * The guide's second initial-sync table: the values of a name whose environments are not on the destination become one unscoped
  * placeholder — only where the name is new on the destination, and no value of the name is unscoped already.
  */
 function lostPlaceholder(name: string, lost: Json[], isNewName: boolean, candidates: Candidate[], text: string): { variable?: Json; why: string } {
@@ -201,12 +204,12 @@ type ScopeResult =
   | {
       kind: 'ok';
       scope: Record<string, string[]>;
-      /** A dimension lost all its values (`ignore`). */
+      /** The environment scope lost all its values (`ignore`). */
       lost: boolean;
       /** What the translation dropped, per dimension: `environment 'Test' is not on the destination (skip-unless-partial)`. */
       dropped: string[];
     }
-  | { kind: 'skip'; reason: string; /** Skipped because of a scope mismatch (not an untranslatable scope kind). */ mismatch: boolean }
+  | { kind: 'skip'; reason: string; /** Skipped for environments the destination does not have (the guide's initial-sync tables). */ environmentMismatch: boolean }
   | { kind: 'keep'; reason: string }
   | { kind: 'error'; reason: string };
 
@@ -218,16 +221,16 @@ function translateScope(scope: Record<string, string[]>, ctx: PlanContext, proje
     const dim = DIMENSIONS.find(([k]) => k === key);
     if (!dim) {
       // A scope octosync cannot translate (Tenant, User, …) would reach apply as a source name: never.
-      return { kind: 'skip', reason: `scoped to ${key}, which octosync does not translate between instances`, mismatch: false };
+      return { kind: 'skip', reason: `scoped to ${key}, which octosync does not translate between instances`, environmentMismatch: false };
     }
     const [, dimension, label] = dim;
     const pairs: Translation[] = values.map((v) => [v, existsOnDestination(key, v, ctx, project)]);
     const outcome = applyMismatch(ctx.policy.scopeMismatch.variables[dimension], label, pairs, isNew);
-    if (outcome.outcome === 'skip') return { kind: 'skip', reason: outcome.reason, mismatch: true };
+    if (outcome.outcome === 'skip') return { kind: 'skip', reason: outcome.reason, environmentMismatch: key === 'Environment' };
     if (outcome.outcome === 'error') return { kind: 'error', reason: outcome.reason };
     if (outcome.outcome === 'leave-existing') return { kind: 'keep', reason: outcome.reason };
     if (outcome.values.length) out[key] = outcome.values;
-    else lost = true;
+    else if (key === 'Environment') lost = true;
     if (outcome.note) dropped.push(outcome.note);
   }
   return { kind: 'ok', scope: sortKeys(out), lost, dropped };
