@@ -18,8 +18,6 @@ export class PlanContext {
   readonly desiredActions = new Map<string, Set<string>>();
   /** Per project: names of the actions its deployment process will hold (steps named by channel rules and package settings). */
   readonly deploymentActions = new Map<string, Set<string>>();
-  /** Per project: target roles its desired processes use. */
-  readonly desiredRoles = new Set<string>();
   /** Environments this plan creates on the destination. */
   readonly createdEnvironments = new Set<string>();
   /** Items the plan skips: what refers to them cannot count on them (the QA lifecycle → QA channel cascade). */
@@ -87,10 +85,5 @@ export class PlanContext {
   /** Machine names on the destination (never synced: only its own targets count). */
   destinationMachines(): Set<string> {
     return new Set(this.destination.inventory.machines.map((m) => m.name));
-  }
-
-  /** Roles on the destination: its targets' roles and the roles steps synced there use. */
-  destinationRoles(): Set<string> {
-    return new Set([...this.destination.inventory.roles, ...this.desiredRoles]);
   }
 }

@@ -92,5 +92,7 @@ export function planSensitiveOnly<R extends { desired: Json; decisions: Decision
   const r = plan(sensitive(content)!, sensitive(dest));
   r.desired = { ...r.desired, Variables: [...others, ...((r.desired.Variables as Json[]) ?? [])] };
   r.decisions.push({ subject: 'non-sensitive variables', action: 'keep', reason: `they live in git (project '${project}' is version-controlled on the ${gitSides(project, ctx)}): not synced; sensitive variables are` });
+  // Held back too: the plan lists the set as a skip rather than counting it unchanged.
+  if ('heldBack' in r && typeof r.heldBack === 'number') r.heldBack += 1;
   return r;
 }

@@ -160,13 +160,15 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
   let desired: Json;
   let decisions: Decision[] = [];
   let cleanup: Omit<CleanupEntry, 'operation'>[] = [];
+  /** Source differences left unsynced; where a module does not count them, every `skip` or `keep` decision is one. */
+  let heldBack: number | undefined;
   if (def.module === 'process') {
     const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
-    ({ desired, decisions, cleanup } = r);
+    ({ desired, decisions, cleanup, heldBack } = r);
   } else if (def.module === 'variables') {
     const plan = (c: Json, d: Json | undefined) => planVariables(def.kind, keyPath, c, d, ctx);
     const r = def.kind === 'projectVariables' && variablesInGit(project, ctx) ? planSensitiveOnly(project, content, dest, ctx, plan) : plan(content, dest);
-    ({ desired, decisions, cleanup } = r);
+    ({ desired, decisions, cleanup, heldBack } = r);
   } else if (def.module === 'tenantVariables') {
     const r = planTenantVariables(keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup } = r);
@@ -208,7 +210,12 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
   }
   if (!def.module) desired = withMembersUnknownToSource(desired, dest!);
   const patch = diff(toKeyed(def.kind, dest!), toKeyed(def.kind, desired));
-  if (patch.length === 0) return 'unchanged';
+  if (patch.length === 0) {
+    // Nothing to write; but an item whose source differences are held back is no "unchanged": it is listed.
+    const held = heldBack ?? decisions.filter((d) => d.action === 'skip' || d.action === 'keep').length;
+    if (held === 0) return 'unchanged';
+    return { ...skip(`left as it is on the destination: ${held} source difference${held === 1 ? ' is' : 's are'} held back (see decisions)`), decisions };
+  }
   return {
     ...base,
     action: 'update',

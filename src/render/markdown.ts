@@ -5,7 +5,7 @@
  * how many operations were left out and that the full plan is in the file.
  */
 import type { Plan, PlanEndpoint } from '../plan/plan-types.js';
-import { hasChanges, itemTitle, kindRows, lateReferenceCount, NO_CHANGES, operationView, planLine, type DiffLine, type OperationView } from './model.js';
+import { hasChanges, itemTitle, kindRows, lateReferenceCount, noChangesLine, operationView, planLine, type DiffLine, type OperationView } from './model.js';
 
 /** GitHub's limit on an issue or pull-request comment. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -59,7 +59,9 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     room -= open.length + close.length;
     const items: string[] = [];
     for (const v of skips) {
-      const item = `- ${md(v.title)}: ${md(v.op.reason)}`;
+      // A held-back item lists what is held back and why, under it.
+      const held = within(v.decisions.map((d) => `  - \`${d.action}\` ${md(d.subject)}: ${md(d.reason)}`), SECTION_DECISIONS_MAX, (n) => `  - … and ${n} more (in the plan file)`);
+      const item = [`- ${md(v.title)}: ${md(v.op.reason)}`, ...held].join('\n');
       if (left === 0 && item.length + 1 <= room) {
         items.push(item);
         room -= item.length + 1;
@@ -90,7 +92,7 @@ function header(plan: Plan): string {
   if (plan.counts.unchanged) notes.push(`${plan.counts.unchanged} unchanged`);
   const late = lateReferenceCount(plan);
   if (late) notes.push(`${late} late reference update${late === 1 ? '' : 's'}, set once the items named exist`);
-  const status = hasChanges(plan) ? `**${planLine(plan)}**` : `**${NO_CHANGES}**${plan.counts.skip ? ` ${plan.counts.skip} skipped.` : ''}`;
+  const status = hasChanges(plan) ? `**${planLine(plan)}**` : `**${noChangesLine(plan)}**${plan.counts.skip ? ` ${plan.counts.skip} skipped.` : ''}`;
   lines.push(`${status}${notes.length ? ` ${notes.join(' · ')}.` : ''}`, '');
   const rows = kindRows(plan);
   if (rows.length) {

@@ -44,6 +44,18 @@ export interface KindRow {
 
 export const NO_CHANGES = 'No changes. The destination matches the source under this policy.';
 
+/** Items with nothing to write whose source differences are held back: skips that list their decisions. */
+export function heldBackItems(plan: Plan): number {
+  return plan.operations.filter((o) => o.action === 'skip' && (o.decisions ?? []).length > 0).length;
+}
+
+/** The closing line of a plan with nothing to write: it never claims agreement where differences are held back. */
+export function noChangesLine(plan: Plan): string {
+  const held = heldBackItems(plan);
+  if (held === 0) return NO_CHANGES;
+  return `No changes to write. ${held} item${held === 1 ? '' : 's'} keep${held === 1 ? 's' : ''} source differences held back under this policy (listed with the skips).`;
+}
+
 /** The summary line, from the plan's own counts. */
 export function planLine(plan: Plan): string {
   const { create, update, skip } = plan.counts;

@@ -6,7 +6,7 @@
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Plan, PlanEndpoint } from '../plan/plan-types.js';
-import { hasChanges, itemTitle, kindRows, lateReferenceCount, NO_CHANGES, operationView, planLine, type Sign } from './model.js';
+import { hasChanges, itemTitle, kindRows, lateReferenceCount, noChangesLine, operationView, planLine, type Sign } from './model.js';
 
 const INDENT = '  ';
 
@@ -80,7 +80,7 @@ export function renderText(plan: Plan, chalk: ChalkInstance): string {
   if (hasChanges(plan)) out.push(chalk.bold(planLine(plan)));
   else {
     if (plan.counts.skip) out.push(`${plan.counts.skip} skipped (reasons above).`);
-    out.push(chalk.bold(NO_CHANGES));
+    out.push(chalk.bold(noChangesLine(plan)));
   }
   return out.join('\n') + '\n';
 }

@@ -115,6 +115,23 @@ describe('renderText', () => {
     expect(lines[lines.length - 1]).toBe('Plan: 0 to create, 0 to update, 0 skipped.');
   });
 
+  it('never says the destination matches where differences are held back: they are listed under the skip', () => {
+    const held: Operation = {
+      id: 'projectVariables/OctoFX',
+      action: 'skip',
+      kind: 'projectVariables',
+      keyPath: ['OctoFX'],
+      dependsOn: [],
+      reason: 'left as it is on the destination: 1 source difference is held back (see decisions)',
+      decisions: [{ subject: "variable 'Application.Database.Name' (Environment: Development)", action: 'skip', reason: "environment 'Development' is not on the destination" }],
+    };
+    const out = text([held]);
+    expect(block(out, 'is skipped')).toContain("skip variable 'Application.Database.Name' (Environment: Development): environment 'Development' is not on the destination");
+    const lines = out.trimEnd().split('\n');
+    expect(lines[lines.length - 1]).toBe('No changes to write. 1 item keeps source differences held back under this policy (listed with the skips).');
+    expect(out).not.toContain('matches the source');
+  });
+
   it('is deterministic and colours only through the chalk it is given', () => {
     const plan = samplePlan();
     const a = renderText(plan, plain);

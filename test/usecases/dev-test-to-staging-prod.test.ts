@@ -112,6 +112,7 @@ describe('use case 1: a Dev/Test instance feeding a Staging/Production instance'
       "skip step 'Approve deployment', action 'Approve deployment'",
       "create step 'Deploy web app'",
       "skip step 'QA sign-off', action 'QA sign-off'",
+      "skip step 'Smoke test', action 'Smoke test'", // its Test scope: dropped, Production kept (partial)
       "create step 'Smoke test'",
       "keep step 'Change board check'",
     ]);

@@ -197,6 +197,7 @@ describe('use case 2: a main instance feeding an isolated Production instance fo
       'update tenantVariables/Gov Agency A',
     ]);
     expect(decisionsOf(made.plan, 'tenantVariables/Gov Agency A')).toEqual([
+      "keep project 'OctoFX' (Production) 'Tenant.Site.Url'", // set on the isolated instance: held back, and said so
       "create project 'OctoFX' (Production) 'Tenant.Support.Phone'",
       "skip project 'OctoFX' values for Staging",
     ]);

@@ -19,6 +19,8 @@ export interface ProcessPlan {
   desired: Json;
   decisions: Decision[];
   cleanup: Omit<CleanupEntry, 'operation'>[];
+  /** Source differences this plan leaves unsynced: skipped steps and actions, steps the destination keeps. */
+  heldBack: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function planProcess(
   const cleanup: Omit<CleanupEntry, 'operation'>[] = [];
   const destSteps = new Map<string, Json>(((dest?.Steps as Json[]) ?? []).map((s) => [s.Name, s]));
   const desiredSteps: Json[] = [];
+  let kept = 0;
 
   for (const step of (source.Steps as Json[]) ?? []) {
     const existing = destSteps.get(step.Name);
@@ -68,17 +71,20 @@ export function planProcess(
         continue;
       }
       keepSecrets(outcome.action, existingAction, `step '${step.Name}', action '${action.Name}'`, cleanup, keyPath, kind);
+      // Synced with part of its scope: the part left behind is said (and counted as held back).
+      for (const note of outcome.dropped) decisions.push({ subject: `step '${step.Name}', action '${action.Name}'`, action: 'skip', reason: `${note}: dropped from its scope` });
       actions.push(outcome.action);
-      for (const role of String(tStep.Properties?.['Octopus.Action.TargetRoles'] ?? '').split(',')) if (role.trim()) ctx.desiredRoles.add(role.trim());
     }
     if (leave && existing) {
       decisions.push({ subject: `step '${step.Name}'`, action: 'keep', reason: leave });
+      kept++;
       desiredSteps.push(existing);
       continue;
     }
     if (actions.length === 0) {
       if (existing) {
         decisions.push({ subject: `step '${step.Name}'`, action: 'keep', reason: 'every action of the source step was skipped; the destination step is left as it is' });
+        kept++;
         desiredSteps.push(existing);
       }
       continue;
@@ -110,11 +116,12 @@ export function planProcess(
   for (const s of desiredSteps) for (const a of s.Actions ?? []) actionsOfProject.add(a.Name);
   ctx.desiredActions.set(project, actionsOfProject);
   if (kind === 'deploymentProcess') ctx.deploymentActions.set(project, new Set(desiredSteps.flatMap((s) => (s.Actions ?? []).map((a: Json) => a.Name as string))));
-  return { desired: { ...source, Steps: desiredSteps }, decisions, cleanup };
+  const heldBack = kept + decisions.filter((d) => d.action === 'skip').length;
+  return { desired: { ...source, Steps: desiredSteps }, decisions, cleanup, heldBack };
 }
 
 type ActionOutcome =
-  | { kind: 'keep'; action: Json }
+  | { kind: 'keep'; action: Json; dropped: string[] }
   | { kind: 'skip'; reason: string }
   | { kind: 'leave'; reason: string }
   | { kind: 'error'; reason: string };
@@ -127,17 +134,19 @@ function scopeAction(action: Json, isNew: boolean, ctx: PlanContext, project: st
     ['Channels', 'channel', applyMismatch(policy.channel, 'channel', translations(action.Channels, (c) => (ctx.willExist('channel', [project, c]) ? c : undefined)), isNew)],
     ['TenantTags', 'tenant tag', applyMismatch(policy.tenantTag, 'tenant tag', translations(action.TenantTags, (t) => (ctx.tagWillExist(t) ? t : undefined)), isNew)],
   ];
+  const dropped: string[] = [];
   for (const [member, , outcome] of dims) {
     if (outcome.outcome === 'skip') return { kind: 'skip', reason: outcome.reason };
     if (outcome.outcome === 'error') return { kind: 'error', reason: outcome.reason };
     if (outcome.outcome === 'leave-existing') return { kind: 'leave', reason: outcome.reason };
     if (Array.isArray(action[member])) out[member] = outcome.values;
+    if (outcome.note) dropped.push(outcome.note);
   }
   // Excluding an environment the destination does not have changes nothing: drop it quietly.
   if (Array.isArray(action.ExcludedEnvironments)) {
     out.ExcludedEnvironments = [...new Set(action.ExcludedEnvironments.map((e: string) => ctx.environments.map(e)).filter(Boolean))].sort();
   }
-  return { kind: 'keep', action: out };
+  return { kind: 'keep', action: out, dropped };
 }
 
 function translations(values: unknown, map: (v: string) => string | undefined): Translation[] {

@@ -28,7 +28,12 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
     const current = target[template];
     if (current !== undefined) {
       if (sensitive || (typeof current === 'object' && current !== null)) return; // never touch an existing secret
-      if (ctx.policy.variables.overwrite !== 'always' || current === value) return;
+      if (current === value) return;
+      if (ctx.policy.variables.overwrite !== 'always') {
+        // Under `placeholder` the source's value is never copied: the destination's own is no held-back difference.
+        if (mode === 'copy') decisions.push({ subject: `${where} '${template}'`, action: 'keep', reason: 'set differently on the destination: left alone (variables.overwrite: never)' });
+        return;
+      }
       decisions.push({ subject: `${where} '${template}'`, action: 'update', reason: 'overwritten (variables.overwrite: always)' });
       target[template] = mode === 'placeholder' ? ctx.policy.variables.placeholder : value;
       return;
