@@ -16,6 +16,7 @@ export class DestinationState {
   private readonly rawByPath = new Map<string, RawDoc>();
   private readonly ids = new Map<string, string>();
   readonly index: IdIndex;
+  private readonly keyPathsById: Map<string, Map<string, string[]>>;
 
   constructor(
     readonly space: SpaceRef,
@@ -23,6 +24,7 @@ export class DestinationState {
   ) {
     const { index, keyPaths } = indexSpace(raw);
     this.index = index;
+    this.keyPathsById = keyPaths;
     for (const [kind, byId] of keyPaths) {
       for (const doc of raw.get(kind) ?? []) {
         const keyPath = byId.get(doc.Id);
@@ -39,6 +41,11 @@ export class DestinationState {
 
   rawDoc(kind: string, keyPath: string[]): RawDoc | undefined {
     return this.rawByPath.get(pathKey(kind, keyPath));
+  }
+
+  /** The names of the item of a kind that has this id, as read at the start of the run. */
+  keyPathOfId(kind: string, id: string): string[] | undefined {
+    return this.keyPathsById.get(kind)?.get(id);
   }
 
   /** The destination id of a named item, including items created earlier in this run. */
