@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { InterruptedError, OctosyncError, PartialApplyError, ServerError, StalePlanError, UsageError } from '../errors.js';
 import { normaliseServerUrl, OctopusClient, type ClientOptions } from '../octopus/client.js';
 import { changedFields, fieldPrints } from '../plan/field-prints.js';
+import { caseAliases } from '../plan/case-names.js';
 import { readPlanFile } from '../plan/file.js';
 import { operationId } from '../plan/planner.js';
 import { fromKeyed, toKeyed } from '../plan/keyed.js';
@@ -106,7 +107,7 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
 
   try {
     checkDestination(options.planFile, plan, client.baseUrl, options.space);
-    const dest = await DestinationState.read(client, options.space);
+    const dest = await DestinationState.read(client, options.space, caseAliases(plan.caseMatches));
     checkVersions(plan, dest.space.serverVersion);
 
     const ops = plan.operations.filter((o) => o.action !== 'skip');

@@ -18,11 +18,13 @@ export class DestinationState {
   readonly index: IdIndex;
   private readonly keyPathsById: Map<string, Map<string, string[]>>;
 
+  /** `aliases`: items a plan matched by a case-only difference, keyed by the source's names (see plan/case-names). */
   constructor(
     readonly space: SpaceRef,
     readonly raw: RawSpace,
+    aliases?: Map<string, string>,
   ) {
-    const { index, keyPaths } = indexSpace(raw);
+    const { index, keyPaths } = indexSpace(raw, aliases);
     this.index = index;
     this.keyPathsById = keyPaths;
     for (const [kind, byId] of keyPaths) {
@@ -33,10 +35,10 @@ export class DestinationState {
     }
   }
 
-  static async read(client: OctopusClient, spaceName: string): Promise<DestinationState> {
+  static async read(client: OctopusClient, spaceName: string, aliases?: Map<string, string>): Promise<DestinationState> {
     const space = await connectToSpace(client, spaceName);
     const raw = await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion });
-    return new DestinationState(space, raw);
+    return new DestinationState(space, raw, aliases);
   }
 
   rawDoc(kind: string, keyPath: string[]): RawDoc | undefined {
