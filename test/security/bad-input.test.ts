@@ -311,7 +311,9 @@ describe('malformed input files', () => {
   it('files that are not files: missing, a directory, binary, a byte-order mark', async () => {
     const cases: Case[] = [
       ...roles.map((role): Case => ({ role, label: 'binary', text: '\u0000\u0001\u0002\u00ff\ufffd garbage \u0007' })),
-      ...roles.map((role): Case => ({ role, label: 'byte-order mark', text: '\ufeff' + good[role], mayPass: true })),
+      // A UTF-8 byte-order mark is read past: the files are good (the plan, made for another server, is then refused as such).
+      ...roles.filter((r) => r !== 'plan').map((role): Case => ({ role, label: 'byte-order mark', text: '\ufeff' + good[role], mayPass: true })),
+      { role: 'plan', label: 'byte-order mark', text: '\ufeff' + JSON.stringify(setAt(JSON.parse(good.plan), '/destination/url', 'https://octopus.example.com')), pointer: '/destination', orPointers: ['/checksum'] },
     ];
     await checkAll(cases);
     for (const role of roles) {
@@ -355,7 +357,7 @@ describe('malformed input files', () => {
     for (const role of roles) {
       const out = join(dir, 'never-ends.plan.json');
       const r = await runCli(command(role, '/dev/zero', out));
-      expect({ role, code: r.code, stderr: r.stderr }).toEqual({ role, code: 1, stderr: expect.stringMatching(/^octosync: \/dev\/zero: the \w+ is larger than 256 MiB \(or never ends\)[^\n]*\n$/) });
+      expect({ role, code: r.code, stderr: r.stderr }).toEqual({ role, code: 1, stderr: expect.stringMatching(/(^|\n)octosync: \/dev\/zero: the \w+ is larger than 256 MiB \(or never ends\): not a file octosync made\n$/) });
       expect(existsSync(out)).toBe(false);
       tally[role]++;
     }
