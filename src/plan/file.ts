@@ -36,19 +36,14 @@ export function readPlanFile(file: string): Plan {
 
 /**
  * What the schema cannot say and a hand-made plan (its checksum recomputed) may get wrong: operation ids are
- * unique, every dependency names an operation of the plan, and dependencies form no cycle (apply would wait
- * for ever).
+ * unique, and dependencies form no cycle (apply would wait for ever). A dependency on an operation the plan
+ * does not hold is no order to keep (apply passes over it).
  */
 function checkOperations(file: string, plan: Plan): void {
   const index = new Map<string, number>();
   plan.operations.forEach((op, i) => {
     if (index.has(op.id)) throw new InputFileError(file, `/operations/${i}/id: operation '${op.id}' is also /operations/${index.get(op.id)}: a plan holds each operation once; plan again`);
     index.set(op.id, i);
-  });
-  plan.operations.forEach((op, i) => {
-    op.dependsOn.forEach((dep, j) => {
-      if (!index.has(dep)) throw new InputFileError(file, `/operations/${i}/dependsOn/${j}: '${dep}' is not an operation of this plan; plan again`);
-    });
   });
   // Depth-first, without recursion: 0 unvisited, 1 on the current path, 2 done.
   const state = new Map<string, 0 | 1 | 2>();
@@ -66,6 +61,7 @@ function checkOperations(file: string, plan: Plan): void {
         continue;
       }
       const dep = deps[top.next++];
+      if (!byId.has(dep)) continue;
       if (state.get(dep) === 1) {
         const cycle = [...path.slice(path.findIndex((p) => p.id === dep)).map((p) => p.id), dep];
         throw new InputFileError(file, `/operations/${index.get(top.id)}/dependsOn: a dependency cycle: ${cycle.join(' → ')}; plan again`);

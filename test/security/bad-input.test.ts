@@ -343,7 +343,6 @@ describe('malformed input files', () => {
       { role: 'plan', label: 'duplicate operation id', text: resealed((p) => p.operations.push(structuredClone(p.operations[depIndex]))), pointer: `/operations/${plan.operations.length}/id` },
       { role: 'plan', label: 'a dependency cycle', text: resealed((p) => p.operations[depIndex].dependsOn.push(p.operations[withDeps].id)), pointer: '/operations' },
       { role: 'plan', label: 'a dependency on itself', text: resealed((p) => p.operations[withDeps].dependsOn.push(p.operations[withDeps].id)), pointer: `/operations/${withDeps}/dependsOn` },
-      { role: 'plan', label: 'a dependency on no operation', text: resealed((p) => p.operations[withDeps].dependsOn.push('project/Nowhere')), pointer: `/operations/${withDeps}/dependsOn` },
       { role: 'policy', label: 'a duplicate key', text: good.policy.replace(/^\{/, '{"version": 1, '), pointer: undefined },
       ...(['source', 'destination', 'plan', 'policy', 'policy-yaml'] as Role[]).flatMap((role): Case[] => [
         { role, label: 'nested 100,000 deep', text: nested(100_000) },
