@@ -12,6 +12,8 @@ export const ExitCode = {
   changes: 2,
   /** `apply`: some operations were written, others failed; running the same plan again finishes it. */
   partialApply: 3,
+  /** `apply` stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it); running the same plan again finishes it. */
+  interrupted: 130,
 } as const;
 
 export class OctosyncError extends Error {
@@ -56,4 +58,9 @@ export class StalePlanError extends OctosyncError {}
 /** Some writes succeeded and some failed. */
 export class PartialApplyError extends OctosyncError {
   override readonly exitCode: number = ExitCode.partialApply;
+}
+
+/** Ctrl-C or SIGTERM: apply stopped scheduling, let its requests finish and wrote its journal. */
+export class InterruptedError extends OctosyncError {
+  override readonly exitCode: number = ExitCode.interrupted;
 }

@@ -1,9 +1,10 @@
 import { isLateReferences, lateReferencesId } from '../plan/changes.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readFileSync } from 'node:fs';
-import { OctosyncError, PartialApplyError, ServerError, StalePlanError } from '../errors.js';
+import { InterruptedError, OctosyncError, PartialApplyError, ServerError, StalePlanError, UsageError } from '../errors.js';
 import { normaliseServerUrl, OctopusClient, type ClientOptions } from '../octopus/client.js';
 import { changedFields, fieldPrints } from '../plan/field-prints.js';
+import { caseAliases } from '../plan/case-names.js';
 import { readPlanFile } from '../plan/file.js';
 import { operationId } from '../plan/planner.js';
 import { fromKeyed, toKeyed } from '../plan/keyed.js';
@@ -17,6 +18,8 @@ import { Limiter } from '../util/limit.js';
 import { parseVersion } from '../util/version.js';
 import { toApiBody, variablesBody, type BodyContext } from './denormalize.js';
 import { DestinationState } from './destination.js';
+import { ApplyLocks } from './lock.js';
+import { mergeCleanup, PlaceholderLedger } from './placeholders.js';
 import { JsonLines, writeCleanupReport } from './records.js';
 import { tenantVariablesBody } from './tenant-variables.js';
 import { readTenantVariables, writeTenantVariables } from '../snapshot/modules/tenant-variables-read.js';
@@ -35,6 +38,12 @@ export interface ApplyOptions extends ClientOptions {
   /** Base path of the clean-up report (`.md` and `.json` are added; default: next to the plan). */
   cleanupBase?: string;
   onProgress?: (line: string) => void;
+  /** The checksum the reviewer approved (`sha256:…`, as `show` prints it): any other plan is refused. */
+  expectChecksum?: string;
+  /** Aborted (Ctrl-C, SIGTERM): no new operation starts; those in flight finish; the run ends interrupted. */
+  signal?: AbortSignal;
+  /** Folder of the per-destination lock (default: the temporary folder); tests give each "machine" its own. */
+  lockDir?: string;
 }
 
 export interface ApplyResult {
@@ -52,6 +61,11 @@ export interface ApplyResult {
 
 type Status = 'pending' | 'done' | 'stale';
 
+/** What writing needs: the body context, and per operation the fingerprints that mean it is done. */
+interface RunContext extends BodyContext {
+  results: Map<string, string[]>;
+}
+
 /**
  * Executes an approved plan on the destination: checks first (checksum, destination, versions, and that
  * every item the plan touches is as it was when planned), then writes in dependency order with bounded
@@ -61,12 +75,27 @@ type Status = 'pending' | 'done' | 'stale';
 export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const started = performance.now();
   const plan = readPlanFile(options.planFile);
+  checkApproved(options.planFile, plan, options.expectChecksum);
   const progress = options.onProgress ?? (() => {});
-  const log = new JsonLines(options.logFile);
   const journalFile = options.journalFile ?? `${options.planFile}.journal.jsonl`;
+  const serverUrl = normaliseServerUrl(options.server);
+  // One apply at a time per plan and per destination from this machine; nothing is opened before the locks.
+  const locks = ApplyLocks.take([`${journalFile}.lock`, ApplyLocks.destinationLock(serverUrl, options.space, options.lockDir)], options.planFile);
+  try {
+    return await applyLocked(options, plan, journalFile, progress, started);
+  } finally {
+    locks.releaseAll();
+  }
+}
+
+async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: string, progress: (line: string) => void, started: number): Promise<ApplyResult> {
+  const log = new JsonLines(options.logFile);
   // Operations an earlier run started and did not finish: their create may have happened (look before POSTing).
   const unfinished = unfinishedOperations(journalFile);
   const journal = new JsonLines(journalFile);
+  // The moment apply learnt it must stop: no operation starts after this line of the journal.
+  options.signal?.addEventListener('abort', () => journal.write({ event: 'stopping' }), { once: true });
+  const ledger = PlaceholderLedger.beside(journalFile, normaliseServerUrl(options.server), options.space);
   const currentOp = new AsyncLocalStorage<string>();
   const client = new OctopusClient({
     ...options,
@@ -79,7 +108,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
 
   try {
     checkDestination(options.planFile, plan, client.baseUrl, options.space);
-    const dest = await DestinationState.read(client, options.space);
+    const dest = await DestinationState.read(client, options.space, caseAliases(plan.caseMatches));
     checkVersions(plan, dest.space.serverVersion);
 
     const ops = plan.operations.filter((o) => o.action !== 'skip');
@@ -98,23 +127,28 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       );
     }
 
-    const ctx: BodyContext = { dest, placeholder: plan.policy.content.variables.placeholder };
+    const results = new Map(ops.map((o) => [o.id, [o.result, byId.get(lateReferencesId(o.id))?.result].filter((r): r is string => !!r)]));
+    const ctx: RunContext = { dest, placeholder: plan.policy.content.variables.placeholder, results };
     const limiter = new Limiter(options.parallelism ?? 8);
     const outcome = new Map<string, Promise<boolean>>();
     const failed: ApplyResult['failed'] = [];
     const notRun: string[] = [];
-    const createdNow = new Set<string>();
     const finished = new Set<string>();
     let created = 0;
     let updated = 0;
     const alreadyApplied = [...status.values()].filter((s) => s === 'done').length;
 
+    const interrupted = () => options.signal?.aborted === true;
+    const total = ops.length;
+    const doneCount = () => alreadyApplied + finished.size;
+    if (interrupted()) throw new InterruptedError(interruptedMessage(alreadyApplied, total));
     const run = (op: Operation): Promise<boolean> => {
       let p = outcome.get(op.id);
       if (p) return p;
       p = (async () => {
         if (status.get(op.id) === 'done') return true;
         const deps = await Promise.all(op.dependsOn.filter((d) => byId.has(d)).map((d) => run(byId.get(d)!)));
+        if (interrupted()) return false;
         if (!deps.every(Boolean)) {
           notRun.push(op.id);
           log.write({ type: 'decision', operation: op.id, action: 'not-run', reason: 'an operation it depends on failed' });
@@ -122,12 +156,13 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
         }
         return limiter.run(() =>
           currentOp.run(op.id, async () => {
+            // Stopping: what waited for a free slot does not start.
+            if (interrupted()) return false;
             journal.write({ event: 'started', operation: op.id });
+            if (op.cleanup?.length) ledger.record(op.cleanup, plan.checksum);
             log.write({ type: 'decision', operation: op.id, action: op.action, reason: op.reason });
             try {
-              const parentCreated = isParentCreated(op, byId, createdNow);
-              await execute(op, client, dest, ctx, unfinished.has(op.id) || parentCreated);
-              if (op.action === 'create') createdNow.add(op.id);
+              await execute(op, client, dest, ctx, unfinished.has(op.id) || parentCreatedByPlan(op, byId));
               journal.write({ event: 'finished', operation: op.id });
               finished.add(op.id);
               if (op.action === 'create') created++;
@@ -149,9 +184,12 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       return p;
     };
     await Promise.all(ops.map(run));
+    if (interrupted()) journal.write({ event: 'interrupted', done: doneCount(), of: total });
 
-    // Placeholders now on the destination: those of operations finished in this run or an earlier one.
-    const cleanup = ops.filter((o) => status.get(o.id) === 'done' || finished.has(o.id)).flatMap((o) => o.cleanup ?? []);
+    // Placeholders now on the destination: those of operations finished in this run or an earlier one, and
+    // those earlier runs (of this plan or an unfinished earlier one) recorded, where the item is there.
+    const ours = ops.filter((o) => status.get(o.id) === 'done' || finished.has(o.id)).flatMap((o) => o.cleanup ?? []);
+    const cleanup = mergeCleanup(ours, ledger.entries().filter((e) => dest.idOf(e.kind, e.keyPath) !== undefined));
     const cleanupBase = options.cleanupBase ?? options.planFile.replace(/\.json$/i, '') + '.cleanup';
     const report = writeCleanupReport(cleanupBase, cleanup, { url: plan.destination.url, space: plan.destination.space });
     const result: ApplyResult = {
@@ -165,6 +203,11 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       requests: client.counts.total,
       seconds: (performance.now() - started) / 1000,
     };
+    // This run finished the plan and reported every placeholder: the next plan's report starts afresh.
+    if (!failed.length && !interrupted()) ledger.clear();
+    if (interrupted()) {
+      throw Object.assign(new InterruptedError(interruptedMessage(doneCount(), total, failed.length)), { result });
+    }
     if (failed.length) {
       const wrote = created + updated + alreadyApplied > 0;
       const lines = failed.map((f) => `${f.id}: ${f.error}`).join('\n  ');
@@ -195,6 +238,22 @@ export function redactBody(body: unknown): unknown {
   return out;
 }
 
+function interruptedMessage(done: number, total: number, failed = 0): string {
+  return `interrupted: ${done} of ${total} operations done${failed ? ` (${failed} failed)` : ''}; run the same plan again to finish`;
+}
+
+/** `--expect-checksum`: the plan is the one the reviewer approved, not merely a plan with a valid checksum. */
+function checkApproved(file: string, plan: Plan, expected: string | undefined): void {
+  if (expected === undefined) return;
+  const want = expected.trim().toLowerCase();
+  if (!/^sha256:[0-9a-f]{64}$/.test(want)) {
+    throw new UsageError(`--expect-checksum: '${expected}' is not a plan checksum (sha256: and 64 hex digits, as octosync show prints it)`);
+  }
+  if (plan.checksum !== want) {
+    throw new OctosyncError(`${file}: /checksum: this plan's checksum is ${plan.checksum}, not the approved ${want}: it is not the plan that was approved; nothing was written`);
+  }
+}
+
 function checkDestination(file: string, plan: Plan, url: string, space: string): void {
   if (normaliseServerUrl(plan.destination.url) !== url || plan.destination.space !== space) {
     throw new OctosyncError(
@@ -220,21 +279,49 @@ function checkVersions(plan: Plan, current: string): void {
 function classify(op: Operation, byId: Map<string, Operation>, dest: DestinationState): { status: Status; why: string } {
   const def = kindDef(op.kind);
   const doc = dest.rawDoc(op.kind, op.keyPath);
+  const name = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
+  // The item checked is the item written: the name must still belong to the id the plan recorded.
+  const replaced = identityProblem(op, doc, dest, name);
+  if (replaced) return { status: 'stale', why: replaced };
   const current = doc ? dest.normalize(op.kind, op.keyPath, doc) : undefined;
   const lateResult = byId.get(lateReferencesId(op.id))?.result;
   const done = current && (current.meta.fingerprint === op.result || (lateResult !== undefined && current.meta.fingerprint === lateResult));
-  const name = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
   if (isLateReferences(op)) return { status: done ? 'done' : 'pending', why: '' };
   if (done) return { status: 'done', why: '' };
   if (op.action === 'create') {
-    // A process or variable set is created with its parent: filling it in is this operation's job.
-    if (!current || def.parent?.ownedOne) return { status: 'pending', why: '' };
+    // A process or variable set is created with its parent: filling it in is this operation's job. So is an
+    // item the server made inside a parent this plan creates (a new project's "Default" channel): that parent
+    // did not exist when the plan was made, so whatever is in it now came from a run of this plan.
+    if (!current || def.parent?.ownedOne || parentCreatedByPlan(op, byId)) return { status: 'pending', why: '' };
     return { status: 'stale', why: `${name}: created on the destination since planning` };
   }
   if (!current) return { status: 'stale', why: `${name}: deleted from the destination since planning` };
   if (current.meta.fingerprint === op.destination?.fingerprint) return { status: 'pending', why: '' };
   const fields = op.destination?.fields ? changedFields(op.destination.fields, fieldPrints(op.kind, current.content)) : [];
   return { status: 'stale', why: `${name}: changed since planning${fields.length ? ` (${fields.join(', ')})` : ''}` };
+}
+
+/**
+ * An update whose recorded destination id no longer goes with its name (the item was renamed and another
+ * took its name, or the destination was rebuilt or restored): both sides named.
+ */
+function identityProblem(op: Operation, doc: RawDoc | undefined, dest: DestinationState, name: string): string | undefined {
+  const recorded = op.destination?.id;
+  if (!recorded) return undefined;
+  const idNow = doc ? String(op.kind === 'tenantVariables' ? doc.TenantId : doc.Id) : undefined;
+  if (idNow === recorded) return undefined;
+  const renamed = op.kind === 'tenantVariables' ? undefined : dest.keyPathOfId(op.kind, recorded);
+  const parts: string[] = [];
+  if (idNow) parts.push(`the name now belongs to ${idNow}, not to ${recorded} as when planned`);
+  if (renamed) parts.push(`${recorded} is now named '${renamed.join(' / ')}'`);
+  return parts.length ? `${name}: replaced since planning (${parts.join('; ')})` : undefined;
+}
+
+/** Whether the plan creates this operation's parent (a channel's or runbook's project, a new project). */
+function parentCreatedByPlan(op: Operation, byId: Map<string, Operation>): boolean {
+  const def = kindDef(op.kind);
+  if (!def.parent || def.parent.ownedOne) return false;
+  return byId.get(operationId(def.parent.kind, op.keyPath.slice(0, -1)))?.action === 'create';
 }
 
 /** The API path of an owned document (a project's process or variables). */
@@ -248,14 +335,6 @@ function ownedPath(def: KindDef, parent: RawDoc, dest: DestinationState): string
 function collectionPath(def: KindDef, dest: DestinationState): string {
   if (def.fetch.from !== 'collection') throw new Error(`${def.kind} has no collection`);
   return def.scope === 'system' ? `/api/${def.fetch.path}` : `${dest.spaceBase}/${def.fetch.path}`;
-}
-
-/** Whether this operation's parent was created in this run (a new project brings a "Default" channel with it). */
-function isParentCreated(op: Operation, byId: Map<string, Operation>, createdNow: Set<string>): boolean {
-  const def = kindDef(op.kind);
-  if (!def.parent || def.parent.ownedOne) return false;
-  const parentId = operationId(def.parent.kind, op.keyPath.slice(0, -1));
-  return createdNow.has(parentId) && byId.has(parentId);
 }
 
 function unfinishedOperations(file: string): Set<string> {
@@ -278,7 +357,7 @@ function unfinishedOperations(file: string): Set<string> {
  * `mayExist`: the item may already be there although the plan creates it (an earlier run started this
  * operation and did not finish, or a new parent brought it along): look it up by exact name before POSTing.
  */
-async function execute(op: Operation, client: OctopusClient, dest: DestinationState, ctx: BodyContext, mayExist: boolean): Promise<void> {
+async function execute(op: Operation, client: OctopusClient, dest: DestinationState, ctx: RunContext, mayExist: boolean): Promise<void> {
   const def = kindDef(op.kind);
   const what = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
   if (def.parent?.ownedOne) {
@@ -293,16 +372,21 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
     return;
   }
   if (op.action === 'create') {
-    // A child of an item created in this run may exist already (a project's "Default" channel), and a
-    // create that failed ambiguously may have happened: adopt an existing item of the exact name.
-    const existing = mayExist ? await findExisting(def, op.keyPath, client, dest, what) : undefined;
-    if (existing) {
-      const body = toApiBody(def, op.keyPath, op.desired!, existing, ctx);
-      dest.remember(op.kind, op.keyPath, await client.put<RawDoc>(selfPath(def, existing, dest), body, what));
-      return;
-    }
+    // A child of a parent this plan creates may exist already (a project's "Default" channel), and a create
+    // that failed ambiguously may have happened: the item of the exact name is the plan's own, and adopted.
+    // Any other create looks first too: another apply (from another machine) may have made it meanwhile.
+    const existing = mayExist ? await findExisting(def, op.keyPath, client, dest, what) : await findByName(def, op.keyPath, client, dest, what);
+    if (existing) return adopt(op, def, existing, client, dest, ctx, mayExist, what);
     const body = toApiBody(def, op.keyPath, op.desired!, undefined, ctx);
-    dest.remember(op.kind, op.keyPath, await createOnce(def, op.keyPath, body, client, dest, what));
+    try {
+      dest.remember(op.kind, op.keyPath, await createOnce(def, op.keyPath, body, client, dest, what));
+    } catch (err) {
+      // Made by someone else between the look and the create: the server refuses a second of the name.
+      const taken = err instanceof ServerError && err.status === 400 && /must be unique|already (in use|using|exists)/i.test(err.message);
+      const now = taken ? await findByName(def, op.keyPath, client, dest, what) : undefined;
+      if (!now) throw err;
+      await adopt(op, def, now, client, dest, ctx, mayExist, what);
+    }
     return;
   }
   const id = op.destination?.id ?? dest.idOf(op.kind, op.keyPath);
@@ -318,6 +402,24 @@ interface DocIo {
 
 function pathIo(path: string, client: OctopusClient, what: string): DocIo {
   return { read: () => client.get<RawDoc>(path, what), write: (body) => client.put<RawDoc>(path, body, what) };
+}
+
+/**
+ * An item of the exact name the plan creates, found on the destination. The plan's own (`mayExist`) is
+ * filled in; one that already holds the plan's result was made by another run of this plan (another
+ * machine) and is left as it is; anything else was made by someone else since planning and is not touched.
+ */
+async function adopt(op: Operation, def: KindDef, existing: RawDoc, client: OctopusClient, dest: DestinationState, ctx: RunContext, mayExist: boolean, what: string): Promise<void> {
+  if (mayExist) {
+    const body = toApiBody(def, op.keyPath, op.desired!, existing, ctx);
+    dest.remember(op.kind, op.keyPath, await client.put<RawDoc>(selfPath(def, existing, dest), body, what));
+    return;
+  }
+  if (ctx.results.get(op.id)?.includes(dest.normalize(op.kind, op.keyPath, existing).meta.fingerprint)) {
+    dest.remember(op.kind, op.keyPath, existing);
+    return;
+  }
+  throw new StalePlanError(`${what}: created on the destination by someone else while this plan was applied (${existing.Id}); not overwritten: plan again`);
 }
 
 /**

@@ -18,15 +18,19 @@ export class DestinationState {
   private readonly rawByPath = new Map<string, RawDoc>();
   private readonly ids = new Map<string, string>();
   readonly index: IdIndex;
+  private readonly keyPathsById: Map<string, Map<string, string[]>>;
 
+  /** `aliases`: items a plan matched by a case-only difference, keyed by the source's names (see plan/case-names). */
   constructor(
     readonly space: SpaceRef,
     readonly raw: RawSpace,
     /** The tenant-variable endpoints the destination speaks (capabilities.ts). */
     readonly tenantVariablesApi: TenantVariablesApi = 'v1',
+    aliases?: Map<string, string>,
   ) {
-    const { index, keyPaths } = indexSpace(raw);
+    const { index, keyPaths } = indexSpace(raw, aliases);
     this.index = index;
+    this.keyPathsById = keyPaths;
     for (const [kind, byId] of keyPaths) {
       for (const doc of raw.get(kind) ?? []) {
         const keyPath = byId.get(doc.Id);
@@ -35,17 +39,22 @@ export class DestinationState {
     }
   }
 
-  static async read(client: OctopusClient, spaceName: string): Promise<DestinationState> {
+  static async read(client: OctopusClient, spaceName: string, aliases?: Map<string, string>): Promise<DestinationState> {
     const space = await connectToSpace(client, spaceName);
     const tenantVariablesApi = await detectTenantVariablesApi(client);
     // Apply writes what it reads: a key that cannot see teams or unscoped variables is refused before any write.
     await checkReadPermissions(client, space, true);
     const raw = await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion, tenantVariablesApi });
-    return new DestinationState(space, raw, tenantVariablesApi);
+    return new DestinationState(space, raw, tenantVariablesApi, aliases);
   }
 
   rawDoc(kind: string, keyPath: string[]): RawDoc | undefined {
     return this.rawByPath.get(pathKey(kind, keyPath));
+  }
+
+  /** The names of the item of a kind that has this id, as read at the start of the run. */
+  keyPathOfId(kind: string, id: string): string[] | undefined {
+    return this.keyPathsById.get(kind)?.get(id);
   }
 
   /** The destination id of a named item, including items created earlier in this run. */

@@ -10,7 +10,8 @@ Exit codes:
   0  success
   1  error (bad input, unreachable server, refused plan, failure before any write)
   2  plan --detailed-exitcode: the plan has changes
-  3  apply: partially applied; run the same plan again to finish`;
+  3  apply: partially applied; run the same plan again to finish
+  130  apply: interrupted (Ctrl-C, SIGTERM); run the same plan again to finish`;
 
 /**
  * Parses argv, runs the command, and maps every outcome to an exit code. This is the one place where

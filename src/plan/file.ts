@@ -30,5 +30,46 @@ export function readPlanFile(file: string): Plan {
   if (planChecksum(plan) !== plan.checksum) {
     throw new InputFileError(file, '/checksum: the plan does not match its checksum: it was edited after it was made; plan again instead of editing it');
   }
+  checkOperations(file, plan);
   return plan;
+}
+
+/**
+ * What the schema cannot say and a hand-made plan (its checksum recomputed) may get wrong: operation ids are
+ * unique, and dependencies form no cycle (apply would wait for ever). A dependency on an operation the plan
+ * does not hold is no order to keep (apply passes over it).
+ */
+function checkOperations(file: string, plan: Plan): void {
+  const index = new Map<string, number>();
+  plan.operations.forEach((op, i) => {
+    if (index.has(op.id)) throw new InputFileError(file, `/operations/${i}/id: operation '${op.id}' is also /operations/${index.get(op.id)}: a plan holds each operation once; plan again`);
+    index.set(op.id, i);
+  });
+  // Depth-first, without recursion: 0 unvisited, 1 on the current path, 2 done.
+  const state = new Map<string, 0 | 1 | 2>();
+  const byId = new Map(plan.operations.map((op) => [op.id, op]));
+  for (const start of plan.operations) {
+    if (state.get(start.id)) continue;
+    const path: { id: string; next: number }[] = [{ id: start.id, next: 0 }];
+    state.set(start.id, 1);
+    while (path.length) {
+      const top = path[path.length - 1];
+      const deps = byId.get(top.id)!.dependsOn;
+      if (top.next >= deps.length) {
+        state.set(top.id, 2);
+        path.pop();
+        continue;
+      }
+      const dep = deps[top.next++];
+      if (!byId.has(dep)) continue;
+      if (state.get(dep) === 1) {
+        const cycle = [...path.slice(path.findIndex((p) => p.id === dep)).map((p) => p.id), dep];
+        throw new InputFileError(file, `/operations/${index.get(top.id)}/dependsOn: a dependency cycle: ${cycle.join(' → ')}; plan again`);
+      }
+      if (!state.get(dep)) {
+        state.set(dep, 1);
+        path.push({ id: dep, next: 0 });
+      }
+    }
+  }
 }

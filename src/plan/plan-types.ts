@@ -48,6 +48,13 @@ export interface Operation {
   cleanup?: CleanupEntry[];
 }
 
+/** A source item and the destination item of the same name but for case, matched (keyPath: the source's names). */
+export interface CaseMatch {
+  kind: string;
+  keyPath: string[];
+  destinationName: string;
+}
+
 export interface PlanEndpoint {
   url: string;
   space: string;
@@ -74,6 +81,8 @@ export interface Plan {
   operations: Operation[];
   counts: PlanCounts;
   warnings: string[];
+  /** Items matched although their names differ only in case (policy `names.caseOnly: adopt`). */
+  caseMatches?: CaseMatch[];
   /** sha256 over `operations`: a hand-edited plan is refused. */
   checksum: string;
 }

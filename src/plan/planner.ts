@@ -10,6 +10,7 @@ import { fingerprint, sortKeys } from '../util/canonical.js';
 import { diff, escapeToken } from '../util/json-patch.js';
 import { parseVersion } from '../util/version.js';
 import { TOOL_VERSION } from '../version.js';
+import { adoptCaseMatches, caseOnlyMatches, describeCaseMatch } from './case-names.js';
 import { PlanContext } from './context.js';
 import { fromKeyed, toKeyed } from './keyed.js';
 import { fieldPrints } from './field-prints.js';
@@ -69,9 +70,26 @@ interface Draft {
  * and the same inputs give the same bytes. Operations come in the registry's dependency order.
  */
 export function createPlan(input: PlanInput): Plan {
-  const { source, destination, policy } = input;
-  checkVersions(source, destination, policy);
+  const { source, policy } = input;
+  checkVersions(source, input.destination, policy);
+  const matches = caseOnlyMatches(source, input.destination, policy);
+  if (matches.length && policy.names?.caseOnly !== 'adopt') {
+    throw new PlanError(
+      `names that differ only in case: Octopus refuses a second item of such a name, so they cannot be created. Rename one side, or set names.caseOnly: adopt in the policy to update the destination's item instead:\n  ${matches.map(describeCaseMatch).join('\n  ')}`,
+    );
+  }
+  const destination = adoptCaseMatches(input.destination, matches);
   const ctx = new PlanContext(source, destination, policy);
+  for (const m of matches) {
+    ctx.warnings.push(`${describeCaseMatch(m)}: matched (names.caseOnly is adopt); the destination's item is updated, its name to '${m.keyPath[m.keyPath.length - 1]}'`);
+  }
+  const destEnvironments = new Map(itemsOf(destination, 'environment').map((e) => [e.keyPath[0].toLowerCase(), e.keyPath[0]]));
+  for (const name of ctx.createdEnvironments) {
+    const other = destEnvironments.get(name.toLowerCase());
+    if (other !== undefined && other !== name) {
+      ctx.errors.push(`environment '${name}' would be created, but the destination has '${other}', which differs only in case: map it in environments.map`);
+    }
+  }
   const drafts: Draft[] = [];
   let unchanged = 0;
   // Kinds a snapshot's key could not read (it lacked TeamView or UserRoleView): empty there, not absent.
@@ -121,7 +139,11 @@ export function createPlan(input: PlanInput): Plan {
   }
   unchanged += settleStepNames(drafts, ctx);
   drafts.push(...unreadProcesses(drafts, ctx));
-  return assemble(drafts, unchanged, ctx, input);
+  const plan = assemble(drafts, unchanged, ctx, input);
+  if (!matches.length) return plan;
+  plan.caseMatches = matches;
+  plan.checksum = planChecksum(plan);
+  return plan;
 }
 
 /**

@@ -65,6 +65,13 @@ export interface Policy {
     /** Allow source and destination more than one minor version apart, or on different majors. */
     allowSkew: boolean;
   };
+  names: {
+    /**
+     * A source item whose name differs from a destination item's only in case (Octopus refuses the create):
+     * `stop` refuses to plan; `adopt` matches the destination's item, which the plan then updates and renames.
+     */
+    caseOnly: 'stop' | 'adopt';
+  };
 }
 
 export const DEFAULT_PLACEHOLDER = 'REPLACE ME (octosync placeholder)';
@@ -84,5 +91,6 @@ export function defaultPolicy(): Policy {
     processes: { destinationOnlySteps: 'keep' },
     tenants: { variables: 'skip' },
     versions: { allowSkew: false },
+    names: { caseOnly: 'stop' },
   };
 }

@@ -1,4 +1,4 @@
-import { readInputFile } from '../util/input-file.js';
+import { checkDepth, readInputFile } from '../util/input-file.js';
 import { parse as parseYaml } from 'yaml';
 import { InputFileError } from '../errors.js';
 import { describeErrors, validatorFor } from '../schemas.js';
@@ -9,12 +9,17 @@ export * from './policy-types.js';
 /** Reads a policy (JSON or YAML), validates it (unknown members are errors) and fills in the defaults. */
 export function readPolicyFile(file: string): Policy {
   const text = readInputFile(file, 'policy');
+  const json = /\.json$/i.test(file);
   let data: unknown;
   try {
-    data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    data = json ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    // JSON.parse keeps the last of two equal keys without a word: a policy must say one thing once.
+    // JSON is YAML, and the YAML reader names the key.
+    if (json) parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (err) {
-    throw new InputFileError(file, `not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    throw new InputFileError(file, `not valid ${json ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
   }
+  checkDepth(file, data);
   return policyFrom(data ?? {}, file);
 }
 

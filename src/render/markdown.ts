@@ -115,7 +115,7 @@ function endpoint(e: PlanEndpoint): string {
 }
 
 function footer(plan: Plan): string {
-  return `<sub>${html(`${plan.tool.name} ${plan.tool.version} · plan made ${plan.createdAt} · policy ${plan.policy.hash.slice(0, 19)}… · checksum ${plan.checksum.slice(0, 19)}…`)}</sub>\n`;
+  return `<sub>${html(`${plan.tool.name} ${plan.tool.version} · plan made ${plan.createdAt} · policy ${plan.policy.hash.slice(0, 19)}… · checksum ${plan.checksum}`)}</sub>\n`;
 }
 
 const DIFF_SIGN: Record<DiffLine['sign'], string> = { '+': '+', '-': '-', '~': '!', '=': ' ', ' ': ' ' };

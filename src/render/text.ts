@@ -23,6 +23,8 @@ export function renderText(plan: Plan, chalk: ChalkInstance): string {
   out.push(`  source:      ${endpoint(plan.source)}`);
   out.push(`  destination: ${endpoint(plan.destination)}`);
   out.push(`  policy:      ${plan.policy.hash}`);
+  // What a reviewer approves: `apply --expect-checksum` refuses any other plan.
+  out.push(`  checksum:    ${plan.checksum}`);
   out.push('');
 
   const views = plan.operations.map(operationView);

@@ -50,8 +50,12 @@ export interface SpaceIndex {
   warnings: string[];
 }
 
-/** The id → name index of a space's raw documents, and every document's key path. */
-export function indexSpace(raw: RawSpace): SpaceIndex {
+/**
+ * The id → name index of a space's raw documents, and every document's key path. `aliases` (kind and key path
+ * as on the server → the name to use instead) key items a plan matched by a case-only difference by the
+ * source's name, as the plan does.
+ */
+export function indexSpace(raw: RawSpace, aliases?: Map<string, string>): SpaceIndex {
   const warnings: string[] = [];
   const index = new IdIndex();
   const keyPaths = new Map<string, Map<string, string[]>>();
@@ -60,8 +64,10 @@ export function indexSpace(raw: RawSpace): SpaceIndex {
     const paths = new Map<string, string[]>();
     keyPaths.set(def.kind, paths);
     for (const doc of raw.get(def.kind) ?? []) {
-      const keyPath = keyPathOf(def, doc, keyPaths, warnings);
+      let keyPath = keyPathOf(def, doc, keyPaths, warnings);
       if (!keyPath) continue;
+      const alias = aliases?.get(`${def.kind}\u0000${JSON.stringify(keyPath)}`);
+      if (alias !== undefined) keyPath = [...keyPath.slice(0, -1), alias];
       paths.set(doc.Id, keyPath);
       if (!def.parent?.ownedOne) index.add(doc.Id, { kind: def.kind, name: keyPath[keyPath.length - 1], keyPath });
     }

@@ -1,10 +1,11 @@
 import { expect } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { applyPlan } from '../../src/apply/apply.js';
 import { makePlans, type MadePlan } from '../../src/plan/make.js';
+import type { SeedFile } from '../../src/simulator/seed.js';
 import type { RunningSimulator, SimulatorOptions } from '../../src/simulator/server.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { DESTINATION_FIXTURE, SOURCE_FIXTURE } from './fixtures.js';
@@ -91,10 +92,10 @@ export class FixtureSync {
     readonly policyFile: string,
   ) {}
 
-  /** `withReference: false` skips the reference apply (for tests that only need plans). */
-  static async start(withReference = true): Promise<FixtureSync> {
+  /** `withReference: false` skips the reference apply (for tests that only need plans); `seed`: another source. */
+  static async start(withReference = true, seed: SeedFile | string = SOURCE_FIXTURE): Promise<FixtureSync> {
     const dir = workDir();
-    const src = await withSimulator({ seed: SOURCE_FIXTURE });
+    const src = await withSimulator({ seed });
     const sourceFile = join(dir, 'source.json');
     await snapshotTo(src.url, sourceFile);
     const policyFile = join(dir, 'policy.json');
@@ -145,4 +146,40 @@ export class FixtureSync {
   close(): Promise<void> {
     return this.src.close();
   }
+}
+
+/**
+ * The source fixture with new projects whose server-made children differ from what the server makes: Pet Shop's
+ * and Audit Service's "Default" channels have descriptions, Pet Shop gains a second channel and Audit Service a
+ * runbook. Applied to the destination fixture (which has neither project) it is a first sync in which a killed
+ * run can leave a project whose Default channel, process and variable set the server made and apply has not
+ * yet filled in.
+ */
+export function sourceWithServerMadeChildren(): SeedFile {
+  const seed = JSON.parse(readFileSync(SOURCE_FIXTURE, 'utf8'));
+  const projects: any[] = seed.spaces[0].collections.projects;
+  const petShop = projects.find((p) => p.Name === 'Pet Shop');
+  const audit = projects.find((p) => p.Name === 'Audit Service');
+  petShop.$channels = [{ Name: 'Default', Description: 'Pet Shop releases.' }, { Name: 'Hotfix', Description: 'Urgent fixes.' }];
+  audit.$channels = [{ Name: 'Default', Description: 'Audit Service releases.' }];
+  audit.$runbooks = [{ Name: 'Rotate logs', Description: 'Archives old logs.', $process: petShop.$runbooks[0].$process }];
+  return seed;
+}
+
+/**
+ * `octosync apply` (the built CLI) killed with SIGKILL the moment the destination receives its k-th write (the
+ * write is carried out, its answer lost). Resolves whether it was killed (false: it finished first).
+ */
+export async function applyKilledAtWrite(dst: RunningSimulator, planFile: string, k: number, extraArgs: string[] = []): Promise<boolean> {
+  const args = [MAIN, 'apply', planFile, '--server', dst.url, '--api-key', API_KEY, '--space', 'Default', ...extraArgs];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  const record = dst.stats.record.bind(dst.stats);
+  let writes = 0;
+  dst.stats.record = (method: string, path: string) => {
+    record(method, path);
+    if (method !== 'GET' && ++writes === k) child.kill('SIGKILL');
+  };
+  const exit = await new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  dst.stats.record = record;
+  return exit === 'SIGKILL';
 }

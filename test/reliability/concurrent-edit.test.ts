@@ -66,6 +66,29 @@ const EDITS: { name: string; edit: (dst: Sim) => Promise<void>; refusal: RegExp 
     edit: async (dst) => expect((await dst.api('POST', `${SPACE}/projectgroups`, { Name: 'Services', Description: 'made by hand' })).status).toBe(201),
     refusal: /project group 'Services': created on the destination since planning/,
   },
+  {
+    name: 'a project renamed and another made with its name',
+    edit: async (dst) => {
+      const old = octoFx(dst);
+      await edit(dst, `${SPACE}/projects/${old.Id}`, (doc) => void (doc.Name = 'OctoFX (old)'));
+      const made = await dst.api('POST', `${SPACE}/projects`, { Name: 'OctoFX', ProjectGroupId: old.ProjectGroupId, LifecycleId: old.LifecycleId, Description: old.Description });
+      expect(made.status).toBe(201);
+    },
+    refusal: /project 'OctoFX': replaced since planning \(the name now belongs to Projects-\d+, not to Projects-\d+ as when planned; Projects-\d+ is now named 'OctoFX \(old\)'\)/,
+  },
+  {
+    name: 'a project renamed',
+    edit: (dst) => edit(dst, `${SPACE}/projects/${octoFx(dst).Id}`, (doc) => void (doc.Name = 'OctoFX Legacy')),
+    refusal: /project 'OctoFX': replaced since planning \(Projects-\d+ is now named 'OctoFX Legacy'\)/,
+  },
+  {
+    name: 'a library variable set deleted and made again with its name (a rebuilt destination)',
+    edit: async (dst) => {
+      expect((await dst.api('DELETE', `${SPACE}/libraryvariablesets/${idOf(dst, 'libraryvariablesets', 'OctoFX Shared')}`)).status).toBeLessThan(300);
+      expect((await dst.api('POST', `${SPACE}/libraryvariablesets`, { Name: 'OctoFX Shared', ContentType: 'Variables' })).status).toBe(201);
+    },
+    refusal: /library variables 'OctoFX Shared': replaced since planning \(the name now belongs to variableset-LibraryVariableSets-\d+, not to variableset-LibraryVariableSets-\d+ as when planned\)/i,
+  },
 ];
 
 describe('an edit on the destination between plan and apply', () => {
@@ -88,6 +111,17 @@ describe('an edit on the destination between plan and apply', () => {
     expect(err).toBeInstanceOf(StalePlanError);
     expect(err.message).toMatch(/nothing was written\. Plan again/);
     expect(err.message).toMatch(refusal);
+    expect(dst.stats.writes).toBe(0);
+  });
+
+  it('the destination rebuilt at the same address (the same names, other ids): refused, nothing written', async () => {
+    const { planFile } = await sync.planFor(dst, 'rebuilt');
+    const port = Number(new URL(dst.url).port);
+    await dst.close();
+    dst = await sync.destination({ port });
+    const err = await applyTo(dst.url, planFile).catch((e) => e);
+    expect(err).toBeInstanceOf(StalePlanError);
+    expect(err.message).toMatch(/project 'OctoFX': replaced since planning \(the name now belongs to Projects-\d+, not to Projects-\d+ as when planned\)/);
     expect(dst.stats.writes).toBe(0);
   });
 

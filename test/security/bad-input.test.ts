@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { planChecksum } from '../../src/plan/planner.js';
 import { API_KEY } from '../helpers/simulator.js';
 import { runCli } from '../helpers/cli.js';
 import { EXAMPLE_POLICY_FILE, FixtureSync } from '../helpers/reliability.js';
@@ -133,6 +134,7 @@ describe('malformed input files', () => {
       const line = errors[0] ?? '';
       if (!line.includes(file)) problems.push(`does not name the file: ${line.slice(0, 300)}`);
       if (line.length > 2000) problems.push(`error line of ${line.length} characters`);
+      if (/\bundefined\b/.test(r.stderr)) problems.push(`names undefined: ${line.slice(0, 300)}`);
       if (c.pointer !== undefined) {
         const ancestors = c.pointer.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/')).filter((p) => p !== '');
         const named = [...ancestors, ...(c.orPointers ?? [])].some((p) => new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|:|\\s|$)`).test(line));
@@ -309,7 +311,9 @@ describe('malformed input files', () => {
   it('files that are not files: missing, a directory, binary, a byte-order mark', async () => {
     const cases: Case[] = [
       ...roles.map((role): Case => ({ role, label: 'binary', text: '\u0000\u0001\u0002\u00ff\ufffd garbage \u0007' })),
-      ...roles.map((role): Case => ({ role, label: 'byte-order mark', text: '\ufeff' + good[role], mayPass: true })),
+      // A UTF-8 byte-order mark is read past: the files are good (the plan, made for another server, is then refused as such).
+      ...roles.filter((r) => r !== 'plan').map((role): Case => ({ role, label: 'byte-order mark', text: '\ufeff' + good[role], mayPass: true })),
+      { role: 'plan', label: 'byte-order mark', text: '\ufeff' + JSON.stringify(setAt(JSON.parse(good.plan), '/destination/url', 'https://octopus.example.com')), pointer: '/destination', orPointers: ['/checksum'] },
     ];
     await checkAll(cases);
     for (const role of roles) {
@@ -320,6 +324,49 @@ describe('malformed input files', () => {
         tally[role]++;
       }
     }
+  });
+
+  it('hand-made plans and files no octosync made: nesting without end, cycles, duplicate ids, a duplicate policy key, a file that never ends', async () => {
+    const plan = JSON.parse(good.plan);
+    // A hand-made plan whose checksum was recomputed: past the checksum, its operations are checked.
+    const resealed = (edit: (p: Json) => void): string => {
+      const copy = structuredClone(plan);
+      edit(copy);
+      copy.checksum = planChecksum(copy);
+      return JSON.stringify(copy);
+    };
+    const withDeps = plan.operations.findIndex((o: Json) => o.dependsOn.length);
+    const dep = plan.operations[withDeps].dependsOn[0];
+    const depIndex = plan.operations.findIndex((o: Json) => o.id === dep);
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    const cases: Case[] = [
+      { role: 'plan', label: 'duplicate operation id', text: resealed((p) => p.operations.push(structuredClone(p.operations[depIndex]))), pointer: `/operations/${plan.operations.length}/id` },
+      { role: 'plan', label: 'a dependency cycle', text: resealed((p) => p.operations[depIndex].dependsOn.push(p.operations[withDeps].id)), pointer: '/operations' },
+      { role: 'plan', label: 'a dependency on itself', text: resealed((p) => p.operations[withDeps].dependsOn.push(p.operations[withDeps].id)), pointer: `/operations/${withDeps}/dependsOn` },
+      { role: 'policy', label: 'a duplicate key', text: good.policy.replace(/^\{/, '{"version": 1, '), pointer: undefined },
+      ...(['source', 'destination', 'plan', 'policy', 'policy-yaml'] as Role[]).flatMap((role): Case[] => [
+        { role, label: 'nested 100,000 deep', text: nested(100_000) },
+        { role, label: 'objects nested 5,000 deep', text: '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) },
+      ]),
+    ];
+    await checkAll(cases);
+    expect(good.policy).toMatch(/"version"/);
+
+    // A file that never ends: a size limit, not all the memory.
+    for (const role of roles) {
+      const out = join(dir, 'never-ends.plan.json');
+      const r = await runCli(command(role, '/dev/zero', out));
+      expect({ role, code: r.code, stderr: r.stderr }).toEqual({ role, code: 1, stderr: expect.stringMatching(/(^|\n)octosync: \/dev\/zero: the \w+ is larger than 256 MiB \(or never ends\): not a file octosync made\n$/) });
+      expect(existsSync(out)).toBe(false);
+      tally[role]++;
+    }
+  }, 180_000);
+
+  it("the simulator's port already in use: one line naming the port", async () => {
+    const port = new URL(dst.url).port;
+    const r = await runCli(['simulator', '--port', port, '--api-key', API_KEY]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`octosync: port ${port} on 127.0.0.1 is already in use: stop what listens there, or choose another with --port (0 picks a free one)\n`);
   });
 
   it('no write reached the destination', () => {

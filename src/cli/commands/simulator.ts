@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
+import { OctosyncError, UsageError } from '../../errors.js';
 import { startSimulator } from '../../simulator/server.js';
 import { LIMITED_KEY_LACKS } from '../../simulator/permissions.js';
 
@@ -65,6 +65,11 @@ export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
       jitterMs: argv.jitterMs,
       faultRate: argv.faultRate,
       faultSeed: argv.faultSeed,
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err?.code === 'EADDRINUSE') throw new OctosyncError(`port ${argv.port} on ${argv.host} is already in use: stop what listens there, or choose another with --port (0 picks a free one)`);
+      if (err?.code === 'EACCES') throw new OctosyncError(`port ${argv.port} on ${argv.host}: not allowed to listen there (EACCES): choose a port above 1023 with --port`);
+      if (err?.code === 'EADDRNOTAVAIL') throw new OctosyncError(`--host ${argv.host}: no such address on this machine (EADDRNOTAVAIL)`);
+      throw err;
     });
     process.stderr.write(`Octopus API simulator ${argv.version} listening on ${sim.url} (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
