@@ -136,6 +136,10 @@ function planItem(def: KindDef, keyPath: string[], content: Json, versionControl
   if (def.module === 'process') {
     const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup } = r);
+  } else if (def.module === 'variables' && def.syncClass === 'match-exactly') {
+    // A script module's set holds its code (body and language), not values: `variables.overwrite` and the
+    // value-matching rules do not apply; the set becomes the source's, as every must-match kind does.
+    desired = content;
   } else if (def.module === 'variables') {
     const r = planVariables(def.kind, keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup } = r);
