@@ -394,7 +394,7 @@ function buildBody(op: Operation, def: KindDef, current: RawDoc, dest: Destinati
   const desired: Json =
     op.action === 'create' && !op.patch
       ? op.desired!
-      : fromKeyed(op.kind, patched(toKeyed(op.kind, withIds ? { Variables: withIds.map((v) => v.variable) } : dest.normalize(op.kind, op.keyPath, current).content), op.patch ?? []));
+      : fromKeyed(op.kind, patched(toKeyed(op.kind, withIds ? { Variables: withIds.map((v) => v.variable) } : dest.normalize(op.kind, op.keyPath, current, true).content), op.patch ?? []));
   if (withIds) {
     const project = op.kind === 'projectVariables' ? op.keyPath[0] : undefined;
     // Existing values keep their place in each name's list (the planner appends new ones), so position maps to id.

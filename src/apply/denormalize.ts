@@ -6,6 +6,7 @@ import type { RawDoc } from '../snapshot/read.js';
 import { parsePath } from '../util/docpath.js';
 import { editRefs, targetPath } from '../plan/translate.js';
 import type { DestinationState } from './destination.js';
+import { actionsOf, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../snapshot/modules/template-usage.js';
 
 type Json = Record<string, any>;
 
@@ -34,9 +35,25 @@ export function toApiBody(def: KindDef, keyPath: string[], desired: Json, curren
     body[def.parent.field] = parentId;
   }
   restoreNestedIds(def, body, current);
+  if (def.module === 'process') resolveTemplateVersions(body, ctx);
   resolveRefs(def, body, project, ctx);
   writeSecrets(def, body, current, ctx.placeholder);
   return body;
+}
+
+/**
+ * Usages planned "at the template's current version" get the destination template's `Version`, read after
+ * this run's writes (a template created or updated by the plan is written before its usages).
+ */
+function resolveTemplateVersions(body: Json, ctx: BodyContext): void {
+  for (const action of actionsOf(body)) {
+    const props = action.Properties ?? {};
+    if (!isCurrentMarker(props[TEMPLATE_VERSION])) continue;
+    const name = String(props[TEMPLATE_ID]);
+    const template = ctx.dest.template(name);
+    if (!template) throw new ServerError(`cannot find step template '${name}' on the destination (used by action '${action.Name}')`);
+    props[TEMPLATE_VERSION] = String(template.version);
+  }
 }
 
 /** Names → destination ids along the registry's reference paths. */

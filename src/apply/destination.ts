@@ -1,6 +1,7 @@
 import type { OctopusClient } from '../octopus/client.js';
 import { kindDef } from '../registry/kinds.js';
-import { indexSpace, normalizeItem } from '../snapshot/assemble.js';
+import { indexSpace, normalizeItem, templateState } from '../snapshot/assemble.js';
+import type { TemplateState } from '../snapshot/modules/template-usage.js';
 import { connectToSpace, type SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
 import { readSpace, type RawDoc, type RawSpace } from '../snapshot/read.js';
@@ -55,10 +56,25 @@ export class DestinationState {
     for (const step of doc.Steps ?? []) for (const a of step.Actions ?? []) this.index.add(a.Id, { kind: 'action', name: a.Name, keyPath: [a.Name] });
   }
 
-  /** A raw document normalised as a snapshot would record it. */
-  normalize(kind: string, keyPath: string[], doc: RawDoc): SnapshotItem {
+  /**
+   * A raw document normalised as a snapshot would record it. `asPlanned`: step template usages are judged
+   * against the templates as read before this run wrote any (a plan's patch was made against those).
+   */
+  normalize(kind: string, keyPath: string[], doc: RawDoc, asPlanned = false): SnapshotItem {
     const warnings: string[] = [];
-    return normalizeItem(kindDef(kind), doc, { index: this.index, warnings, where: `${kind} '${keyPath.join(' / ')}'` });
+    const templates = (name: string) => (asPlanned ? this.templateAsRead(name) : this.template(name));
+    return normalizeItem(kindDef(kind), doc, { index: this.index, warnings, where: `${kind} '${keyPath.join(' / ')}'`, templates });
+  }
+
+  /** A step template as it is now (after this run's writes): its version and content fingerprint. */
+  template(name: string): TemplateState | undefined {
+    const doc = this.rawDoc('stepTemplate', [name]);
+    return doc ? templateState(doc, this.normalize('stepTemplate', [name], doc)) : undefined;
+  }
+
+  private templateAsRead(name: string): TemplateState | undefined {
+    const doc = this.raw.get('stepTemplate')?.find((d) => d.Name === name);
+    return doc ? templateState(doc, this.normalize('stepTemplate', [name], doc)) : undefined;
   }
 
   get spaceBase(): string {

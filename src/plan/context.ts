@@ -18,6 +18,11 @@ export class PlanContext {
   readonly desiredActions = new Map<string, Set<string>>();
   /** Per project: target roles its desired processes use. */
   readonly desiredRoles = new Set<string>();
+  /**
+   * Step templates by name: the fingerprint each will have on the destination once the plan is applied
+   * (usages record "at the template's current version" against it).
+   */
+  readonly templateResults = new Map<string, string>();
   /** Environments this plan creates on the destination. */
   readonly createdEnvironments = new Set<string>();
   /** Items the plan skips: what refers to them cannot count on them (the QA lifecycle → QA channel cascade). */

@@ -95,6 +95,11 @@ export function createPlan(input: PlanInput): Plan {
     if (def.kind === 'tenantVariables' && policy.tenants.variables === 'skip') continue;
     for (const { keyPath, item } of ctx.selection.items(def.kind)) {
       const draft = planItem(def, keyPath, item.content, item.meta.versionControlled === true, ctx);
+      if (def.kind === 'stepTemplate') {
+        const written = draft && draft !== 'unchanged' && draft.action !== 'skip';
+        const result = written ? fingerprint(resultContent(def.kind, draft.desired!)) : ctx.destItem(def.kind, keyPath)?.meta.fingerprint;
+        if (result) ctx.templateResults.set(keyPath[0], result);
+      }
       if (draft === 'unchanged') unchanged++;
       else if (draft) {
         if (draft.action === 'skip') ctx.markSkipped(def.kind, keyPath);
@@ -230,6 +235,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   drafts.sort((a, b) => (order.get(a.def.kind)! - order.get(b.def.kind)!) || compareKeyPaths(a.keyPath, b.keyPath));
   const created = new Set(drafts.filter((d) => d.action === 'create').map((d) => operationId(d.def.kind, d.keyPath)));
   const scopeTargets = scopeTargetsByProject(drafts);
+  const written = new Set(drafts.filter((d) => d.action !== 'skip').map((d) => operationId(d.def.kind, d.keyPath)));
 
   const operations: Operation[] = [];
   const late: Operation[] = [];
@@ -244,7 +250,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     }
     const full = d.desired!;
     const early = withoutLateRefs(d.def, full, d.keyPath, created);
-    op.dependsOn = dependencies(d, scopeTargets, ctx, created);
+    op.dependsOn = dependencies(d, scopeTargets, ctx, created, written);
     let mainWritten = true;
     op.result = fingerprint(resultContent(d.def.kind, early));
     if (d.action === 'create') op.desired = sortKeys(early);
@@ -340,7 +346,7 @@ function scopeTargetsByProject(drafts: Draft[]): Map<string, string[]> {
 }
 
 /** Ids of the operations this one needs first: its parent's creation and the creations of what it refers to. */
-function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanContext, created: Set<string>): string[] {
+function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanContext, created: Set<string>, written: Set<string>): string[] {
   const deps = new Set<string>();
   const def = d.def;
   if (def.parent) {
@@ -352,6 +358,8 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
     const path = r.kind === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath;
     const rid = operationId(r.kind, path);
     if (created.has(rid) && !isLateTarget(def, r.kind)) deps.add(rid);
+    // A usage records its template's version, which the template's update changes: the update comes first.
+    if (r.kind === 'stepTemplate' && written.has(rid)) deps.add(rid);
   }
   if (def.kind === 'projectVariables') {
     // Values are scoped to the project's channels, steps and runbooks by name: those come first.

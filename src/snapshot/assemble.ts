@@ -4,6 +4,7 @@ import { IdIndex } from './id-index.js';
 import { finishItem, normalizeDocument, type NormalizeContext } from './normalize.js';
 import { normalizeTenantVariables } from './modules/tenant-variables.js';
 import { normalizeVariableSet } from './modules/variables.js';
+import { markCurrentUsages, type TemplateState } from './modules/template-usage.js';
 import type { RawDoc, RawSpace } from './read.js';
 import type { InventoryMachine, InventoryWorker, ItemTree, Snapshot, SnapshotItem } from './types.js';
 
@@ -22,6 +23,8 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
   const { index, keyPaths, warnings } = indexSpace(raw);
 
   const resources: Snapshot['resources'] = {};
+  // Step templates come before processes in the registry's order: usages look their template up here.
+  const templates = new Map<string, TemplateState>();
   for (const def of KINDS) {
     if (def.syncClass === 'never') continue;
     const tree: ItemTree = {};
@@ -29,8 +32,9 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
     for (const doc of raw.get(def.kind) ?? []) {
       const keyPath = keyPaths.get(def.kind)!.get(doc.Id);
       if (!keyPath) continue;
-      const ctx: NormalizeContext = { index, warnings, where: `${def.label.toLowerCase()} '${keyPath.join(' / ')}'` };
+      const ctx: NormalizeContext = { index, warnings, where: `${def.label.toLowerCase()} '${keyPath.join(' / ')}'`, templates: (name) => templates.get(name) };
       const item = normalizeItem(def, doc, ctx);
+      if (def.kind === 'stepTemplate') templates.set(keyPath[0], templateState(doc, item));
       if (!placeItem(tree, keyPath, item)) warnings.push(`${ctx.where} appears twice; the second copy was left out`);
     }
   }
@@ -76,8 +80,18 @@ export function indexSpace(raw: RawSpace): SpaceIndex {
   return { index, keyPaths, warnings };
 }
 
+/** A step template as its usages see it: its save counter and its content's fingerprint. */
+export function templateState(doc: RawDoc, item: SnapshotItem): TemplateState {
+  return { version: Number(doc.Version ?? 0), fingerprint: item.meta.fingerprint };
+}
+
 export function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext): SnapshotItem {
   const extra = def.kind === 'project' && doc.IsVersionControlled ? { versionControlled: true } : {};
+  if (def.module === 'process') {
+    const content = normalizeDocument(def, doc, ctx);
+    if (ctx.templates) markCurrentUsages(content, ctx.templates);
+    return finishItem(doc, content, extra);
+  }
   if (def.module === 'variables') return finishItem(doc, normalizeVariableSet(doc, ctx), extra);
   if (def.module === 'tenantVariables') {
     // The document's Id is not the tenant's; apply reads it through the tenant.

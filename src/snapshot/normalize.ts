@@ -4,6 +4,7 @@ import { fingerprint, sortKeys } from '../util/canonical.js';
 import type { IdIndex } from './id-index.js';
 import { scrubSecrets } from './secrets.js';
 import type { SnapshotItem } from './types.js';
+import type { TemplateState } from './modules/template-usage.js';
 
 /** Members every Octopus document has that belong to the instance, not the content (API-FACTS §2.9). */
 const SERVER_OWNED = ['Id', 'Links', 'SpaceId', 'LastModifiedOn', 'LastModifiedBy', 'Version'];
@@ -13,6 +14,8 @@ export interface NormalizeContext {
   warnings: string[];
   /** For messages: `project 'OctoFX'`. */
   where: string;
+  /** Step templates of the same instance by name (processes record whether a usage is at its template's version). */
+  templates?: (name: string) => TemplateState | undefined;
 }
 
 /** Replaces every id a registry reference field holds with the referenced item's name. */

@@ -4,6 +4,7 @@ import type { PlanContext } from '../context.js';
 import type { CleanupEntry, Decision } from '../plan-types.js';
 import { applyMismatch, type ScopeOutcome, type Translation } from '../scopes.js';
 import { translateContent } from '../translate.js';
+import { currentMarker, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../../snapshot/modules/template-usage.js';
 
 type Json = Record<string, any>;
 
@@ -68,6 +69,7 @@ export function planProcess(
         continue;
       }
       keepSecrets(outcome.action, existingAction, `step '${step.Name}', action '${action.Name}'`, cleanup, keyPath, kind);
+      recordTemplateVersion(outcome.action, ctx, `step '${step.Name}', action '${action.Name}'`, decisions);
       actions.push(outcome.action);
       for (const role of String(tStep.Properties?.['Octopus.Action.TargetRoles'] ?? '').split(',')) if (role.trim()) ctx.desiredRoles.add(role.trim());
     }
@@ -161,4 +163,28 @@ function keepSecrets(
       cleanup.push({ kind, keyPath, field: `${where}, sensitive property ${name}`, instruction: 'written as a placeholder: set the sensitive value on the destination' });
     }
   }
+}
+
+/**
+ * A step template usage records the destination template's version (as SpaceCloner does): the plan writes
+ * "at the template's current version" against the template as it will be once applied; apply puts in the
+ * number. A source usage behind its template is not carried over as such: the plan says so.
+ */
+function recordTemplateVersion(action: Json, ctx: PlanContext, subject: string, decisions: Decision[]): void {
+  const props = action.Properties;
+  const name = props?.[TEMPLATE_ID];
+  if (typeof name !== 'string' || name === '') return;
+  const expected = ctx.templateResults.get(name) ?? ctx.destItem('stepTemplate', [name])?.meta.fingerprint;
+  // A template the destination will not have: translation has skipped the step already.
+  if (!expected) return;
+  const source = props[TEMPLATE_VERSION];
+  if (!isCurrentMarker(source)) {
+    const at = ctx.sourceItem('stepTemplate', [name])?.meta.version;
+    decisions.push({
+      subject,
+      action: 'skip',
+      reason: `on the source this usage is at version ${source ?? '(none)'} of step template '${name}', whose template is at version ${at ?? '?'}: the destination usage records its own template's version (no "update available" is carried over)`,
+    });
+  }
+  props[TEMPLATE_VERSION] = currentMarker(expected);
 }
