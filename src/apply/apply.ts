@@ -11,7 +11,7 @@ import type { CleanupEntry, Operation, Plan } from '../plan/plan-types.js';
 import { kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
-import type { RawDoc } from '../snapshot/read.js';
+import { nestedPath, type RawDoc } from '../snapshot/read.js';
 import { patched } from '../util/json-patch.js';
 import { Limiter } from '../util/limit.js';
 import { parseVersion } from '../util/version.js';
@@ -239,6 +239,7 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
 /** The API path of an owned document (a project's process or variables, a tenant's variables). */
 function ownedPath(def: KindDef, parent: RawDoc, dest: DestinationState): string {
   if (def.module === 'tenantVariables') return `${dest.spaceBase}/tenants/${parent.Id}/variables`;
+  if (def.fetch.from === 'nested') return nestedPath(dest.spaceBase, def, parent.Id);
   if (def.fetch.from !== 'owned') throw new Error(`${def.kind} is not an owned document`);
   const id = parent[def.fetch.idField];
   if (!id) throw new ServerError(`${kindDef(def.parent!.kind).label.toLowerCase()} '${parent.Name}' has no ${def.fetch.idField} on the destination`);

@@ -1,5 +1,5 @@
 import type { OctopusClient } from '../octopus/client.js';
-import { kindDef } from '../registry/kinds.js';
+import { kindDef, supersededMembers } from '../registry/kinds.js';
 import { indexSpace, normalizeItem, templateState } from '../snapshot/assemble.js';
 import type { TemplateState } from '../snapshot/modules/template-usage.js';
 import { connectToSpace, type SpaceRef } from '../snapshot/connect.js';
@@ -63,7 +63,8 @@ export class DestinationState {
   normalize(kind: string, keyPath: string[], doc: RawDoc, asPlanned = false): SnapshotItem {
     const warnings: string[] = [];
     const templates = (name: string) => (asPlanned ? this.templateAsRead(name) : this.template(name));
-    return normalizeItem(kindDef(kind), doc, { index: this.index, warnings, where: `${kind} '${keyPath.join(' / ')}'`, templates });
+    const superseded = supersededMembers(kind, (k) => this.raw.has(k));
+    return normalizeItem(kindDef(kind), doc, { index: this.index, warnings, where: `${kind} '${keyPath.join(' / ')}'`, templates, superseded });
   }
 
   /** A step template as it is now (after this run's writes): its version and content fingerprint. */

@@ -361,6 +361,10 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
     // A usage records its template's version, which the template's update changes: the update comes first.
     if (r.kind === 'stepTemplate' && written.has(rid)) deps.add(rid);
   }
+  if (def.kind === 'deploymentSettings') {
+    // `VersioningStrategy.DonorPackage` names a step of the project's process: the process is written first.
+    deps.add(operationId('deploymentProcess', d.keyPath));
+  }
   if (def.kind === 'projectVariables') {
     // Values are scoped to the project's channels, steps and runbooks by name: those come first.
     for (const id of scopeTargets.get(d.keyPath[0]) ?? []) deps.add(id);

@@ -1,4 +1,4 @@
-import { KINDS } from '../registry/kinds.js';
+import { KINDS, supersededMembers } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { IdIndex } from './id-index.js';
 import { finishItem, normalizeDocument, type NormalizeContext } from './normalize.js';
@@ -29,10 +29,11 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
     if (def.syncClass === 'never') continue;
     const tree: ItemTree = {};
     resources[def.plural] = tree;
+    const superseded = supersededMembers(def.kind, (k) => raw.has(k));
     for (const doc of raw.get(def.kind) ?? []) {
       const keyPath = keyPaths.get(def.kind)!.get(doc.Id);
       if (!keyPath) continue;
-      const ctx: NormalizeContext = { index, warnings, where: `${def.label.toLowerCase()} '${keyPath.join(' / ')}'`, templates: (name) => templates.get(name) };
+      const ctx: NormalizeContext = { index, warnings, where: `${def.label.toLowerCase()} '${keyPath.join(' / ')}'`, templates: (name) => templates.get(name), superseded };
       const item = normalizeItem(def, doc, ctx);
       if (def.kind === 'stepTemplate') templates.set(keyPath[0], templateState(doc, item));
       if (!placeItem(tree, keyPath, item)) warnings.push(`${ctx.where} appears twice; the second copy was left out`);

@@ -16,6 +16,8 @@ export interface NormalizeContext {
   where: string;
   /** Step templates of the same instance by name (processes record whether a usage is at its template's version). */
   templates?: (name: string) => TemplateState | undefined;
+  /** Members left out because a child kind read from the same server holds them (registry `supersedes`). */
+  superseded?: string[];
 }
 
 /** Replaces every id a registry reference field holds with the referenced item's name. */
@@ -65,7 +67,7 @@ function compareBy(a: unknown, b: unknown, by?: string): number {
  */
 export function normalizeDocument(def: KindDef, doc: Record<string, unknown>, ctx: NormalizeContext): SnapshotItem['content'] {
   const content = structuredClone(doc);
-  for (const key of [...SERVER_OWNED, ...def.ignore]) delete content[key];
+  for (const key of [...SERVER_OWNED, ...def.ignore, ...(ctx.superseded ?? [])]) delete content[key];
   if (def.parent) delete content[def.parent.field];
   for (const path of def.nestedIds ?? []) deleteAtPath(content, path);
   scrubSecrets(content, def.secrets ?? []);
