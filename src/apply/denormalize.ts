@@ -3,6 +3,7 @@ import { kindDef, ownerProject, variableValueKind } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { DEPLOYMENT_PROCESS_OWNER, runbookOwner } from '../snapshot/modules/variables.js';
 import type { RawDoc } from '../snapshot/read.js';
+import { looksLikeId } from '../snapshot/normalize.js';
 import { parsePath } from '../util/docpath.js';
 import { editRefs, targetPath } from '../plan/translate.js';
 import type { DestinationState } from './destination.js';
@@ -142,6 +143,18 @@ function writeSecrets(def: KindDef, body: Json, current: RawDoc | undefined, pla
 }
 
 /**
+ * The destination id a reference value (an account, certificate or worker pool by name) stands for. A value
+ * that is already an id the destination held (a destination-only value kept as it was) stays; a name is
+ * never written where Octopus expects an id.
+ */
+function referenceId(kind: string, value: string, variable: string, ctx: BodyContext): string {
+  const id = ctx.dest.idOf(kind, [value]);
+  if (id) return id;
+  if (value.includes('#{') || ctx.dest.index.get(value)?.kind === kind || looksLikeId(value)) return value;
+  throw new ServerError(`variable '${variable}' refers to ${kindDef(kind).label.toLowerCase()} '${value}', which is not on the destination; nothing was written for this set`);
+}
+
+/**
  * A variable set's variables back to API form. `ids[i]` is the destination id of the i-th variable of the
  * current set in snapshot order (undefined for new ones): kept, so that stored sensitive values survive.
  */
@@ -185,7 +198,7 @@ export function variablesBody(
     const id = ids[i];
     let value = v.Value;
     const refKind = variableValueKind(v.Type);
-    if (refKind && typeof value === 'string') value = ctx.dest.idOf(refKind, [value]) ?? value;
+    if (refKind && typeof value === 'string' && value !== '') value = referenceId(refKind, value, v.Name, ctx);
     // A new sensitive variable: its value cannot be read from the source, so a placeholder (clean-up listed).
     if (v.IsSensitive) value = id ? null : ctx.placeholder;
     const out: Json = { Name: v.Name, Value: value, Type: v.Type, IsSensitive: v.IsSensitive, IsEditable: v.IsEditable ?? true, Description: v.Description ?? null, Prompt: v.Prompt ?? null, Scope: scope };
