@@ -180,7 +180,8 @@ export function variablesBody(
         id = byName('Channels', name) ?? (project ? ctx.dest.idOf('channel', [project, name]) : undefined);
         break;
       case 'Action':
-        id = sv.Actions?.find((a) => a.Name === name)?.Id;
+        // `<owner> / <action>`: the set's actions are told apart by the process that holds them (the index).
+        id = sv.Actions?.find((a) => ctx.dest.index.get(a.Id)?.name === name)?.Id;
         break;
       case 'ProcessOwner':
         if (name === DEPLOYMENT_PROCESS_OWNER) id = current.OwnerId;

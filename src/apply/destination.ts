@@ -1,6 +1,6 @@
 import type { OctopusClient } from '../octopus/client.js';
 import { kindDef, supersededMembers } from '../registry/kinds.js';
-import { indexSpace, normalizeItem, templateState } from '../snapshot/assemble.js';
+import { indexActions, indexSpace, normalizeItem, templateState } from '../snapshot/assemble.js';
 import type { TemplateState } from '../snapshot/modules/template-usage.js';
 import { connectToSpace, type SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
@@ -53,7 +53,7 @@ export class DestinationState {
     this.ids.set(pathKey(kind, keyPath), id);
     this.rawByPath.set(pathKey(kind, keyPath), doc);
     if (!kindDef(kind).parent?.ownedOne) this.index.add(doc.Id, { kind, name: keyPath[keyPath.length - 1], keyPath });
-    for (const step of doc.Steps ?? []) for (const a of step.Actions ?? []) this.index.add(a.Id, { kind: 'action', name: a.Name, keyPath: [a.Name] });
+    if (kind === 'deploymentProcess' || kind === 'runbookProcess') indexActions(this.index, kind, keyPath, doc);
   }
 
   /**

@@ -14,7 +14,7 @@ export class PlanContext {
   readonly environments: EnvironmentMap;
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
-  /** Per project: names of actions its desired processes will hold (for variables scoped to steps). */
+  /** Per project: actions its desired processes will hold, as `Action` scope values `<owner> / <action>`. */
   readonly desiredActions = new Map<string, Set<string>>();
   /** Per project: target roles its desired processes use. */
   readonly desiredRoles = new Set<string>();

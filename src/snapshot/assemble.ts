@@ -3,7 +3,7 @@ import type { KindDef } from '../registry/types.js';
 import { IdIndex } from './id-index.js';
 import { finishItem, normalizeDocument, type NormalizeContext } from './normalize.js';
 import { normalizeTenantVariables } from './modules/tenant-variables.js';
-import { normalizeVariableSet } from './modules/variables.js';
+import { actionScopeName, normalizeVariableSet, processOwnerOf } from './modules/variables.js';
 import { markCurrentUsages, type TemplateState } from './modules/template-usage.js';
 import type { RawDoc, RawSpace } from './read.js';
 import type { InventoryMachine, InventoryWorker, ItemTree, Snapshot, SnapshotItem } from './types.js';
@@ -70,15 +70,25 @@ export function indexSpace(raw: RawSpace): SpaceIndex {
       if (!def.parent?.ownedOne) index.add(doc.Id, { kind: def.kind, name: keyPath[keyPath.length - 1], keyPath });
     }
   }
-  // Actions are scoped to by id (variables, channel rules): name them from the processes.
+  // Actions are scoped to by id (variables): name them from the processes, with the process that holds them.
   for (const kind of ['deploymentProcess', 'runbookProcess']) {
     for (const doc of raw.get(kind) ?? []) {
-      for (const step of doc.Steps ?? []) {
-        for (const action of step.Actions ?? []) index.add(action.Id, { kind: 'action', name: action.Name, keyPath: [action.Name] });
-      }
+      const keyPath = keyPaths.get(kind)?.get(doc.Id);
+      if (keyPath) indexActions(index, kind, keyPath, doc);
     }
   }
   return { index, keyPaths, warnings };
+}
+
+/** A process document's actions in the index, named `<owner> / <action>` (an `Action` scope value). */
+export function indexActions(index: IdIndex, kind: string, keyPath: string[], doc: RawDoc): void {
+  const owner = processOwnerOf(kind, keyPath);
+  for (const step of doc.Steps ?? []) {
+    for (const action of step.Actions ?? []) {
+      const name = actionScopeName(owner, action.Name);
+      index.add(action.Id, { kind: 'action', name, keyPath: [...keyPath, name] });
+    }
+  }
 }
 
 /** A step template as its usages see it: its save counter and its content's fingerprint. */

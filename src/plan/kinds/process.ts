@@ -4,6 +4,7 @@ import type { PlanContext } from '../context.js';
 import type { CleanupEntry, Decision } from '../plan-types.js';
 import { applyMismatch, type ScopeOutcome, type Translation } from '../scopes.js';
 import { translateContent } from '../translate.js';
+import { actionScopeName, processOwnerOf } from '../../snapshot/modules/variables.js';
 import { currentMarker, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../../snapshot/modules/template-usage.js';
 
 type Json = Record<string, any>;
@@ -109,7 +110,8 @@ export function planProcess(
   });
 
   const actionsOfProject = ctx.desiredActions.get(project) ?? new Set<string>();
-  for (const s of desiredSteps) for (const a of s.Actions ?? []) actionsOfProject.add(a.Name);
+  const owner = processOwnerOf(kind, keyPath);
+  for (const s of desiredSteps) for (const a of s.Actions ?? []) actionsOfProject.add(actionScopeName(owner, a.Name));
   ctx.desiredActions.set(project, actionsOfProject);
   return { desired: { ...source, Steps: desiredSteps }, decisions, cleanup };
 }
