@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withSimulator } from '../helpers/simulator.js';
 import { applyTo, planSync, workDir } from '../helpers/sync.js';
-import { byName, defaultSpace, environments, expectNoChanges, lifecycle, scriptStep } from './helpers.js';
+import { byName, defaultSpace, expectNoChanges, productionOnly, scriptStep } from './helpers.js';
 
 /**
  * Issue 12 point 9: a project's deployment settings (`/projects/{id}/deploymentsettings`, 2021.2+) are
@@ -13,11 +13,7 @@ import { byName, defaultSpace, environments, expectNoChanges, lifecycle, scriptS
 type Api = Awaited<ReturnType<typeof withSimulator>>['api'];
 const S = '/api/Spaces-1';
 
-const base = () => ({
-  environments: environments('Production'),
-  lifecycles: [lifecycle(['Production'])],
-  projectgroups: [{ Name: 'Default Project Group' }],
-});
+const base = productionOnly;
 const shop = { Name: 'Shop', ProjectGroupId: 'Default Project Group', LifecycleId: 'Default Lifecycle', $deploymentProcess: { Steps: [scriptStep('Deploy')] } };
 
 async function settingsOf(api: Api, project: string): Promise<Record<string, any>> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withSimulator } from '../helpers/simulator.js';
 import { applyTo, planSync, workDir } from '../helpers/sync.js';
-import { byName, defaultSpace, editDoc, editProcess, environments, expectNoChanges, lifecycle, processOf, variablesOf } from './helpers.js';
+import { byName, defaultSpace, editDoc, editProcess, expectNoChanges, processOf, productionOnly, variablesOf } from './helpers.js';
 
 /**
  * Issue 12 point 6: what must match exactly, matches exactly, end to end over HTTP against the simulator.
@@ -46,7 +46,7 @@ const usage = (version: string) => ({
 
 const project = (steps: unknown[]) => ({ Name: 'Shop', ProjectGroupId: 'Default Project Group', LifecycleId: 'Default Lifecycle', $deploymentProcess: { Steps: steps } });
 
-const base = () => ({ environments: environments('Production'), lifecycles: [lifecycle(['Production'])], projectgroups: [{ Name: 'Default Project Group' }] });
+const base = productionOnly;
 
 /** The version of a step template and that of each usage of it in a project's process. */
 async function versions(api: Parameters<typeof byName>[0], projectName: string): Promise<{ template: number; usages: string[] }> {

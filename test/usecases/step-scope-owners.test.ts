@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withSimulator } from '../helpers/simulator.js';
 import { applyTo, planSync, snapshotTo, workDir } from '../helpers/sync.js';
-import { byName, defaultSpace, environments, expectNoChanges, lifecycle, processOf, scriptStep } from './helpers.js';
+import { byName, defaultSpace, expectNoChanges, productionOnly, processOf, scriptStep } from './helpers.js';
 import { join } from 'node:path';
 
 /**
@@ -13,11 +13,7 @@ import { join } from 'node:path';
 type Api = Awaited<ReturnType<typeof withSimulator>>['api'];
 const S = '/api/Spaces-1';
 
-const base = () => ({
-  environments: environments('Production'),
-  lifecycles: [lifecycle(['Production'])],
-  projectgroups: [{ Name: 'Default Project Group' }],
-});
+const base = productionOnly;
 const ops = {
   Name: 'Ops',
   ProjectGroupId: 'Default Project Group',

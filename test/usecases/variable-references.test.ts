@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TEST_CERTIFICATE_BASE64 } from '../helpers/kind-fixtures.js';
 import { withSimulator } from '../helpers/simulator.js';
 import { applyTo, planSync, workDir } from '../helpers/sync.js';
-import { byName, decisionsOf, defaultSpace, environments, expectNoChanges, lifecycle, list, variablesOf } from './helpers.js';
+import { byName, decisionsOf, defaultSpace, expectNoChanges, list, productionOnly, variablesOf } from './helpers.js';
 import { defaultPolicy } from '../../src/plan/policy-types.js';
 
 /**
@@ -12,12 +12,7 @@ import { defaultPolicy } from '../../src/plan/policy-types.js';
  * be created) the value is skipped with the reason. A name is never written where Octopus expects an id.
  */
 
-const base = () => ({
-  environments: environments('Production'),
-  lifecycles: [lifecycle(['Production'])],
-  projectgroups: [{ Name: 'Default Project Group' }],
-  workerpools: [{ Name: 'Linux pool', WorkerPoolType: 'StaticWorkerPool' }],
-});
+const base = () => ({ ...productionOnly(), workerpools: [{ Name: 'Linux pool', WorkerPoolType: 'StaticWorkerPool' }] });
 
 const source = defaultSpace({
   ...base(),
