@@ -40,7 +40,7 @@ export function httpProbe(url: string, apiKey: string): Probe {
 /**
  * The fewest requests that read every registry kind of a space: each collection needs ⌈n / page⌉ pages
  * (at least one, to learn that it is empty), each owned document is read in `ids=` batches (none when there
- * are no parents), a module (tenant variables) in one request.
+ * are no parents), a nested one (deployment settings) one per parent, a module (tenant variables) in one request.
  */
 export async function readBound(probe: Probe, spaceId: string, serverVersion: string): Promise<ReadBound> {
   const available = KINDS.filter((k) => !k.minVersion || atLeast(serverVersion, k.minVersion));
@@ -56,7 +56,9 @@ export async function readBound(probe: Probe, spaceId: string, serverVersion: st
   for (const def of available) {
     if (def.fetch.from === 'collection') continue;
     const n = def.parent ? (documents.get(def.parent.kind) ?? 0) : 0;
-    kinds[def.kind] = { documents: n, requests: def.fetch.from === 'module' ? 1 : Math.ceil(n / IDS_PER_REQUEST) };
+    // A nested document (deployment settings) has no batch read in the API: one request per parent.
+    const requests = def.fetch.from === 'module' ? 1 : def.fetch.from === 'nested' ? n : Math.ceil(n / IDS_PER_REQUEST);
+    kinds[def.kind] = { documents: n, requests };
   }
   const requests = CONNECT_REQUESTS + Object.values(kinds).reduce((sum, k) => sum + k.requests, 0);
   return { requests, kinds };
