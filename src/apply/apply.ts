@@ -83,6 +83,11 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
 
     const ops = plan.operations.filter((o) => o.action !== 'skip');
     const byId = new Map(ops.map((o) => [o.id, o]));
+    for (const op of ops) {
+      if (op.kind === 'stepTemplate' && op.destination?.version !== undefined) {
+        dest.plannedTemplates.set(op.keyPath[0], { version: op.destination.version, fingerprint: op.destination.fingerprint });
+      }
+    }
     const status = new Map<string, Status>();
     const stale: string[] = [];
     for (const op of ops) {
@@ -231,8 +236,10 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
     return { status: 'stale', why: `${name}: created on the destination since planning` };
   }
   if (!current) return { status: 'stale', why: `${name}: deleted from the destination since planning` };
-  if (current.meta.fingerprint === op.destination?.fingerprint) return { status: 'pending', why: '' };
-  const fields = op.destination?.fields ? changedFields(op.destination.fields, fieldPrints(op.kind, current.content)) : [];
+  // Usages are compared with their templates as planned: an earlier run may have updated a template already.
+  const asPlanned = def.module === 'process' ? dest.normalize(op.kind, op.keyPath, doc!, true) : current;
+  if (asPlanned.meta.fingerprint === op.destination?.fingerprint) return { status: 'pending', why: '' };
+  const fields = op.destination?.fields ? changedFields(op.destination.fields, fieldPrints(op.kind, asPlanned.content)) : [];
   return { status: 'stale', why: `${name}: changed since planning${fields.length ? ` (${fields.join(', ')})` : ''}` };
 }
 

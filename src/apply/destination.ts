@@ -57,12 +57,18 @@ export class DestinationState {
   }
 
   /**
+   * Step templates as the plan saw them on the destination (the plan's template updates record version and
+   * fingerprint): a re-run may find those updates done already, and the usages not yet.
+   */
+  readonly plannedTemplates = new Map<string, TemplateState>();
+
+  /**
    * A raw document normalised as a snapshot would record it. `asPlanned`: step template usages are judged
-   * against the templates as read before this run wrote any (a plan's patch was made against those).
+   * against the templates as planned (a plan's patch and staleness check were made against those).
    */
   normalize(kind: string, keyPath: string[], doc: RawDoc, asPlanned = false): SnapshotItem {
     const warnings: string[] = [];
-    const templates = (name: string) => (asPlanned ? this.templateAsRead(name) : this.template(name));
+    const templates = (name: string) => (asPlanned ? this.templateAsPlanned(name) : this.template(name));
     const superseded = supersededMembers(kind, (k) => this.raw.has(k));
     return normalizeItem(kindDef(kind), doc, { index: this.index, warnings, where: `${kind} '${keyPath.join(' / ')}'`, templates, superseded });
   }
@@ -73,7 +79,9 @@ export class DestinationState {
     return doc ? templateState(doc, this.normalize('stepTemplate', [name], doc)) : undefined;
   }
 
-  private templateAsRead(name: string): TemplateState | undefined {
+  private templateAsPlanned(name: string): TemplateState | undefined {
+    const planned = this.plannedTemplates.get(name);
+    if (planned) return planned;
     const doc = this.raw.get('stepTemplate')?.find((d) => d.Name === name);
     return doc ? templateState(doc, this.normalize('stepTemplate', [name], doc)) : undefined;
   }

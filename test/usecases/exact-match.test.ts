@@ -148,4 +148,19 @@ describe('step template usages record the destination template\'s version', () =
     await applyTo(dst.url, file);
     expect(await versions(dst.api, 'Shop')).toEqual({ template: 4, usages: ['4'] });
   });
+
+  it('a re-run that finds the template written but not yet its usages continues (the plan is not stale)', async () => {
+    await editDoc(src.api, 'actiontemplates', 'Notify', (t) => { t.Properties['Octopus.Action.Script.ScriptBody'] = 'v7'; });
+    await editProcess(src.api, 'Shop', (p) => { p.Steps[0].Actions[0].Properties['Octopus.Action.Template.Version'] = '6'; });
+    const { plan, file } = await planSync(dir, src.url, dst.url, undefined, 'rerun');
+    expect(plan.operations.filter((o) => o.action !== 'skip').map((o) => `${o.action} ${o.id}`)).toEqual(['update stepTemplate/Notify', 'update deploymentProcess/Shop']);
+    // What a first run that stopped after the template's write leaves: the template saved (version 5), its usage at 4.
+    const sourceTemplate = await byName(src.api, 'actiontemplates', 'Notify');
+    await editDoc(dst.api, 'actiontemplates', 'Notify', (t) => { t.Properties = sourceTemplate.Properties; });
+    expect(await versions(dst.api, 'Shop')).toEqual({ template: 5, usages: ['4'] });
+    const result = await applyTo(dst.url, file);
+    expect(result).toMatchObject({ alreadyApplied: 1, updated: 1, failed: [] });
+    expect(await versions(dst.api, 'Shop')).toEqual({ template: 5, usages: ['5'] });
+    expectNoChanges((await planSync(dir, src.url, dst.url, undefined, 'rerun-again')).plan);
+  });
 });
