@@ -12,7 +12,7 @@ import type { CleanupEntry, Operation, Plan } from '../plan/plan-types.js';
 import { kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
-import type { RawDoc } from '../snapshot/read.js';
+import { nestedPath, type RawDoc } from '../snapshot/read.js';
 import { patched } from '../util/json-patch.js';
 import { Limiter } from '../util/limit.js';
 import { parseVersion } from '../util/version.js';
@@ -113,6 +113,11 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
 
     const ops = plan.operations.filter((o) => o.action !== 'skip');
     const byId = new Map(ops.map((o) => [o.id, o]));
+    for (const op of ops) {
+      if (op.kind === 'stepTemplate' && op.destination?.version !== undefined) {
+        dest.plannedTemplates.set(op.keyPath[0], { version: op.destination.version, fingerprint: op.destination.fingerprint });
+      }
+    }
     const status = new Map<string, Status>();
     const stale: string[] = [];
     for (const op of ops) {
@@ -296,8 +301,10 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
     return { status: 'stale', why: `${name}: created on the destination since planning` };
   }
   if (!current) return { status: 'stale', why: `${name}: deleted from the destination since planning` };
-  if (current.meta.fingerprint === op.destination?.fingerprint) return { status: 'pending', why: '' };
-  const fields = op.destination?.fields ? changedFields(op.destination.fields, fieldPrints(op.kind, current.content)) : [];
+  // Usages are compared with their templates as planned: an earlier run may have updated a template already.
+  const asPlanned = def.module === 'process' ? dest.normalize(op.kind, op.keyPath, doc!, true) : current;
+  if (asPlanned.meta.fingerprint === op.destination?.fingerprint) return { status: 'pending', why: '' };
+  const fields = op.destination?.fields ? changedFields(op.destination.fields, fieldPrints(op.kind, asPlanned.content)) : [];
   return { status: 'stale', why: `${name}: changed since planning${fields.length ? ` (${fields.join(', ')})` : ''}` };
 }
 
@@ -326,6 +333,7 @@ function parentCreatedByPlan(op: Operation, byId: Map<string, Operation>): boole
 
 /** The API path of an owned document (a project's process or variables). */
 function ownedPath(def: KindDef, parent: RawDoc, dest: DestinationState): string {
+  if (def.fetch.from === 'nested') return nestedPath(dest.spaceBase, def, parent.Id);
   if (def.fetch.from !== 'owned') throw new Error(`${def.kind} is not an owned document`);
   const id = parent[def.fetch.idField];
   if (!id) throw new ServerError(`${kindDef(def.parent!.kind).label.toLowerCase()} '${parent.Name}' has no ${def.fetch.idField} on the destination`);
@@ -509,7 +517,7 @@ function buildBody(op: Operation, def: KindDef, current: RawDoc, dest: Destinati
   const desired: Json =
     op.action === 'create' && !op.patch
       ? op.desired!
-      : fromKeyed(op.kind, patched(toKeyed(op.kind, withIds ? { Variables: withIds.map((v) => v.variable) } : dest.normalize(op.kind, op.keyPath, current).content), op.patch ?? []));
+      : fromKeyed(op.kind, patched(toKeyed(op.kind, withIds ? { Variables: withIds.map((v) => v.variable) } : dest.normalize(op.kind, op.keyPath, current, true).content), op.patch ?? []));
   if (withIds) {
     const project = op.kind === 'projectVariables' ? op.keyPath[0] : undefined;
     // Existing values keep their place in each name's list (the planner appends new ones), so position maps to id.

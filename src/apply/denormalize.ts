@@ -3,10 +3,12 @@ import { kindDef, ownerProject, variableValueKind } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { DEPLOYMENT_PROCESS_OWNER, runbookOwner } from '../snapshot/modules/variables.js';
 import type { RawDoc } from '../snapshot/read.js';
+import { looksLikeId } from '../snapshot/normalize.js';
 import { parsePath, visitPath } from '../util/docpath.js';
 import { resolveInlineRefs } from '../util/inline-refs.js';
 import { editRefs, targetPath } from '../plan/translate.js';
 import type { DestinationState } from './destination.js';
+import { actionsOf, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../snapshot/modules/template-usage.js';
 
 type Json = Record<string, any>;
 
@@ -36,6 +38,7 @@ export function toApiBody(def: KindDef, keyPath: string[], desired: Json, curren
   }
   for (const member of def.omitOnWrite ?? []) delete body[member];
   restoreNestedIds(def, body, current);
+  if (def.module === 'process') resolveTemplateVersions(body, ctx);
   resolveRefs(def, body, project, ctx);
   for (const { path } of def.inlineRefs ?? []) {
     visitPath(body, path, (value, set) =>
@@ -48,6 +51,21 @@ export function toApiBody(def: KindDef, keyPath: string[], desired: Json, curren
   }
   writeSecrets(def, body, current, ctx.placeholder);
   return body;
+}
+
+/**
+ * Usages planned "at the template's current version" get the destination template's `Version`, read after
+ * this run's writes (a template created or updated by the plan is written before its usages).
+ */
+function resolveTemplateVersions(body: Json, ctx: BodyContext): void {
+  for (const action of actionsOf(body)) {
+    const props = action.Properties ?? {};
+    if (!isCurrentMarker(props[TEMPLATE_VERSION])) continue;
+    const name = String(props[TEMPLATE_ID]);
+    const template = ctx.dest.template(name);
+    if (!template) throw new ServerError(`cannot find step template '${name}' on the destination (used by action '${action.Name}')`);
+    props[TEMPLATE_VERSION] = String(template.version);
+  }
 }
 
 /** Names → destination ids along the registry's reference paths. */
@@ -136,6 +154,18 @@ function writeSecrets(def: KindDef, body: Json, current: RawDoc | undefined, pla
 }
 
 /**
+ * The destination id a reference value (an account, certificate or worker pool by name) stands for. A value
+ * that is already an id the destination held (a destination-only value kept as it was) stays; a name is
+ * never written where Octopus expects an id.
+ */
+function referenceId(kind: string, value: string, variable: string, ctx: BodyContext): string {
+  const id = ctx.dest.idOf(kind, [value]);
+  if (id) return id;
+  if (value.includes('#{') || ctx.dest.index.get(value)?.kind === kind || looksLikeId(value)) return value;
+  throw new ServerError(`variable '${variable}' refers to ${kindDef(kind).label.toLowerCase()} '${value}', which is not on the destination; nothing was written for this set`);
+}
+
+/**
  * A variable set's variables back to API form. `ids[i]` is the destination id of the i-th variable of the
  * current set in snapshot order (undefined for new ones): kept, so that stored sensitive values survive.
  */
@@ -161,7 +191,8 @@ export function variablesBody(
         id = byName('Channels', name) ?? (project ? ctx.dest.idOf('channel', [project, name]) : undefined);
         break;
       case 'Action':
-        id = sv.Actions?.find((a) => a.Name === name)?.Id;
+        // `<owner> / <action>`: the set's actions are told apart by the process that holds them (the index).
+        id = sv.Actions?.find((a) => ctx.dest.index.get(a.Id)?.name === name)?.Id;
         break;
       case 'ProcessOwner':
         if (name === DEPLOYMENT_PROCESS_OWNER) id = current.OwnerId;
@@ -179,7 +210,7 @@ export function variablesBody(
     const id = ids[i];
     let value = v.Value;
     const refKind = variableValueKind(v.Type);
-    if (refKind && typeof value === 'string') value = ctx.dest.idOf(refKind, [value]) ?? value;
+    if (refKind && typeof value === 'string' && value !== '') value = referenceId(refKind, value, v.Name, ctx);
     // A new sensitive variable: its value cannot be read from the source, so a placeholder (clean-up listed).
     if (v.IsSensitive) value = id ? null : ctx.placeholder;
     const out: Json = { Name: v.Name, Value: value, Type: v.Type, IsSensitive: v.IsSensitive, IsEditable: v.IsEditable ?? true, Description: v.Description ?? null, Prompt: v.Prompt ?? null, Scope: scope };

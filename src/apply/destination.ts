@@ -1,7 +1,8 @@
 import { detectTenantVariablesApi, type TenantVariablesApi } from '../octopus/capabilities.js';
 import type { OctopusClient } from '../octopus/client.js';
-import { kindDef } from '../registry/kinds.js';
-import { indexSpace, normalizeItem } from '../snapshot/assemble.js';
+import { kindDef, supersededMembers } from '../registry/kinds.js';
+import { indexActions, indexSpace, normalizeItem, templateState } from '../snapshot/assemble.js';
+import type { TemplateState } from '../snapshot/modules/template-usage.js';
 import { connectToSpace, type SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
 import { checkReadPermissions } from '../snapshot/permissions.js';
@@ -68,13 +69,37 @@ export class DestinationState {
     this.ids.set(pathKey(kind, keyPath), id);
     this.rawByPath.set(pathKey(kind, keyPath), doc);
     if (!kindDef(kind).parent?.ownedOne) this.index.add(doc.Id, { kind, name: keyPath[keyPath.length - 1], keyPath });
-    for (const step of doc.Steps ?? []) for (const a of step.Actions ?? []) this.index.add(a.Id, { kind: 'action', name: a.Name, keyPath: [a.Name] });
+    if (kind === 'deploymentProcess' || kind === 'runbookProcess') indexActions(this.index, kind, keyPath, doc);
   }
 
-  /** A raw document normalised as a snapshot would record it. */
-  normalize(kind: string, keyPath: string[], doc: RawDoc): SnapshotItem {
+  /**
+   * Step templates as the plan saw them on the destination (the plan's template updates record version and
+   * fingerprint): a re-run may find those updates done already, and the usages not yet.
+   */
+  readonly plannedTemplates = new Map<string, TemplateState>();
+
+  /**
+   * A raw document normalised as a snapshot would record it. `asPlanned`: step template usages are judged
+   * against the templates as planned (a plan's patch and staleness check were made against those).
+   */
+  normalize(kind: string, keyPath: string[], doc: RawDoc, asPlanned = false): SnapshotItem {
     const warnings: string[] = [];
-    return normalizeItem(kindDef(kind), doc, { index: this.index, warnings, where: `${kind} '${keyPath.join(' / ')}'` });
+    const templates = (name: string) => (asPlanned ? this.templateAsPlanned(name) : this.template(name));
+    const superseded = supersededMembers(kind, (k) => this.raw.has(k));
+    return normalizeItem(kindDef(kind), doc, { index: this.index, warnings, where: `${kind} '${keyPath.join(' / ')}'`, templates, superseded });
+  }
+
+  /** A step template as it is now (after this run's writes): its version and content fingerprint. */
+  template(name: string): TemplateState | undefined {
+    const doc = this.rawDoc('stepTemplate', [name]);
+    return doc ? templateState(doc, this.normalize('stepTemplate', [name], doc)) : undefined;
+  }
+
+  private templateAsPlanned(name: string): TemplateState | undefined {
+    const planned = this.plannedTemplates.get(name);
+    if (planned) return planned;
+    const doc = this.raw.get('stepTemplate')?.find((d) => d.Name === name);
+    return doc ? templateState(doc, this.normalize('stepTemplate', [name], doc)) : undefined;
   }
 
   get spaceBase(): string {

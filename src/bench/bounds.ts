@@ -40,7 +40,7 @@ export function httpProbe(url: string, apiKey: string): Probe {
 /**
  * The fewest requests that read every registry kind of a space: each collection needs ⌈n / page⌉ pages
  * (at least one, to learn that it is empty), each owned document is read in `ids=` batches (none when there
- * are no parents), tenant variables one request per tenant (two through the v2 endpoints, 2025.2+): reading them
+ * are no parents), a nested one (deployment settings) one per parent, tenant variables one request per tenant (two through the v2 endpoints, 2025.2+): reading them
  * all in one request (`tenantvariables/all`) does not finish in time on large instances (Issues #7310, #5607).
  */
 export async function readBound(probe: Probe, spaceId: string, serverVersion: string): Promise<ReadBound> {
@@ -58,7 +58,9 @@ export async function readBound(probe: Probe, spaceId: string, serverVersion: st
     if (def.fetch.from === 'collection') continue;
     const n = def.parent ? (documents.get(def.parent.kind) ?? 0) : 0;
     const perTenant = atLeast(serverVersion, '2025.2') ? 2 : 1;
-    kinds[def.kind] = { documents: n, requests: def.fetch.from === 'module' ? n * perTenant : Math.ceil(n / IDS_PER_REQUEST) };
+    // A nested document (deployment settings) has no batch read in the API: one request per parent.
+    const requests = def.fetch.from === 'module' ? n * perTenant : def.fetch.from === 'nested' ? n : Math.ceil(n / IDS_PER_REQUEST);
+    kinds[def.kind] = { documents: n, requests };
   }
   const requests = CONNECT_REQUESTS + Object.values(kinds).reduce((sum, k) => sum + k.requests, 0);
   return { requests, kinds };

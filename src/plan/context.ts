@@ -14,10 +14,15 @@ export class PlanContext {
   readonly environments: EnvironmentMap;
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
-  /** Per project: names of actions its desired processes will hold (for variables scoped to steps). */
+  /** Per project: actions its desired processes will hold, as `Action` scope values `<owner> / <action>`. */
   readonly desiredActions = new Map<string, Set<string>>();
   /** Per project: names of the actions its deployment process will hold (steps named by channel rules and package settings). */
   readonly deploymentActions = new Map<string, Set<string>>();
+  /**
+   * Step templates by name: the fingerprint each will have on the destination once the plan is applied
+   * (usages record "at the template's current version" against it).
+   */
+  readonly templateResults = new Map<string, string>();
   /** Environments this plan creates on the destination. */
   readonly createdEnvironments = new Set<string>();
   /** Items the plan skips: what refers to them cannot count on them (the QA lifecycle → QA channel cascade). */

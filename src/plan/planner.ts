@@ -127,6 +127,11 @@ export function createPlan(input: PlanInput): Plan {
         continue;
       }
       const draft = planItem(def, keyPath, item.content, ctx);
+      if (def.kind === 'stepTemplate') {
+        const written = draft && draft !== 'unchanged' && draft.action !== 'skip';
+        const result = written ? fingerprint(resultContent(def.kind, draft.desired!)) : ctx.destItem(def.kind, keyPath)?.meta.fingerprint;
+        if (result) ctx.templateResults.set(keyPath[0], result);
+      }
       if (draft === 'unchanged') unchanged++;
       else if (draft) {
         if (draft.action === 'skip') ctx.markSkipped(def.kind, keyPath);
@@ -187,6 +192,10 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
   if (def.module === 'process') {
     const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup, heldBack } = r);
+  } else if (def.module === 'variables' && def.syncClass === 'match-exactly') {
+    // A script module's set holds its code (body and language), not values: `variables.overwrite` and the
+    // value-matching rules do not apply; the set becomes the source's, as every must-match kind does.
+    desired = content;
   } else if (def.module === 'variables') {
     const plan = (c: Json, d: Json | undefined) => planVariables(def.kind, keyPath, c, d, ctx);
     const r = def.kind === 'projectVariables' && variablesInGit(project, ctx) ? planSensitiveOnly(project, content, dest, ctx, plan) : plan(content, dest);
@@ -328,6 +337,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   drafts.sort((a, b) => (order.get(a.def.kind)! - order.get(b.def.kind)!) || compareKeyPaths(a.keyPath, b.keyPath));
   const created = new Set(drafts.filter((d) => d.action === 'create').map((d) => operationId(d.def.kind, d.keyPath)));
   const scopeTargets = scopeTargetsByProject(drafts);
+  const written = new Set(drafts.filter((d) => d.action !== 'skip').map((d) => operationId(d.def.kind, d.keyPath)));
 
   const operations: Operation[] = [];
   const late: Operation[] = [];
@@ -345,7 +355,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     // Steps the destination's process does not hold yet are named after this plan's process write.
     const current = d.def.actionRefs?.length && !gitSides(d.keyPath[0], ctx) ? currentActions(d.keyPath[0], ctx) : undefined;
     if (current) early = withoutActionRefs(d.def, early, (name) => current.has(name));
-    op.dependsOn = dependencies(d, scopeTargets, ctx, created);
+    op.dependsOn = dependencies(d, scopeTargets, ctx, created, written);
     let mainWritten = true;
     op.result = fingerprint(resultContent(d.def.kind, early));
     if (d.action === 'create') op.desired = sortKeys(early);
@@ -443,7 +453,7 @@ function scopeTargetsByProject(drafts: Draft[]): Map<string, string[]> {
 }
 
 /** Ids of the operations this one needs first: its parent's creation and the creations of what it refers to. */
-function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanContext, created: Set<string>): string[] {
+function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanContext, created: Set<string>, written: Set<string>): string[] {
   const deps = new Set<string>();
   const def = d.def;
   if (def.parent) {
@@ -455,6 +465,12 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
     const path = r.kind === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath;
     const rid = operationId(r.kind, path);
     if (created.has(rid) && !isLateTarget(def, r.kind)) deps.add(rid);
+    // A usage records its template's version, which the template's update changes: the update comes first.
+    if (r.kind === 'stepTemplate' && written.has(rid)) deps.add(rid);
+  }
+  if (def.kind === 'deploymentSettings') {
+    // `VersioningStrategy.DonorPackage` names a step of the project's process: the process is written first.
+    deps.add(operationId('deploymentProcess', d.keyPath));
   }
   if (def.kind === 'projectVariables') {
     // Values are scoped to the project's channels, steps and runbooks by name: those come first.

@@ -286,6 +286,25 @@ export const KINDS: KindDef[] = [
     unordered: processUnordered,
     module: 'process',
   },
+  // After the process: `VersioningStrategy.DonorPackage` names one of its steps.
+  {
+    kind: 'deploymentSettings',
+    plural: 'deploymentSettings',
+    label: 'Deployment settings',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'nested', path: 'deploymentsettings' },
+    parent: { kind: 'project', field: 'ProjectId', ownedOne: true },
+    // A version-controlled project keeps them in git (terraform-provider commit 2405d788 / issue #195).
+    inGit: true,
+    actionRefs: ['VersioningStrategy.DonorPackage.DeploymentAction'],
+    refs: [],
+    ignore: [],
+    unordered: [{ path: 'ConnectivityPolicy.TargetRoles' }],
+    // `/projects/{id}/deploymentsettings` is in the 2021.2 Swagger documents, not in 2020.5's (API-FACTS §3.5, §4).
+    minVersion: '2021.2',
+    supersedes: ['DefaultGuidedFailureMode', 'DefaultToSkipIfAlreadyInstalled', 'VersioningStrategy', 'ProjectConnectivityPolicy', 'ReleaseNotesTemplate', 'DeploymentChangesTemplate', 'ForcePackageDownload'],
+  },
   {
     kind: 'runbook',
     plural: 'runbooks',
@@ -376,6 +395,11 @@ export const KINDS: KindDef[] = [
 ];
 
 const byKind = new Map(KINDS.map((k) => [k.kind, k]));
+
+/** Members of a kind's documents that a child kind read from the same server holds instead (`supersedes`). */
+export function supersededMembers(kind: string, read: (child: string) => boolean): string[] {
+  return KINDS.filter((k) => k.parent?.kind === kind && k.supersedes && read(k.kind)).flatMap((k) => k.supersedes!);
+}
 
 export function kindDef(kind: string): KindDef {
   const def = byKind.get(kind);

@@ -43,6 +43,11 @@ export type FetchSpec =
    * list, or from `<path>/all?ids=` where the collection has no paged list (variable sets).
    */
   | { from: 'owned'; path: string; idField: string; list?: 'paged' | 'all' }
+  /**
+   * One document per parent, read and written at `<parent's collection>/<parent id>/<path>` (a project's
+   * deployment settings); parents kept in git (config as code) are not read.
+   */
+  | { from: 'nested'; path: string }
   /** Read by the kind's own module (tenant variables). */
   | { from: 'module' };
 
@@ -105,4 +110,10 @@ export interface KindDef {
   inGit?: boolean;
   /** Octopus version that introduced the kind (runbooks: 2019.11). */
   minVersion?: string;
+  /**
+   * Members of the parent's document that hold the same settings (obsolete copies the server still returns,
+   * written through to this kind): left out of the parent's content where this kind is read, so that each
+   * setting is compared and written once. Servers older than `minVersion` keep them on the parent.
+   */
+  supersedes?: string[];
 }

@@ -1,9 +1,10 @@
-import { KINDS } from '../registry/kinds.js';
+import { KINDS, supersededMembers } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { IdIndex } from './id-index.js';
 import { finishItem, normalizeDocument, type NormalizeContext } from './normalize.js';
 import { normalizeTenantVariables } from './modules/tenant-variables.js';
-import { normalizeVariableSet } from './modules/variables.js';
+import { actionScopeName, normalizeVariableSet, processOwnerOf } from './modules/variables.js';
+import { markCurrentUsages, type TemplateState } from './modules/template-usage.js';
 import type { RawDoc, RawSpace } from './read.js';
 import type { InventoryMachine, InventoryWorker, ItemTree, Snapshot, SnapshotItem } from './types.js';
 
@@ -22,15 +23,19 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
   const { index, keyPaths, warnings } = indexSpace(raw);
 
   const resources: Snapshot['resources'] = {};
+  // Step templates come before processes in the registry's order: usages look their template up here.
+  const templates = new Map<string, TemplateState>();
   for (const def of KINDS) {
     if (def.syncClass === 'never') continue;
     const tree: ItemTree = {};
     resources[def.plural] = tree;
+    const superseded = supersededMembers(def.kind, (k) => raw.has(k));
     for (const doc of raw.get(def.kind) ?? []) {
       const keyPath = keyPaths.get(def.kind)!.get(doc.Id);
       if (!keyPath) continue;
-      const ctx: NormalizeContext = { index, warnings, where: `${def.label.toLowerCase()} '${keyPath.join(' / ')}'` };
+      const ctx: NormalizeContext = { index, warnings, where: `${def.label.toLowerCase()} '${keyPath.join(' / ')}'`, templates: (name) => templates.get(name), superseded };
       const item = normalizeItem(def, doc, ctx);
+      if (def.kind === 'stepTemplate') templates.set(keyPath[0], templateState(doc, item));
       if (!placeItem(tree, keyPath, item)) warnings.push(`${ctx.where} appears twice; the second copy was left out`);
     }
   }
@@ -72,20 +77,40 @@ export function indexSpace(raw: RawSpace, aliases?: Map<string, string>): SpaceI
       if (!def.parent?.ownedOne) index.add(doc.Id, { kind: def.kind, name: keyPath[keyPath.length - 1], keyPath });
     }
   }
-  // Actions are scoped to by id (variables, channel rules): name them from the processes.
+  // Actions are scoped to by id (variables): name them from the processes, with the process that holds them.
   for (const kind of ['deploymentProcess', 'runbookProcess']) {
     for (const doc of raw.get(kind) ?? []) {
-      for (const step of doc.Steps ?? []) {
-        for (const action of step.Actions ?? []) index.add(action.Id, { kind: 'action', name: action.Name, keyPath: [action.Name] });
-      }
+      const keyPath = keyPaths.get(kind)?.get(doc.Id);
+      if (keyPath) indexActions(index, kind, keyPath, doc);
     }
   }
   return { index, keyPaths, warnings };
 }
 
+/** A process document's actions in the index, named `<owner> / <action>` (an `Action` scope value). */
+export function indexActions(index: IdIndex, kind: string, keyPath: string[], doc: RawDoc): void {
+  const owner = processOwnerOf(kind, keyPath);
+  for (const step of doc.Steps ?? []) {
+    for (const action of step.Actions ?? []) {
+      const name = actionScopeName(owner, action.Name);
+      index.add(action.Id, { kind: 'action', name, keyPath: [...keyPath, name] });
+    }
+  }
+}
+
+/** A step template as its usages see it: its save counter and its content's fingerprint. */
+export function templateState(doc: RawDoc, item: SnapshotItem): TemplateState {
+  return { version: Number(doc.Version ?? 0), fingerprint: item.meta.fingerprint };
+}
+
 export function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext): SnapshotItem {
   const extra: Partial<SnapshotItem['meta']> = def.kind === 'project' && doc.IsVersionControlled ? { versionControlled: true } : {};
   if (extra.versionControlled && doc.PersistenceSettings?.ConversionState?.VariablesAreInGit) extra.variablesInGit = true;
+  if (def.module === 'process') {
+    const content = normalizeDocument(def, doc, ctx);
+    if (ctx.templates) markCurrentUsages(content, ctx.templates);
+    return finishItem(doc, content, extra);
+  }
   if (def.module === 'variables') return finishItem(doc, normalizeVariableSet(doc, ctx), extra);
   if (def.module === 'tenantVariables') {
     // The document's Id is not the tenant's; apply reads it through the tenant.

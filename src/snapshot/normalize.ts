@@ -5,6 +5,7 @@ import { markInlineRefs } from '../util/inline-refs.js';
 import type { IdIndex } from './id-index.js';
 import { scrubSecrets } from './secrets.js';
 import type { SnapshotItem } from './types.js';
+import type { TemplateState } from './modules/template-usage.js';
 
 /** Members every Octopus document has that belong to the instance, not the content (API-FACTS §2.9). */
 const SERVER_OWNED = ['Id', 'Links', 'SpaceId', 'LastModifiedOn', 'LastModifiedBy', 'Version'];
@@ -14,6 +15,10 @@ export interface NormalizeContext {
   warnings: string[];
   /** For messages: `project 'OctoFX'`. */
   where: string;
+  /** Step templates of the same instance by name (processes record whether a usage is at its template's version). */
+  templates?: (name: string) => TemplateState | undefined;
+  /** Members left out because a child kind read from the same server holds them (registry `supersedes`). */
+  superseded?: string[];
 }
 
 /** Replaces every id a registry reference field holds with the referenced item's name. */
@@ -63,7 +68,7 @@ function compareBy(a: unknown, b: unknown, by?: string): number {
  */
 export function normalizeDocument(def: KindDef, doc: Record<string, unknown>, ctx: NormalizeContext): SnapshotItem['content'] {
   const content = structuredClone(doc);
-  for (const key of [...SERVER_OWNED, ...def.ignore]) delete content[key];
+  for (const key of [...SERVER_OWNED, ...def.ignore, ...(ctx.superseded ?? [])]) delete content[key];
   if (def.parent) delete content[def.parent.field];
   for (const path of def.nestedIds ?? []) deleteAtPath(content, path);
   scrubSecrets(content, def.secrets ?? []);

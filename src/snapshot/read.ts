@@ -1,6 +1,6 @@
 import { ServerError } from '../errors.js';
 import type { OctopusClient } from '../octopus/client.js';
-import { KINDS } from '../registry/kinds.js';
+import { KINDS, kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { atLeast } from '../util/version.js';
 import type { TenantVariablesApi } from '../octopus/capabilities.js';
@@ -51,7 +51,12 @@ export async function readSpace(client: OctopusClient, options: ReadOptions): Pr
   const owned = available.filter((k) => k.fetch.from !== 'collection');
   await Promise.all(
     owned.map(async (def) => {
-      const docs = def.fetch.from === 'owned' ? await readOwned(client, def, raw, space, options.batchSize ?? 100) : await readModule(client, def, raw, space, options.tenantVariablesApi ?? 'v1');
+      const docs =
+        def.fetch.from === 'owned'
+          ? await readOwned(client, def, raw, space, options.batchSize ?? 100)
+          : def.fetch.from === 'nested'
+            ? await readNested(client, def, raw, space)
+            : await readModule(client, def, raw, space, options.tenantVariablesApi ?? 'v1');
       raw.set(def.kind, docs);
       options.onKind?.(def, docs.length);
     }),
@@ -87,6 +92,21 @@ async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, spa
     throw new ServerError(`the server did not return ${missing.length} ${def.label.toLowerCase()}(s) it lists, e.g. ${missing[0]}; the space may be changing: try again`);
   }
   return docs;
+}
+
+/** One document per parent (`projects/{id}/deploymentsettings`); config-as-code parents keep theirs in git. */
+async function readNested(client: OctopusClient, def: KindDef, raw: RawSpace, space: string): Promise<RawDoc[]> {
+  if (def.fetch.from !== 'nested' || !def.parent) return [];
+  const parents = (raw.get(def.parent.kind) ?? []).filter((p) => !p.IsVersionControlled);
+  const what = def.label.toLowerCase();
+  return Promise.all(parents.map((p) => client.get<RawDoc>(nestedPath(space, def, p.Id), `${what} of ${kindDef(def.parent!.kind).label.toLowerCase()} '${p.Name}'`)));
+}
+
+/** `/api/Spaces-1/projects/Projects-1/deploymentsettings`: where a nested document is read and written. */
+export function nestedPath(space: string, def: KindDef, parentId: string): string {
+  const parent = def.parent ? kindDef(def.parent.kind).fetch : undefined;
+  if (def.fetch.from !== 'nested' || parent?.from !== 'collection') throw new Error(`${def.kind} is not a nested document`);
+  return `${space}/${parent.path}/${encodeURIComponent(parentId)}/${def.fetch.path}`;
 }
 
 async function readModule(client: OctopusClient, def: KindDef, raw: RawSpace, space: string, api: TenantVariablesApi): Promise<RawDoc[]> {

@@ -1,6 +1,6 @@
 /** The snapshot file (schemas/snapshot.schema.json): a space read once, normalised, keyed by name. */
 
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2;
 
 export interface ItemMeta {
   /** The item's id on its instance (never compared across instances; apply uses it to re-read). */

@@ -1,5 +1,5 @@
 import { fingerprint, sortKeys } from '../../src/util/canonical.js';
-import type { ItemTree, Snapshot } from '../../src/snapshot/types.js';
+import { SNAPSHOT_FORMAT_VERSION, type ItemTree, type Snapshot } from '../../src/snapshot/types.js';
 
 type Content = Record<string, unknown>;
 /** Contents by kind plural; nested maps for children (`channels: { OctoFX: { QA: {...} } }`). */
@@ -13,7 +13,7 @@ export function makeSnapshot(contents: Contents, opts: { url?: string; version?:
   for (const [plural, tree] of Object.entries(contents)) resources[plural] = toTree(tree, depthOf(plural));
   const machines = opts.machines ?? [];
   return {
-    formatVersion: 1,
+    formatVersion: SNAPSHOT_FORMAT_VERSION,
     tool: { name: 'octosync', version: '0.1.0' },
     takenAt: '2026-01-01T00:00:00.000Z',
     server: { url: opts.url ?? 'http://127.0.0.1:1', version: opts.version ?? '2024.3.10989' },

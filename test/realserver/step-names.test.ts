@@ -65,11 +65,12 @@ describe('steps named by channel rules and package settings (issue 13, point 1)'
     const made = await planOne(dir, 'first', source.url, dest.url, POLICY);
     const ops = made.plan.operations;
     const late = ops.filter((o) => o.id.endsWith('#references')).map((o) => o.id).sort();
-    expect(late).toEqual(['channel/OctoFX/Hotfix#references', 'project/OctoFX#references']);
+    // From 2021.2 the donor package lives in the project's deployment settings, which name the step too.
+    expect(late).toEqual(['channel/OctoFX/Hotfix#references', 'deploymentSettings/OctoFX#references', 'project/OctoFX#references']);
     for (const id of late) expect(ops.find((o) => o.id === id)!.dependsOn).toContain('deploymentProcess/OctoFX');
     // The create itself carries no step names and no auto-create-release (the server refuses both before the process).
     const create = ops.find((o) => o.id === 'project/OctoFX')!;
-    expect(create.desired).toMatchObject({ AutoCreateRelease: false, VersioningStrategy: { DonorPackage: null }, ReleaseCreationStrategy: { ReleaseCreationPackage: null } });
+    expect(create.desired).toMatchObject({ AutoCreateRelease: false, ReleaseCreationStrategy: { ReleaseCreationPackage: null } });
     await apply(dest.url, made);
     expect(await state()).toEqual({ steps: ['Deploy web'], rule: [['Deploy web']], donor: 'Deploy web', release: 'Deploy web', auto: true });
     expectNoChanges((await planOne(dir, 'first-again', source.url, dest.url, POLICY)).plan);

@@ -5,6 +5,8 @@ import { planChecksum } from '../../src/plan/planner.js';
 import { API_KEY } from '../helpers/simulator.js';
 import { runCli } from '../helpers/cli.js';
 import { EXAMPLE_POLICY_FILE, FixtureSync } from '../helpers/reliability.js';
+import { PLAN_FORMAT_VERSION } from '../../src/plan/plan-types.js';
+import { SNAPSHOT_FORMAT_VERSION } from '../../src/snapshot/types.js';
 
 /**
  * Hundreds of malformed snapshots, plans and policies, generated from good ones: truncated at many offsets,
@@ -203,7 +205,9 @@ describe('malformed input files', () => {
       }
       for (const top of ['[]', '"text"', '42', 'null', 'true', '{}', '{"formatVersion": 1}']) {
         // An empty policy (`{}`, or `null` as an empty YAML document reads) is the defaults.
-        cases.push({ role, label: `top level ${top}`, text: top, pointer: role === 'policy' ? undefined : '/', mayPass: role === 'policy' && (top === '{}' || top === 'null') });
+        // `{"formatVersion": 1}`: a snapshot of the older format is refused by its version first.
+        const older = top.includes('formatVersion') && (role === 'source' || role === 'destination') ? ['/formatVersion'] : undefined;
+        cases.push({ role, label: `top level ${top}`, text: top, pointer: role === 'policy' ? undefined : '/', orPointers: older, mayPass: role === 'policy' && (top === '{}' || top === 'null') });
       }
     }
     for (const role of ['source', 'destination'] as Role[]) {
@@ -297,8 +301,10 @@ describe('malformed input files', () => {
     for (const space of ['Other', 'default', 'Default ']) {
       cases.push({ role: 'plan', label: `made for space ${space}`, text: JSON.stringify(setAt(plan, '/destination/space', space)) });
     }
-    for (const v of [0, 2, 99, '1', 1.5, null]) {
+    for (const v of [0, PLAN_FORMAT_VERSION + 1, 99, String(PLAN_FORMAT_VERSION), 1.5, null]) {
       cases.push({ role: 'plan', label: `formatVersion ${JSON.stringify(v)}`, text: JSON.stringify({ ...plan, formatVersion: v }), pointer: '/formatVersion' });
+    }
+    for (const v of [0, SNAPSHOT_FORMAT_VERSION - 1, SNAPSHOT_FORMAT_VERSION + 1, 99, String(SNAPSHOT_FORMAT_VERSION), 1.5, null]) {
       for (const role of ['source', 'destination'] as Role[]) {
         cases.push({ role, label: `formatVersion ${JSON.stringify(v)}`, text: JSON.stringify({ ...JSON.parse(good[role]), formatVersion: v }), pointer: '/formatVersion' });
       }

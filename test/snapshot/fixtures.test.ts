@@ -95,7 +95,7 @@ describe('snapshot of fixtures/source.json', () => {
   it('fits schemas/snapshot.schema.json and records where it came from', () => {
     const validate = validatorFor('snapshot');
     expect(validate(JSON.parse(first.text))).toBe(true);
-    expect(s).toMatchObject({ formatVersion: 1, server: { url: sim.url, version: '2024.3.10989' }, space: { name: 'Default' }, warnings: [] });
+    expect(s).toMatchObject({ formatVersion: 2, server: { url: sim.url, version: '2024.3.10989' }, space: { name: 'Default' }, warnings: [] });
     expect(s.requests).toBeGreaterThan(0);
     expect(first.result.stderr).toMatch(/Snapshot written to .*source\.json/);
   });
@@ -185,7 +185,7 @@ describe('snapshot of fixtures/source.json', () => {
     ]);
     expect(scopesOf('Web.Port')).toEqual([['8080', { Environment: ['Development', 'Test'], Role: ['web-server'] }]]);
     expect(scopesOf('QA.Tester.Email')).toEqual([['qa-team@octofx.example', { Channel: ['QA'] }]]);
-    expect(scopesOf('Smoke.Url')).toEqual([['https://#{Octopus.Environment.Name}.octofx.example', { Action: ['Run smoke tests'] }]]);
+    expect(scopesOf('Smoke.Url')).toEqual([['https://#{Octopus.Environment.Name}.octofx.example', { Action: ['Deployment process / Run smoke tests'] }]]);
     expect(scopesOf('Runbook.Only')).toEqual([['recycle', { ProcessOwner: ['Runbook: Restart web app'] }]]);
     expect(scopesOf('Deployment.Only')).toEqual([['deploy', { ProcessOwner: ['Deployment process'] }]]);
     expect(scopesOf('Feature.PremiumCharts')).toEqual([

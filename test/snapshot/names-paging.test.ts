@@ -79,7 +79,7 @@ describe('a project with 35 runbooks, read page by page', () => {
     expect(Object.keys(s.resources.runbooks.Operations).sort()).toEqual(RUNBOOKS);
     expect(Object.keys(s.resources.runbookProcesses.Operations).sort()).toEqual(RUNBOOKS);
     expect(content(s, 'runbookProcesses', 'Operations', 'Runbook 35').Steps[0].Actions[0].Name).toBe('Action of Runbook 35');
-    expect(content(s, 'projectVariables', 'Operations').Variables[0].Scope).toEqual({ Action: ['Action of Runbook 35'], ProcessOwner: ['Runbook: Runbook 35'] });
+    expect(content(s, 'projectVariables', 'Operations').Variables[0].Scope).toEqual({ Action: ['Runbook: Runbook 35 / Action of Runbook 35'], ProcessOwner: ['Runbook: Runbook 35'] });
     expect(s.warnings).toEqual([]);
   };
 
@@ -271,7 +271,7 @@ describe('names: "Dev" next to "Development", case, "/", quotes and non-ASCII le
       ['upper', { Role: ['Web'] }],
       ['lower', { Role: ['web'] }],
     ]);
-    expect(scopes('Restart.Only')).toEqual([['R', { Action: ['Neustart'], ProcessOwner: [`Runbook: ${RESTART}`] }]]);
+    expect(scopes('Restart.Only')).toEqual([['R', { Action: [`Runbook: ${RESTART} / Neustart`], ProcessOwner: [`Runbook: ${RESTART}`] }]]);
     expect(scopes('backup.only')).toEqual([['b', { ProcessOwner: ['Runbook: backup'] }]]);
     expect(scopes('Tag.Case')).toEqual([
       ['metal', { TenantTag: ['Metal/gold'] }],

@@ -84,6 +84,13 @@ export const defaultSpace = (collections: Record<string, Record<string, any>[]>)
 
 export const environments = (...names: string[]) => names.map((Name) => ({ Name }));
 
+/** The least a project needs: one environment (Production), the default lifecycle over it, the default project group. */
+export const productionOnly = () => ({
+  environments: environments('Production'),
+  lifecycles: [lifecycle(['Production'])],
+  projectgroups: [{ Name: 'Default Project Group' }],
+});
+
 /** "Default Lifecycle" with one optional phase per environment. */
 export const lifecycle = (envs: string[]) => ({ Name: 'Default Lifecycle', Phases: envs.map((e) => ({ Name: e, OptionalDeploymentTargets: [e] })) });
 

@@ -4,6 +4,8 @@ import type { PlanContext } from '../context.js';
 import type { CleanupEntry, Decision } from '../plan-types.js';
 import { applyMismatch, type ScopeOutcome, type Translation } from '../scopes.js';
 import { translateContent } from '../translate.js';
+import { actionScopeName, processOwnerOf } from '../../snapshot/modules/variables.js';
+import { currentMarker, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../../snapshot/modules/template-usage.js';
 
 type Json = Record<string, any>;
 
@@ -73,6 +75,7 @@ export function planProcess(
       keepSecrets(outcome.action, existingAction, `step '${step.Name}', action '${action.Name}'`, cleanup, keyPath, kind);
       // Synced with part of its scope: the part left behind is said (and counted as held back).
       for (const note of outcome.dropped) decisions.push({ subject: `step '${step.Name}', action '${action.Name}'`, action: 'skip', reason: `${note}: dropped from its scope` });
+      recordTemplateVersion(outcome.action, ctx, `step '${step.Name}', action '${action.Name}'`, decisions);
       actions.push(outcome.action);
     }
     if (leave && existing) {
@@ -113,7 +116,8 @@ export function planProcess(
   });
 
   const actionsOfProject = ctx.desiredActions.get(project) ?? new Set<string>();
-  for (const s of desiredSteps) for (const a of s.Actions ?? []) actionsOfProject.add(a.Name);
+  const owner = processOwnerOf(kind, keyPath);
+  for (const s of desiredSteps) for (const a of s.Actions ?? []) actionsOfProject.add(actionScopeName(owner, a.Name));
   ctx.desiredActions.set(project, actionsOfProject);
   if (kind === 'deploymentProcess') ctx.deploymentActions.set(project, new Set(desiredSteps.flatMap((s) => (s.Actions ?? []).map((a: Json) => a.Name as string))));
   const heldBack = kept + decisions.filter((d) => d.action === 'skip').length;
@@ -171,4 +175,28 @@ function keepSecrets(
       cleanup.push({ kind, keyPath, field: `${where}, sensitive property ${name}`, instruction: 'written as a placeholder: set the sensitive value on the destination' });
     }
   }
+}
+
+/**
+ * A step template usage records the destination template's version (as SpaceCloner does): the plan writes
+ * "at the template's current version" against the template as it will be once applied; apply puts in the
+ * number. A source usage behind its template is not carried over as such: the plan says so.
+ */
+function recordTemplateVersion(action: Json, ctx: PlanContext, subject: string, decisions: Decision[]): void {
+  const props = action.Properties;
+  const name = props?.[TEMPLATE_ID];
+  if (typeof name !== 'string' || name === '') return;
+  const expected = ctx.templateResults.get(name) ?? ctx.destItem('stepTemplate', [name])?.meta.fingerprint;
+  // A template the destination will not have: translation has skipped the step already.
+  if (!expected) return;
+  const source = props[TEMPLATE_VERSION];
+  if (!isCurrentMarker(source)) {
+    const at = ctx.sourceItem('stepTemplate', [name])?.meta.version;
+    decisions.push({
+      subject,
+      action: 'skip',
+      reason: `on the source this usage is at version ${source ?? '(none)'} of step template '${name}', whose template is at version ${at ?? '?'}: the destination usage records its own template's version (no "update available" is carried over)`,
+    });
+  }
+  props[TEMPLATE_VERSION] = currentMarker(expected);
 }

@@ -1,3 +1,4 @@
+import { kindDef, variableValueKind } from '../../registry/kinds.js';
 import { DEPLOYMENT_PROCESS_OWNER } from '../../snapshot/modules/variables.js';
 import { sortKeys } from '../../util/canonical.js';
 import type { PlanContext } from '../context.js';
@@ -72,6 +73,12 @@ export function planVariables(kind: string, keyPath: string[], source: Json, des
      */
     const lost: { v: Json; reason: string }[] = [];
     for (const v of values) {
+      // A value naming a certificate, account or worker pool the destination will not have: never a name where an id belongs.
+      const unresolvable = missingReference(v, ctx);
+      if (unresolvable) {
+        hold(v, 'skip', unresolvable);
+        continue;
+      }
       const scoped = translateScope(v.Scope ?? {}, ctx, project, isNewName);
       if (scoped.kind === 'error') {
         ctx.errors.push(`${kind} '${keyPath.join(' / ')}', ${describe(v)}: ${scoped.reason}`);
@@ -284,4 +291,18 @@ function scopeText(scope: Record<string, string[]>): string {
 
 function describe(v: Json): string {
   return `variable '${v.Name}' ${scopeText(v.Scope ?? {})}${v.IsSensitive ? ' (sensitive)' : ''}`;
+}
+
+/**
+ * A value of type Certificate, an account type or WorkerPool holds the id of that item (API-FACTS §3.9): it can
+ * be written only where the destination has the item, or the plan creates it. Otherwise the value is skipped
+ * with the reason; a name is never written where Octopus expects an id.
+ */
+function missingReference(v: Json, ctx: PlanContext): string | undefined {
+  const kind = variableValueKind(v.Type);
+  if (!kind || v.IsSensitive || typeof v.Value !== 'string' || v.Value === '' || v.Value.includes('#{')) return undefined;
+  if (ctx.willExist(kind, [v.Value])) return undefined;
+  const excluded = ctx.selection.exclusions.find((e) => e.kind === kind && e.keyPath[0] === v.Value);
+  const why = excluded ? excluded.reason : ctx.sourceItem(kind, [v.Value]) ? 'and this plan does not create it' : 'nor on the source';
+  return `its value refers to ${kindDef(kind).label.toLowerCase()} '${v.Value}', which is not on the destination (${why}): skipped, as an id cannot be written for it`;
 }

@@ -167,8 +167,33 @@ function checkProcessScopes(doc: Doc, ctx: SimContext): void {
         errors.push(`Steps.Actions.Properties['${ref.key}'] refers to '${v}', which does not exist in this space.`);
       }
     }
+    checkTemplateVersion(action, ctx, errors);
   }
   if (errors.length) throw badRequest(...errors);
+}
+
+/**
+ * A step template usage names a version of its template (`Octopus.Action.Template.Version`, an int as a
+ * string, API-FACTS §3.7): one the template has had, 0 up to its current `Version` (behind is allowed: that is
+ * Octopus's "update available"). Evidence: the server hydrates a templated action from the template at the
+ * usage's version when it loads or saves a process (OctopusDeploy/Architecture
+ * `OctopusServer/ConfigAsCode/StepTemplates.md`: `HydrateDeploymentActions`, `int TemplateVersion`), and a
+ * template's past versions are read by number (`GET actiontemplates/{id}/versions/{version}`, SW21): a
+ * version the template never had cannot be loaded. The exact wording of the refusal is unverified. A usage
+ * without a version is accepted (what the server does with one is unverified).
+ */
+function checkTemplateVersion(action: Doc, ctx: SimContext, errors: string[]): void {
+  const id = action.Properties?.['Octopus.Action.Template.Id'];
+  const version = action.Properties?.['Octopus.Action.Template.Version'];
+  if (typeof id !== 'string' || id === '' || id.includes('#{') || version === undefined || version === null) return;
+  const template = inSpace(ctx, 'actiontemplates', id);
+  if (!template) return;
+  const current = Number(template.Version ?? 0);
+  if (typeof version !== 'string' || !/^\d+$/.test(version) || Number(version) > current) {
+    errors.push(
+      `Steps.Actions.Properties['Octopus.Action.Template.Version'] of action '${action.Name}' is '${String(version)}', but step template '${template.Name}' has versions 0 to ${current} only.`,
+    );
+  }
 }
 
 export function allActions(process: Doc | undefined): Doc[] {

@@ -16,7 +16,7 @@ import { seedVariables, variableSets } from './variables.js';
 /**
  * Projects (API-FACTS §3.5). Creating one creates its deployment process, variable set and "Default" channel;
  * deleting one removes everything that lives inside it. Deployment settings (`…/deploymentsettings`, split out in
- * 2021.1) are a view of the project's own copies of those members (still returned by 2024.3, PORT) plus the
+ * 2021.1–2021.2, served from 2021.2) are a view of the project's own copies of those members (still returned by 2024.3, PORT) plus the
  * settings-only members, kept hidden on the project; writing either updates both.
  */
 
@@ -151,7 +151,7 @@ export const projects: KindSpec = {
       OrderChannels: `${self}/channels/order`,
       Progression: `${self}/progression{?releaseHistoryCount}`,
       DeploymentProcess: process,
-      DeploymentSettings: doc.IsVersionControlled ? `${self}/{gitRef}/deploymentsettings` : `${self}/deploymentsettings`,
+      ...(atLeast(ctx.version, SETTINGS_SINCE) ? { DeploymentSettings: doc.IsVersionControlled ? `${self}/{gitRef}/deploymentsettings` : `${self}/deploymentsettings` } : {}),
       Web: webLink(doc, `projects/${doc.Id}`),
       Logo: `${self}/logo`,
       Metadata: `${self}/metadata`,
@@ -234,6 +234,18 @@ function putSettings(project: Doc, body: unknown, ctx: SimContext, gitRef?: stri
   return settingsOf(updated, ctx, gitRef);
 }
 
+/**
+ * Deployment settings routes exist from 2021.2: the 2021.2 Swagger documents list
+ * `/projects/{projectId}/deploymentsettings` and `/deploymentsettings/{id}`, the 2020.5 one does not (API-FACTS
+ * §3.5, §4; a 2021.1 EAP server may have had them: unverified). Older servers answer 404.
+ */
+const SETTINGS_SINCE = '2021.2';
+
+function settingsServer(ctx: SimContext): SimContext {
+  if (!atLeast(ctx.version, SETTINGS_SINCE)) throw notFound();
+  return ctx;
+}
+
 function projectOfSettings(ctx: SimContext, id: string): Doc {
   const m = /^deploymentsettings-(.+)$/i.exec(id);
   if (!m) throw notFound(`The resource '${id}' was not found.`);
@@ -261,10 +273,10 @@ export const projectOwnRoutes: SimRoute[] = [
         ? { body: listAll(projects, req.ctx.store.all('projects', req.ctx.spaceId), req) }
         : presentDoc(projects, projectOr404(req.ctx, req.params.id), req.ctx),
   },
-  { method: 'GET', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx }) => settingsOf(databaseSettingsOf(projectOr404(ctx, params.projectId)), ctx) },
-  { method: 'PUT', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx, body }) => putSettings(databaseSettingsOf(projectOr404(ctx, params.projectId)), body, ctx) },
-  { method: 'GET', pattern: 'deploymentsettings/:id', scope: 'space', handle: ({ params, ctx }) => settingsOf(projectOfSettings(ctx, params.id), ctx) },
-  { method: 'PUT', pattern: 'deploymentsettings/:id', scope: 'space', handle: ({ params, ctx, body }) => putSettings(projectOfSettings(ctx, params.id), body, ctx) },
+  { method: 'GET', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx }) => settingsOf(databaseSettingsOf(projectOr404(settingsServer(ctx), params.projectId)), ctx) },
+  { method: 'PUT', pattern: 'projects/:projectId/deploymentsettings', scope: 'space', handle: ({ params, ctx, body }) => putSettings(databaseSettingsOf(projectOr404(settingsServer(ctx), params.projectId)), body, ctx) },
+  { method: 'GET', pattern: 'deploymentsettings/:id', scope: 'space', handle: ({ params, ctx }) => settingsOf(projectOfSettings(settingsServer(ctx), params.id), ctx) },
+  { method: 'PUT', pattern: 'deploymentsettings/:id', scope: 'space', handle: ({ params, ctx, body }) => putSettings(projectOfSettings(settingsServer(ctx), params.id), body, ctx) },
   {
     // SW21: a paged ProjectResourceCollection.
     method: 'GET',

@@ -6,6 +6,16 @@ import { looksLikeId } from '../normalize.js';
 /** The label of the deployment process among process owners; runbooks are `Runbook: <name>`. */
 export const DEPLOYMENT_PROCESS_OWNER = 'Deployment process';
 export const runbookOwner = (name: string) => `Runbook: ${name}`;
+/**
+ * An `Action` scope value: the action's name with the process that holds it (`Deployment process / Backup`,
+ * `Runbook: Nightly / Backup`), since a runbook's step and a deployment step may share a name.
+ */
+export const actionScopeName = (owner: string, action: string) => `${owner} / ${action}`;
+
+/** The owner label of a process document's actions: the deployment process, or `Runbook: <name>`. */
+export function processOwnerOf(kind: string, keyPath: string[]): string {
+  return kind === 'runbookProcess' ? runbookOwner(keyPath[keyPath.length - 1]) : DEPLOYMENT_PROCESS_OWNER;
+}
 
 type ScopeValues = Record<string, { Id: string; Name: string; ProcessType?: string }[]>;
 
@@ -74,7 +84,8 @@ function translateScope(scope: Record<string, unknown>, names: Map<string, strin
     const values = raw.map((id) => {
       const value = String(id);
       if (!list) return key === 'Tenant' ? (ctx.index.nameOf(value, ['tenant']) ?? value) : value;
-      const name = names.get(`${list}:${value}`) ?? fallbackName(key, value, ctx);
+      // Actions are named with their process from the index (ScopeValues.Actions holds bare names only).
+      const name = key === 'Action' ? (fallbackName(key, value, ctx) ?? names.get(`${list}:${value}`)) : (names.get(`${list}:${value}`) ?? fallbackName(key, value, ctx));
       if (name === undefined) {
         ctx.warnings.push(`${ctx.where}: variable '${variable}' is scoped to ${key} ${value}, which this space does not have`);
         return value;
