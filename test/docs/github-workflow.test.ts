@@ -134,8 +134,11 @@ describe('the GitHub Actions example', () => {
     }
     expect([...used.keys()].sort()).toEqual(['apply', 'plan', 'show', 'snapshot']);
     for (const [command, flags] of used) {
+      // yargs prints help through console.log, which jest sends to stderr when it reports --json (as .ci/run does).
       const help = await runCli([command, '--help']);
-      for (const flag of flags) expect(`${command} ${help.stdout.includes(flag) ? flag : `${flag} (unknown)`}`).toBe(`${command} ${flag}`);
+      const text = help.stdout + help.stderr;
+      expect(text).toContain('--help');
+      for (const flag of flags) expect(`${command} ${text.includes(flag) ? flag : `${flag} (unknown)`}`).toBe(`${command} ${flag}`);
     }
   });
 });
