@@ -1,17 +1,17 @@
-import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/run.js';
 import { writePlanFile } from '../../src/plan/file.js';
 import { writeSnapshotFile } from '../../src/snapshot/file.js';
+import { ensureBuilt, MAIN } from '../helpers/built.js';
 import { makeSnapshot } from '../helpers/snapshots.js';
 import { SECRETS, samplePlan } from '../render/fixtures.js';
 
-const ROOT = join(import.meta.dirname ?? process.cwd(), '..', '..');
-const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'octosync-show-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -124,14 +124,7 @@ describe('octosync validate', () => {
 
 // The shipped binary under plain node: ESM interop errors that jest hides show up here.
 describe('the built CLI under plain node', () => {
-  beforeAll(() => {
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' });
-    } catch {
-      // Type errors elsewhere in a tree being worked on still emit JavaScript; the checks below need only that.
-    }
-    expect(existsSync(MAIN)).toBe(true);
-  }, 120_000);
+  beforeAll(ensureBuilt);
 
   const env = (extra: Record<string, string> = {}) => {
     const e: NodeJS.ProcessEnv = { ...process.env, ...extra };

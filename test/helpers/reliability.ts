@@ -1,22 +1,23 @@
 import { expect } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { applyPlan } from '../../src/apply/apply.js';
 import { makePlans, type MadePlan } from '../../src/plan/make.js';
 import type { SeedFile } from '../../src/simulator/seed.js';
 import type { RunningSimulator, SimulatorOptions } from '../../src/simulator/server.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
+import { MAIN, ROOT } from './built.js';
 import { DESTINATION_FIXTURE, SOURCE_FIXTURE } from './fixtures.js';
 import { API_KEY, withSimulator } from './simulator.js';
 import { snapshotTo, workDir } from './sync.js';
 
-/** The example policy made for the shipped fixtures (use case 1 of the guide), and the built CLI. */
-export const ROOT = resolve('.');
+export { ensureBuilt, MAIN, ROOT } from './built.js';
+
+/** The example policy made for the shipped fixtures (use case 1 of the guide). */
 export const EXAMPLE_POLICY_FILE = join(ROOT, 'examples/dev-test-to-staging-prod.yaml');
 export const examplePolicy = (): unknown => parseYaml(readFileSync(EXAMPLE_POLICY_FILE, 'utf8'));
-export const MAIN = join(ROOT, 'dist/cli/main.js');
 
 /** A snapshot's resources with every item's `meta` (ids, fingerprints, versions) removed: what two instances can share. */
 export function resourceContents(snapshot: Snapshot): unknown {
@@ -61,18 +62,6 @@ export function neverSynced(sim: RunningSimulator): unknown {
 /** Every file under a directory, recursively. */
 export function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
-/** Builds dist/ when a source file is newer than the built CLI (tests that spawn `node dist/cli/main.js`). */
-export function ensureBuilt(): void {
-  const newest = (dir: string): number => Math.max(0, ...filesUnder(dir).map((f) => statSync(f).mtimeMs));
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newest(join(ROOT, 'src'))) return;
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch {
-    // Type errors elsewhere in a tree being worked on still emit JavaScript.
-  }
-  if (!existsSync(MAIN)) throw new Error('dist/cli/main.js is missing: npm run build');
 }
 
 type Sim = Awaited<ReturnType<typeof withSimulator>>;

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan, type ApplyOptions, type ApplyResult } from '../../src/apply/apply.js';
 import { makePlans } from '../../src/plan/make.js';
@@ -9,9 +8,7 @@ import { takeSnapshot } from '../../src/snapshot/take.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { API_KEY } from './simulator.js';
 
-export function workDir(): string {
-  return mkdtempSync(join(tmpdir(), 'octosync-test-'));
-}
+export { workDir } from './workdir.js';
 
 /** `octosync snapshot` of a simulator's default space into `file`. */
 export async function snapshotTo(url: string, file: string, key = API_KEY): Promise<Snapshot> {

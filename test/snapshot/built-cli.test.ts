@@ -1,33 +1,18 @@
 /**
  * The built CLI under plain node (jest's ESM loader accepts imports that plain Node rejects): `node dist/cli/main.js
- * snapshot …` against the built simulator, both child processes. The sources are compiled into a cache directory
- * laid out like the package (dist/, package.json, schemas/), so the test never runs a stale dist/.
+ * snapshot …` against the built simulator, both child processes. dist/ is built once per run by the jest global
+ * setup (test/setup/build.js), so the test never runs a stale dist/.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { validatorFor } from '../../src/schemas.js';
+import { ensureBuilt, MAIN } from '../helpers/built.js';
 import { runCli } from '../helpers/cli.js';
 import { fixtureSecrets, SOURCE_FIXTURE } from '../helpers/fixtures.js';
 import { API_KEY, READ_ONLY_KEY } from '../helpers/simulator.js';
-
-const BUILD = resolve('node_modules/.cache/octosync-built-cli');
-const MAIN = join(BUILD, 'dist/cli/main.js');
-
-function build(): void {
-  mkdirSync(BUILD, { recursive: true });
-  const tsc = spawnSync(
-    process.execPath,
-    [resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', join(BUILD, 'dist'), '--incremental', '--tsBuildInfoFile', join(BUILD, 'tsbuildinfo')],
-    { encoding: 'utf8' },
-  );
-  // Type errors are the type check's business (tsc --noEmit); this test needs the emitted JavaScript.
-  if (!existsSync(MAIN)) throw new Error(`tsc did not emit ${MAIN}: ${tsc.stdout}${tsc.stderr}`);
-  cpSync('package.json', join(BUILD, 'package.json'));
-  cpSync('schemas', join(BUILD, 'schemas'), { recursive: true });
-}
 
 /** The built simulator in a child process; resolves with its URL once it listens. */
 function startBuiltSimulator(): Promise<{ url: string; child: ChildProcess }> {
@@ -64,10 +49,10 @@ describe('the built CLI under plain node', () => {
   let sim: { url: string; child: ChildProcess };
   let dir: string;
   beforeAll(async () => {
-    build();
+    ensureBuilt();
     sim = await startBuiltSimulator();
     dir = mkdtempSync(join(tmpdir(), 'octosync-built-'));
-  }, 180_000);
+  }, 60_000);
   afterAll(() => {
     sim?.child.kill();
     if (dir) rmSync(dir, { recursive: true, force: true });
