@@ -14,6 +14,8 @@ export interface ReadOptions {
   serverVersion: string;
   /** Ids per `ids=` batch (keeps URLs short). */
   batchSize?: number;
+  /** Called once with the kinds this server has, before any is read. */
+  onKinds?: (defs: KindDef[]) => void;
   /** Called when a kind has been read. */
   onKind?: (def: KindDef, count: number) => void;
 }
@@ -28,6 +30,7 @@ export async function readSpace(client: OctopusClient, options: ReadOptions): Pr
   const raw: RawSpace = new Map();
   const space = `/api/${options.spaceId}`;
   const available = KINDS.filter((k) => !k.minVersion || atLeast(options.serverVersion, k.minVersion));
+  options.onKinds?.(available);
 
   const collections = available.filter((k) => k.fetch.from === 'collection');
   await Promise.all(

@@ -10,6 +10,7 @@ export interface TakeSnapshotOptions extends ClientOptions {
   space: string;
   /** Clock for `takenAt` (tests pin it). */
   now?: () => Date;
+  onKinds?: (defs: KindDef[]) => void;
   onKind?: (def: KindDef, count: number) => void;
 }
 
@@ -33,6 +34,7 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
     raw = await readSpace(client, {
       spaceId: space.id,
       serverVersion: space.serverVersion,
+      onKinds: options.onKinds,
       onKind: (def, count) => {
         counts[def.plural] = count;
         options.onKind?.(def, count);
