@@ -10,6 +10,7 @@ import { fromKeyed, toKeyed } from '../plan/keyed.js';
 import type { CleanupEntry, Operation, Plan } from '../plan/plan-types.js';
 import { kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
+import { isSpaceId } from '../snapshot/connect.js';
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
 import type { RawDoc } from '../snapshot/read.js';
 import { patched } from '../util/json-patch.js';
@@ -33,7 +34,16 @@ export interface ApplyOptions extends ClientOptions {
   journalFile?: string;
   /** Base path of the clean-up report (`.md` and `.json` are added; default: next to the plan). */
   cleanupBase?: string;
-  onProgress?: (line: string) => void;
+  /** Told of each operation's outcome as it happens (the CLI's progress line and summary table). */
+  progress?: ApplyProgress;
+}
+
+export type OperationOutcome = 'created' | 'updated' | 'references' | 'already' | 'failed' | 'not-run';
+
+export interface ApplyProgress {
+  /** The operations to run (skips left out), once every check has passed. */
+  start(ops: Operation[]): void;
+  operation(op: Operation, outcome: OperationOutcome): void;
 }
 
 export interface ApplyResult {
@@ -60,7 +70,7 @@ type Status = 'pending' | 'done' | 'stale';
 export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const started = performance.now();
   const plan = readPlanFile(options.planFile);
-  const progress = options.onProgress ?? (() => {});
+  const progress = options.progress;
   const log = new JsonLines(options.logFile);
   const journalFile = options.journalFile ?? `${options.planFile}.journal.jsonl`;
   // Operations an earlier run started and did not finish: their create may have happened (look before POSTing).
@@ -77,8 +87,10 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   });
 
   try {
-    checkDestination(options.planFile, plan, client.baseUrl, options.space);
+    // A space given by id (`Spaces-1`) is compared by its name once read.
+    checkDestination(options.planFile, plan, client.baseUrl, isSpaceId(options.space) ? undefined : options.space);
     const dest = await DestinationState.read(client, options.space);
+    checkDestination(options.planFile, plan, client.baseUrl, dest.space.name);
     checkVersions(plan, dest.space.serverVersion);
 
     const ops = plan.operations.filter((o) => o.action !== 'skip');
@@ -107,16 +119,21 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     let created = 0;
     let updated = 0;
     const alreadyApplied = [...status.values()].filter((s) => s === 'done').length;
+    progress?.start(ops);
 
     const run = (op: Operation): Promise<boolean> => {
       let p = outcome.get(op.id);
       if (p) return p;
       p = (async () => {
-        if (status.get(op.id) === 'done') return true;
+        if (status.get(op.id) === 'done') {
+          progress?.operation(op, 'already');
+          return true;
+        }
         const deps = await Promise.all(op.dependsOn.filter((d) => byId.has(d)).map((d) => run(byId.get(d)!)));
         if (!deps.every(Boolean)) {
           notRun.push(op.id);
           log.write({ type: 'decision', operation: op.id, action: 'not-run', reason: 'an operation it depends on failed' });
+          progress?.operation(op, 'not-run');
           return false;
         }
         return limiter.run(() =>
@@ -131,14 +148,14 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
               finished.add(op.id);
               if (op.action === 'create') created++;
               else if (!isLateReferences(op)) updated++;
-              progress(`${op.action === 'create' ? '+' : '~'} ${op.id}`);
+              progress?.operation(op, op.action === 'create' ? 'created' : isLateReferences(op) ? 'references' : 'updated');
               return true;
             } catch (err) {
               const message = err instanceof Error ? err.message : String(err);
               journal.write({ event: 'failed', operation: op.id, error: message });
               log.write({ type: 'error', operation: op.id, error: message });
               failed.push({ id: op.id, error: message });
-              progress(`! ${op.id}: ${message}`);
+              progress?.operation(op, 'failed');
               return false;
             }
           }),
@@ -194,10 +211,10 @@ export function redactBody(body: unknown): unknown {
   return out;
 }
 
-function checkDestination(file: string, plan: Plan, url: string, space: string): void {
-  if (normaliseServerUrl(plan.destination.url) !== url || plan.destination.space !== space) {
+function checkDestination(file: string, plan: Plan, url: string, space: string | undefined): void {
+  if (normaliseServerUrl(plan.destination.url) !== url || (space !== undefined && plan.destination.space !== space)) {
     throw new OctosyncError(
-      `${file}: /destination: this plan was made for ${plan.destination.url} (space '${plan.destination.space}'), not ${url} (space '${space}'); nothing was written`,
+      `${file}: /destination: this plan was made for ${plan.destination.url} (space '${plan.destination.space}'), not ${url}${space !== undefined ? ` (space '${space}')` : ''}; nothing was written`,
     );
   }
 }
