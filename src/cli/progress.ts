@@ -49,7 +49,9 @@ export class ProgressLine {
     this.total = total;
     this.timer = setInterval(() => this.tick(), this.live ? 1000 : this.intervalMs);
     this.timer.unref();
+    // A terminal shows the line at once; a log gets its first line after one interval (a quick run: only the last).
     if (this.live) this.show();
+    else this.lastShown = this.now();
     return this;
   }
 

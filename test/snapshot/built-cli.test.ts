@@ -1,61 +1,20 @@
 /**
  * The built CLI under plain node (jest's ESM loader accepts imports that plain Node rejects): `node dist/cli/main.js
- * snapshot …` against the built simulator, both child processes. The sources are compiled into a cache directory
- * laid out like the package (dist/, package.json, schemas/), so the test never runs a stale dist/.
+ * snapshot …` against the built simulator, both child processes (test/helpers/built-cli.ts builds them).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { validatorFor } from '../../src/schemas.js';
+import { buildCli, BUILT_MAIN, cleanEnv, startBuiltSimulator } from '../helpers/built-cli.js';
 import { runCli } from '../helpers/cli.js';
 import { fixtureSecrets, SOURCE_FIXTURE } from '../helpers/fixtures.js';
 import { API_KEY, READ_ONLY_KEY } from '../helpers/simulator.js';
 
-const BUILD = resolve('node_modules/.cache/octosync-built-cli');
-const MAIN = join(BUILD, 'dist/cli/main.js');
-
-function build(): void {
-  mkdirSync(BUILD, { recursive: true });
-  const tsc = spawnSync(
-    process.execPath,
-    [resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', join(BUILD, 'dist'), '--incremental', '--tsBuildInfoFile', join(BUILD, 'tsbuildinfo')],
-    { encoding: 'utf8' },
-  );
-  // Type errors are the type check's business (tsc --noEmit); this test needs the emitted JavaScript.
-  if (!existsSync(MAIN)) throw new Error(`tsc did not emit ${MAIN}: ${tsc.stdout}${tsc.stderr}`);
-  cpSync('package.json', join(BUILD, 'package.json'));
-  cpSync('schemas', join(BUILD, 'schemas'), { recursive: true });
-}
-
-/** The built simulator in a child process; resolves with its URL once it listens. */
-function startBuiltSimulator(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [MAIN, 'simulator', '--port', '0', '--api-key', API_KEY, '--read-only-api-key', READ_ONLY_KEY, '--seed', SOURCE_FIXTURE], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolvePromise, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`the built simulator did not start: ${log}`)), 20_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString('utf8');
-      const url = /http:\/\/[0-9.:]+/.exec(log)?.[0];
-      if (url) {
-        clearTimeout(timer);
-        resolvePromise({ url, child });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the built simulator exited (${code}): ${log}`));
-    });
-  });
-}
-
 function octosync(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const clean = { ...process.env };
-  for (const k of ['OCTOPUS_URL', 'OCTOPUS_API_KEY', 'OCTOPUS_SPACE', 'NODE_OPTIONS']) delete clean[k];
-  return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...clean, ...env }, timeout: 60_000 });
+  return spawnSync(process.execPath, [BUILT_MAIN, ...args], { encoding: 'utf8', env: cleanEnv(env), timeout: 60_000 });
 }
 
 const withoutTakenAt = (text: string) => text.replace(/"takenAt": "[^"]*"/, '"takenAt": "…"');
@@ -64,8 +23,8 @@ describe('the built CLI under plain node', () => {
   let sim: { url: string; child: ChildProcess };
   let dir: string;
   beforeAll(async () => {
-    build();
-    sim = await startBuiltSimulator();
+    buildCli();
+    sim = await startBuiltSimulator(SOURCE_FIXTURE);
     dir = mkdtempSync(join(tmpdir(), 'octosync-built-'));
   }, 180_000);
   afterAll(() => {
