@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { InputFileError, UsageError } from '../errors.js';
+import { normaliseServerUrl } from '../octopus/client.js';
 import { registerSecret } from '../util/redact.js';
 
 export interface ConnectionArgs {
@@ -78,5 +79,6 @@ export function resolveConnection(args: ConnectionArgs, env: NodeJS.ProcessEnv =
   if (!Number.isInteger(args.parallelism) || args.parallelism < 1 || args.parallelism > 64) throw new UsageError('--parallelism must be a whole number from 1 to 64');
   if (!(args.timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds');
   const credential = accessToken ? { accessToken } : { apiKey };
-  return { server: server!, ...credential, space: space!, parallelism: args.parallelism, timeoutMs: args.timeout * 1000, caFile: args.caFile };
+  // The URL is judged before anything is read or printed (a browser address, no scheme).
+  return { server: normaliseServerUrl(server!), ...credential, space: space!, parallelism: args.parallelism, timeoutMs: args.timeout * 1000, caFile: args.caFile };
 }

@@ -80,6 +80,13 @@ export class ProgressLine {
     if (this.live) this.stream.write('\n');
   }
 
+  /** After a failure: the live line is erased (the error says what happened), a log gets nothing more. */
+  abandon(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.live) this.stream.write('\r\x1b[K');
+  }
+
   /** The line as it stands (no escapes). */
   text(): string {
     const seconds = Math.max(0, (this.now() - this.started) / 1000);

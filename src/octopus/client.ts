@@ -168,6 +168,7 @@ export class OctopusClient {
           retry: { calculateDelay: ({ computedValue }) => (computedValue > 0 && performance.now() - started + computedValue < this.timeoutMs ? computedValue : 0) },
         });
         status = res.statusCode;
+        if (status >= 300 && status < 400) throw redirected(this.baseUrl, `${method} ${stripKey(path)}${what ? ` (${what})` : ''}`, status, res.headers.location);
         return parseJson<T>(res.body, method, path, what);
       } catch (err) {
         status = err instanceof HTTPError ? err.response.statusCode : undefined;
@@ -193,7 +194,6 @@ export class OctopusClient {
       const credential = this.options.accessToken ? 'access token' : 'API key';
       if (status === 401) return new AuthenticationError(`${this.baseUrl} refused the ${credential} (401)${detail ? `: ${detail}` : ''}`);
       if (status === 403) return new AuthenticationError(`${op}: the ${credential} has no permission for this (403)${detail ? `: ${detail}` : ''}`);
-      if (status >= 300 && status < 400) return redirected(this.baseUrl, op, status, err.response.headers.location);
       return new ServerError(`${op} failed with ${status}${detail ? `: ${detail}` : ''}`, { cause: err, status });
     }
     if (err instanceof RequestError) {

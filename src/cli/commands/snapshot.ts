@@ -40,9 +40,11 @@ export const snapshotCommand: OctosyncCommand<SnapshotArgs> = {
           progress.advance();
         },
       });
-    } finally {
-      progress.finish();
+    } catch (err) {
+      progress.abandon();
+      throw err;
     }
+    progress.finish();
     writeSnapshotFile(argv.out, result.snapshot);
     for (const w of result.snapshot.warnings) info(`warning: ${w}`);
     info(kindTable(['Items'], byKind));
