@@ -171,7 +171,7 @@ export class OctopusClient {
         if (status >= 300 && status < 400) throw redirected(this.baseUrl, `${method} ${stripKey(path)}${what ? ` (${what})` : ''}`, status, res.headers.location);
         return parseJson<T>(res.body, method, path, what);
       } catch (err) {
-        status = err instanceof HTTPError ? err.response.statusCode : undefined;
+        status = err instanceof HTTPError ? err.response.statusCode : status;
         throw this.translate(err, method, path, what);
       } finally {
         const ms = performance.now() - started;
