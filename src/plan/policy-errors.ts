@@ -42,6 +42,7 @@ const tokensOf = (pointer: string) => (pointer === '' ? [] : pointer.split('/').
 
 /** One line per schema error, located in the file, with a suggestion where a name was misspelt. */
 export function describePolicyErrors(errors: ErrorObject[], schema: unknown, source: PolicySource | undefined, max = 5): string[] {
+  const listed = new Set<string>();
   const lines = errors.map((e) => {
     const at = e.instancePath || '/';
     if (e.keyword === 'additionalProperties') {
@@ -50,7 +51,10 @@ export function describePolicyErrors(errors: ErrorObject[], schema: unknown, sou
         (k) => k !== '$schema',
       );
       const meant = closest(member, known);
-      return `${source?.at(e.instancePath, member) ?? ''}${at}: unknown member '${member}'${meant ? ` (did you mean '${meant}'?)` : known.length ? ` (members here: ${known.join(', ')})` : ''}`;
+      // The members allowed at a place are listed once, with its first unknown member.
+      const list = !meant && known.length && !listed.has(at) ? ` (members here: ${known.join(', ')})` : '';
+      listed.add(at);
+      return `${source?.at(e.instancePath, member) ?? ''}${at}: unknown member '${member}'${meant ? ` (did you mean '${meant}'?)` : list}`;
     }
     const where = source?.at(e.instancePath) ?? '';
     if (e.keyword === 'required') return `${where}${at}: missing member '${(e.params as { missingProperty: string }).missingProperty}'`;
