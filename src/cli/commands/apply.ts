@@ -47,7 +47,7 @@ export const applyCommand: OctosyncCommand<ApplyArgs> = {
       const row = byKind.get(op.kind) ?? OUTCOME_COLUMNS.map(() => 0);
       row[OUTCOME_COLUMNS.findIndex(([o]) => o === outcome)]++;
       byKind.set(op.kind, row);
-      progress.advance(outcome === 'failed' || outcome === 'not-run');
+      progress.advance(outcome === 'failed'); // not run: counted in the table, not as a failure of its own
     };
     const summary = () => {
       if (!started) return;
