@@ -11,6 +11,7 @@ import { fromKeyed, toKeyed } from '../plan/keyed.js';
 import type { CleanupEntry, Operation, Plan } from '../plan/plan-types.js';
 import { kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
+import { isSpaceId } from '../snapshot/connect.js';
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
 import { nestedPath, type RawDoc } from '../snapshot/read.js';
 import { patched } from '../util/json-patch.js';
@@ -37,13 +38,22 @@ export interface ApplyOptions extends ClientOptions {
   journalFile?: string;
   /** Base path of the clean-up report (`.md` and `.json` are added; default: next to the plan). */
   cleanupBase?: string;
-  onProgress?: (line: string) => void;
   /** The checksum the reviewer approved (`sha256:…`, as `show` prints it): any other plan is refused. */
   expectChecksum?: string;
   /** Aborted (Ctrl-C, SIGTERM): no new operation starts; those in flight finish; the run ends interrupted. */
   signal?: AbortSignal;
   /** Folder of the per-destination lock (default: the temporary folder); tests give each "machine" its own. */
   lockDir?: string;
+  /** Told of each operation's outcome as it happens (the CLI's progress line and summary table). */
+  progress?: ApplyProgress;
+}
+
+export type OperationOutcome = 'created' | 'updated' | 'references' | 'already' | 'failed' | 'not-run';
+
+export interface ApplyProgress {
+  /** The operations to run (skips left out), once every check has passed. */
+  start(ops: Operation[]): void;
+  operation(op: Operation, outcome: OperationOutcome): void;
 }
 
 export interface ApplyResult {
@@ -76,7 +86,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const started = performance.now();
   const plan = readPlanFile(options.planFile);
   checkApproved(options.planFile, plan, options.expectChecksum);
-  const progress = options.onProgress ?? (() => {});
+  const progress = options.progress;
   const journalFile = options.journalFile ?? `${options.planFile}.journal.jsonl`;
   const serverUrl = normaliseServerUrl(options.server);
   // One apply at a time per plan and per destination from this machine; nothing is opened before the locks.
@@ -88,7 +98,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   }
 }
 
-async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: string, progress: (line: string) => void, started: number): Promise<ApplyResult> {
+async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: string, progress: ApplyProgress | undefined, started: number): Promise<ApplyResult> {
   const log = new JsonLines(options.logFile);
   // Operations an earlier run started and did not finish: their create may have happened (look before POSTing).
   const unfinished = unfinishedOperations(journalFile);
@@ -107,8 +117,10 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
   });
 
   try {
-    checkDestination(options.planFile, plan, client.baseUrl, options.space);
+    // A space given by id (`Spaces-1`) is compared by its name once read.
+    checkDestination(options.planFile, plan, client.baseUrl, isSpaceId(options.space) ? undefined : options.space);
     const dest = await DestinationState.read(client, options.space, caseAliases(plan.caseMatches));
+    checkDestination(options.planFile, plan, client.baseUrl, dest.space.name);
     checkVersions(plan, dest.space.serverVersion);
 
     const ops = plan.operations.filter((o) => o.action !== 'skip');
@@ -142,6 +154,7 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
     let created = 0;
     let updated = 0;
     const alreadyApplied = [...status.values()].filter((s) => s === 'done').length;
+    progress?.start(ops);
 
     const interrupted = () => options.signal?.aborted === true;
     const total = ops.length;
@@ -151,12 +164,16 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
       let p = outcome.get(op.id);
       if (p) return p;
       p = (async () => {
-        if (status.get(op.id) === 'done') return true;
+        if (status.get(op.id) === 'done') {
+          progress?.operation(op, 'already');
+          return true;
+        }
         const deps = await Promise.all(op.dependsOn.filter((d) => byId.has(d)).map((d) => run(byId.get(d)!)));
         if (interrupted()) return false;
         if (!deps.every(Boolean)) {
           notRun.push(op.id);
           log.write({ type: 'decision', operation: op.id, action: 'not-run', reason: 'an operation it depends on failed' });
+          progress?.operation(op, 'not-run');
           return false;
         }
         return limiter.run(() =>
@@ -172,14 +189,14 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
               finished.add(op.id);
               if (op.action === 'create') created++;
               else if (!isLateReferences(op)) updated++;
-              progress(`${op.action === 'create' ? '+' : '~'} ${op.id}`);
+              progress?.operation(op, op.action === 'create' ? 'created' : isLateReferences(op) ? 'references' : 'updated');
               return true;
             } catch (err) {
               const message = err instanceof Error ? err.message : String(err);
               journal.write({ event: 'failed', operation: op.id, error: message });
               log.write({ type: 'error', operation: op.id, error: message });
               failed.push({ id: op.id, error: message });
-              progress(`! ${op.id}: ${message}`);
+              progress?.operation(op, 'failed');
               return false;
             }
           }),
@@ -259,10 +276,10 @@ function checkApproved(file: string, plan: Plan, expected: string | undefined): 
   }
 }
 
-function checkDestination(file: string, plan: Plan, url: string, space: string): void {
-  if (normaliseServerUrl(plan.destination.url) !== url || plan.destination.space !== space) {
+function checkDestination(file: string, plan: Plan, url: string, space: string | undefined): void {
+  if (normaliseServerUrl(plan.destination.url) !== url || (space !== undefined && plan.destination.space !== space)) {
     throw new OctosyncError(
-      `${file}: /destination: this plan was made for ${plan.destination.url} (space '${plan.destination.space}'), not ${url} (space '${space}'); nothing was written`,
+      `${file}: /destination: this plan was made for ${plan.destination.url} (space '${plan.destination.space}'), not ${url}${space !== undefined ? ` (space '${space}')` : ''}; nothing was written`,
     );
   }
 }

@@ -1,50 +1,74 @@
 import yargs from 'yargs';
-import { ExitCode, OctosyncError, UsageError } from '../errors.js';
+import { ExitCode, exitCodesHelp, OctosyncError, UsageError } from '../errors.js';
 import { commands } from './commands/index.js';
+import { wantsJson, type CommandResult, type OctosyncCommand } from './command.js';
 import { TOOL_VERSION } from '../version.js';
 import { redact } from '../util/redact.js';
 
-const EXIT_CODES_HELP = `octosync --version prints the version.
-
-Exit codes:
-  0  success
-  1  error (bad input, unreachable server, refused plan, failure before any write)
-  2  plan --detailed-exitcode: the plan has changes
-  3  apply: partially applied; run the same plan again to finish
-  130  apply: interrupted (Ctrl-C, SIGTERM); run the same plan again to finish`;
+const EPILOGUE = `octosync --version prints the version.\n\n${exitCodesHelp()}`;
 
 /**
  * Parses argv, runs the command, and maps every outcome to an exit code. This is the one place where
  * errors become process exits: typed OctosyncErrors print their one-line message; anything else is a bug.
+ * With --output-format json the result (or the error) is also one JSON document on stdout.
  */
 export async function run(argv: string[]): Promise<number> {
-  let exitCode: number = ExitCode.ok;
   // yargs' own --version would clash with `simulator --version`; the tool's version is answered here.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`${TOOL_VERSION}\n`);
     return ExitCode.ok;
   }
+  let result: CommandResult | undefined;
+  let command: string | undefined;
+  let json = false;
+  const modules = commands.map((c: OctosyncCommand) => ({
+    command: c.command,
+    describe: c.describe,
+    builder: c.builder,
+    handler: async (args: any) => {
+      command = c.command.split(' ')[0];
+      json = args.outputFormat === 'json' || args.json === true;
+      result = await c.run(args, { json, color: args.color !== false });
+    },
+  }));
   try {
     const parser = yargs(argv)
       .scriptName('octosync')
       .version(false)
-      .command(commands as any)
+      // Accepted by every command, as the Octopus CLI does: octosync never prompts, and colour can be turned off anywhere.
+      .option('color', { type: 'boolean', default: true, global: true, describe: 'Colour the output (--no-color, or NO_COLOR, turns it off)' })
+      .option('prompt', { type: 'boolean', default: true, global: true, hidden: true, describe: 'Accepted as --no-prompt; octosync never prompts' })
+      .command(modules as any)
       .demandCommand(1, 'Name a command: see octosync --help.')
       .recommendCommands()
       .strict()
-      .epilogue(EXIT_CODES_HELP)
+      .epilogue(EPILOGUE)
       .wrap(Math.min(120, process.stdout.columns || 100))
       .exitProcess(false)
       .showHelpOnFail(false)
       .fail((msg, err) => {
         throw err ?? new UsageError(msg);
       });
-    const argvOut = (await parser.parseAsync()) as { exitCode?: number };
-    if (typeof argvOut.exitCode === 'number') exitCode = argvOut.exitCode;
+    await parser.parseAsync();
   } catch (err) {
-    exitCode = report(err);
+    const exitCode = report(err);
+    if (json || wantsJson(argv)) printJson({ command: command ?? argv[0], exitCode, error: errorData(err) });
+    return exitCode;
   }
-  return exitCode;
+  if (!result) return ExitCode.ok; // --help
+  if (json) printJson({ command, exitCode: result.exitCode, result: result.data });
+  return result.exitCode;
+}
+
+function printJson(doc: unknown): void {
+  process.stdout.write(redact(JSON.stringify(doc, null, 2)) + '\n');
+}
+
+function errorData(err: unknown): Record<string, unknown> {
+  const known = err instanceof OctosyncError;
+  const message = err instanceof Error ? err.message : String(err);
+  const partial = (err as { result?: unknown } | null)?.result;
+  return { type: known ? err.name : 'InternalError', message, ...(partial !== undefined ? { result: partial } : {}) };
 }
 
 function report(err: unknown): number {

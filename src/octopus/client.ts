@@ -2,13 +2,16 @@ import got, { HTTPError, RequestError, type Got, type Method } from 'got';
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { AuthenticationError, InputFileError, ServerError } from '../errors.js';
+import { AuthenticationError, InputFileError, ServerError, UsageError } from '../errors.js';
 import { Limiter } from '../util/limit.js';
 
 export interface ClientOptions {
   /** Server URL, e.g. https://octopus.example.com (a trailing /api is accepted). */
   server: string;
-  apiKey: string;
+  /** An API key (`X-Octopus-ApiKey`), or: */
+  apiKey?: string;
+  /** An access token (`Authorization: Bearer`), as the OctopusDeploy/login action's OIDC exchange gives. */
+  accessToken?: string;
   /** Requests in flight at once (default 8). */
   parallelism?: number;
   /** Whole-request timeout in ms, retries included: no retry starts that would end after it (default 30 s). */
@@ -65,7 +68,7 @@ export class OctopusClient {
     this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
     const ca = options.caFile ? readCertificateAuthority(options.caFile) : undefined;
     this.http = got.extend({
-      headers: { 'X-Octopus-ApiKey': options.apiKey, 'User-Agent': 'octosync', Accept: 'application/json' },
+      headers: { ...credentialHeader(options), 'User-Agent': 'octosync', Accept: 'application/json' },
       timeout: { request: this.timeoutMs },
       retry: {
         limit: options.retries ?? 4,
@@ -165,9 +168,10 @@ export class OctopusClient {
           retry: { calculateDelay: ({ computedValue }) => (computedValue > 0 && performance.now() - started + computedValue < this.timeoutMs ? computedValue : 0) },
         });
         status = res.statusCode;
+        if (status >= 300 && status < 400) throw redirected(this.baseUrl, `${method} ${stripKey(path)}${what ? ` (${what})` : ''}`, status, res.headers.location);
         return parseJson<T>(res.body, method, path, what);
       } catch (err) {
-        status = err instanceof HTTPError ? err.response.statusCode : undefined;
+        status = err instanceof HTTPError ? err.response.statusCode : status;
         throw this.translate(err, method, path, what);
       } finally {
         const ms = performance.now() - started;
@@ -187,8 +191,9 @@ export class OctopusClient {
     if (err instanceof HTTPError) {
       const status = err.response.statusCode;
       const detail = errorDetail(String(err.response.body ?? ''));
-      if (status === 401) return new AuthenticationError(`${this.baseUrl} refused the API key (401)${detail ? `: ${detail}` : ''}`);
-      if (status === 403) return new AuthenticationError(`${op}: the API key has no permission for this (403)${detail ? `: ${detail}` : ''}`);
+      const credential = this.options.accessToken ? 'access token' : 'API key';
+      if (status === 401) return new AuthenticationError(`${this.baseUrl} refused the ${credential} (401)${detail ? `: ${detail}` : ''}`);
+      if (status === 403) return new AuthenticationError(`${op}: the ${credential} has no permission for this (403)${detail ? `: ${detail}` : ''}`);
       return new ServerError(`${op} failed with ${status}${detail ? `: ${detail}` : ''}`, { cause: err, status });
     }
     if (err instanceof RequestError) {
@@ -196,10 +201,33 @@ export class OctopusClient {
       if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '')) {
         return new ServerError(`cannot reach ${this.baseUrl} (${err.code}) during ${op}: its certificate is not trusted; for a private certificate authority use --ca-file or NODE_EXTRA_CA_CERTS`);
       }
+      if (err.code === 'EPROTO' && this.baseUrl.startsWith('https:')) {
+        // OpenSSL's "wrong version number": the port answered in plain HTTP.
+        return new ServerError(`cannot reach ${this.baseUrl} (EPROTO): the port speaks plain http, not https; use --server ${this.baseUrl.replace(/^https:/, 'http:')} or the server's https port`);
+      }
       return new ServerError(`cannot reach ${this.baseUrl} (${err.code ?? err.message}) during ${op}`);
     }
     return err instanceof Error ? err : new Error(String(err));
   }
+}
+
+/** The API key header, or the access token as a bearer token (as @octopusdeploy/api-client's createRequestHeaders sends them). */
+function credentialHeader(options: ClientOptions): Record<string, string> {
+  if (options.accessToken) return { Authorization: `Bearer ${options.accessToken}` };
+  return { 'X-Octopus-ApiKey': options.apiKey ?? '' };
+}
+
+/**
+ * octosync follows no redirect (the key must not travel to another address): say where the server points
+ * to, so that --server can name it.
+ */
+function redirected(baseUrl: string, op: string, status: number, location: string | undefined): ServerError {
+  if (!location) return new ServerError(`${op}: the server answered with a redirect (${status}) and no address`, { status });
+  const target = new URL(location, baseUrl + '/api');
+  const suggestion = (target.origin + target.pathname).replace(/\/api(\/.*)?$/i, '');
+  return new ServerError(`${op}: ${baseUrl} redirects (${status}) to ${target.origin}${target.pathname}; octosync does not follow redirects: use --server ${suggestion}`, {
+    status,
+  });
 }
 
 function readCertificateAuthority(file: string): Buffer {
@@ -238,15 +266,30 @@ export function stripKey(path: string): string {
   return path.replace(/([?&])apikey=[^&]*/gi, '$1apikey=REDACTED');
 }
 
+/**
+ * The server's base URL from what a user typed: a scheme is required (`octopus.example.com` says which to
+ * add), a browser address (`…/app#/Spaces-1/projects`) names the address to use instead, credentials in the
+ * URL are refused, and a trailing `/api` is accepted.
+ */
 export function normaliseServerUrl(server: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(server.trim())) {
+    throw new UsageError(`--server ${server}: no scheme; use https://${server.trim().replace(/^\/+/, '')} (or http:// for a server without TLS)`);
+  }
   let url: URL;
   try {
-    url = new URL(server);
+    url = new URL(server.trim());
   } catch {
-    throw new ServerError(`not a server URL: ${server}`);
+    throw new UsageError(`--server ${server}: not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ServerError(`not an http(s) server URL: ${server}`);
-  if (url.username || url.password) throw new ServerError('put credentials in --api-key, not in the server URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server ${server}: not an http(s) URL`);
+  if (url.username || url.password) throw new UsageError('put credentials in --api-key or --access-token, not in the server URL');
+  const app = url.pathname.search(/\/app(\/|$)/i);
+  if (url.hash.startsWith('#/') || app >= 0) {
+    const base = (url.origin + (app >= 0 ? url.pathname.slice(0, app) : url.pathname)).replace(/\/+$/, '');
+    const space = /^#\/(Spaces-\d+)/i.exec(url.hash)?.[1];
+    throw new UsageError(`--server ${server} is the address of a page in the browser; use the server's address: --server ${base}${space ? ` (and --space ${space})` : ''}`);
+  }
+  if (url.search || url.hash) throw new UsageError(`--server ${server}: a server address has no query or fragment; use --server ${url.origin}${url.pathname.replace(/\/+$/, '')}`);
   return (url.origin + url.pathname).replace(/\/+$/, '').replace(/\/api$/i, '');
 }
 

@@ -17,6 +17,16 @@ export function writePlanFile(file: string, plan: Plan): void {
  */
 export function readPlanFile(file: string): Plan {
   const data = parseJsonInput(file, readInputFile(file, 'plan')) as any;
+  if (data && typeof data === 'object' && 'resources' in data && !('operations' in data)) {
+    // A snapshot where a plan belongs (show, apply): say what it is and what to do with it.
+    const of = typeof data.space?.name === 'string' ? ` of space '${data.space.name}'` : '';
+    const on = typeof data.server?.url === 'string' ? ` on ${data.server.url}` : '';
+    const taken = typeof data.takenAt === 'string' ? `, taken ${data.takenAt}` : '';
+    throw new InputFileError(
+      file,
+      `this is a snapshot${of}${on}${taken}, not a plan: make a plan with octosync plan --source SOURCE.json --destination DESTINATION.json --out plan.json, then use that`,
+    );
+  }
   if (typeof data?.formatVersion === 'number' && data.formatVersion !== PLAN_FORMAT_VERSION) {
     throw new InputFileError(file, `/formatVersion: plan format ${data.formatVersion} was made by another octosync version; this one reads format ${PLAN_FORMAT_VERSION}: plan again`);
   }

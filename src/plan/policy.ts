@@ -1,7 +1,8 @@
 import { checkDepth, readInputFile } from '../util/input-file.js';
 import { parse as parseYaml } from 'yaml';
 import { InputFileError } from '../errors.js';
-import { describeErrors, validatorFor } from '../schemas.js';
+import { validatorFor } from '../schemas.js';
+import { describePolicyErrors, PolicySource } from './policy-errors.js';
 import { defaultPolicy, type Policy } from './policy-types.js';
 
 export * from './policy-types.js';
@@ -20,12 +21,19 @@ export function readPolicyFile(file: string): Policy {
     throw new InputFileError(file, `not valid ${json ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
   }
   checkDepth(file, data);
-  return policyFrom(data ?? {}, file);
+  // JSON is YAML: the same reader finds the line and column of an error in either.
+  return policyFrom(data ?? {}, file, new PolicySource(text));
 }
 
-export function policyFrom(data: unknown, file = 'policy'): Policy {
+export function policyFrom(data: unknown, file = 'policy', source?: PolicySource): Policy {
   const validate = validatorFor('policy');
-  if (!validate(data)) throw new InputFileError(file, `not a valid policy: ${describeErrors(validate.errors, 5).join('; ')}`);
+  const supported = (validate.schema as { properties: { version: { const: number } } }).properties.version.const;
+  const version = (data as { version?: unknown } | null)?.version;
+  if (version !== undefined && version !== supported) {
+    // Checked first: a policy of another version fails the schema in ways that would only mislead.
+    throw new InputFileError(file, `${source?.at('/version') ?? ''}/version: policy version ${JSON.stringify(version)} is not supported; this octosync reads version ${supported}`);
+  }
+  if (!validate(data)) throw new InputFileError(file, `not a valid policy: ${describePolicyErrors(validate.errors ?? [], validate.schema, source).join('; ')}`);
   return withDefaults(data as Partial<Policy>);
 }
 

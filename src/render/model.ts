@@ -7,6 +7,7 @@ import { hasChanges, isLateReferences } from '../plan/changes.js';
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { CleanupEntry, Decision, Operation, Plan } from '../plan/plan-types.js';
 import { KINDS } from '../registry/kinds.js';
+import { structuredPatch } from 'diff';
 import { layout, MASKED, masked, memberName, memberPath, pointerTokens, shorten, summary } from './values.js';
 
 /** `+` added, `-` removed, `~` changed, `=` skipped, ` ` context. */
@@ -122,10 +123,42 @@ function createLines(desired: Json): DiffLine[] {
     if (key === 'Steps' && named(value)) blocks.push([line('+', 0, `${label} (${value.length}):`), ...value.flatMap(stepLines)]);
     else if (key === 'Variables' && named(value)) blocks.push([line('+', 0, `${label} (${value.length}):`), ...value.map(variableLine)]);
     else if (named(value)) simple.push([`${label} (${value.length})`, shorten(value.map((el) => JSON.stringify(el.Name)).join(', '), 100)]);
+    else if (hasText(value)) blocks.push(textLines(label, value, 0));
     else simple.push([label, summary(value)]);
   }
   const width = Math.max(0, ...simple.map(([k]) => k.length));
   return [...simple.map(([k, v]) => line('+', 0, `${k.padEnd(width)} = ${v}`)), ...blocks.flat()];
+}
+
+/** Whether a value is, or holds, multi-line text (a script, a template). */
+function hasText(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\n');
+  return !!value && typeof value === 'object' && value !== MASKED && !Array.isArray(value) && Object.values(value).some(hasText);
+}
+
+/** Lines of a created script shown; the rest is counted. */
+const CREATED_TEXT_LINES = 5;
+
+/**
+ * Multi-line text in a create: its size and its first lines (each cut at a word), not one line cut short;
+ * an object holding such text (a step template's Properties) member by member.
+ */
+function textLines(label: string, value: unknown, depth: number): DiffLine[] {
+  if (typeof value !== 'string') {
+    const entries = Object.entries(value as Json).filter(([, v]) => !isEmpty(v));
+    return [
+      line('+', depth, `${label}:`),
+      ...entries.flatMap(([k, v]) => (hasText(v) ? textLines(memberName(k), v, depth + 1) : [line('+', depth + 1, `${memberName(k)} = ${summary(v)}`)])),
+    ];
+  }
+  const lines = value.replace(/\n$/, '').split('\n');
+  const shown = lines.slice(0, CREATED_TEXT_LINES).map((l) => line('+', depth + 1, shorten(l, 100)));
+  const more = lines.length - shown.length;
+  return [
+    line('+', depth, `${label} (${lines.length} lines, ${value.length.toLocaleString('en-US')} characters):`),
+    ...shown,
+    ...(more > 0 ? [{ ...line('+', depth + 1, `… ${more} more line${more === 1 ? '' : 's'}`), continued: true }] : []),
+  ];
 }
 
 function stepLines(step: Json): DiffLine[] {
@@ -193,6 +226,7 @@ function patchLines(patch: PatchOperation[]): DiffLine[] {
 }
 
 function replaced(label: string, old: unknown, value: unknown, secret: boolean): DiffLine[] {
+  if (!secret && typeof old === 'string' && typeof value === 'string' && (old.includes('\n') || value.includes('\n'))) return textDiff(label, old, value);
   const now = laid('~', label, value);
   if (old === undefined || secret) return now;
   const before = laid('-', label, old);
@@ -201,6 +235,30 @@ function replaced(label: string, old: unknown, value: unknown, secret: boolean):
     if (text.length <= 120) return [line('~', 0, text)];
   }
   return [...before, ...laid('+', label, value)];
+}
+
+/** Lines of context around each change of a script. */
+const TEXT_DIFF_CONTEXT = 3;
+
+/**
+ * A change to multi-line text (a script, a template) as a line-level diff in unified hunks (jsdiff), so a
+ * reviewer reads the lines that changed instead of the whole script twice.
+ */
+function textDiff(label: string, old: string, value: string): DiffLine[] {
+  const patch = structuredPatch('', '', old, value, '', '', { context: TEXT_DIFF_CONTEXT });
+  const count = (t: string) => t.replace(/\n$/, '').split('\n').length;
+  const added = patch.hunks.reduce((n, h) => n + h.lines.filter((l) => l.startsWith('+')).length, 0);
+  const removed = patch.hunks.reduce((n, h) => n + h.lines.filter((l) => l.startsWith('-')).length, 0);
+  const out = [line('~', 0, `${label}: ${count(old)} → ${count(value)} lines (+${added} -${removed})`)];
+  for (const h of patch.hunks) {
+    out.push({ ...line(' ', 1, `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`), continued: true });
+    for (const l of h.lines) {
+      if (l.startsWith('\\')) continue; // "\ No newline at end of file"
+      const sign = l[0] === '+' ? '+' : l[0] === '-' ? '-' : ' ';
+      out.push(line(sign, 1, l.slice(1)));
+    }
+  }
+  return out;
 }
 
 /** The `Value` of a variable (keyed form: `/Variables/<name>/<index>/Value`) that the same patch marks sensitive. */

@@ -72,9 +72,12 @@ export function inline(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** At most `max` characters, with `…` where it was cut. */
+/** At most `max` characters, with `…` where it was cut: at a word's end when one is near, not mid-word. */
 export function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  if (text.length <= max) return text;
+  const cut = text.slice(0, Math.max(0, max - 1));
+  const space = cut.search(/\s\S*$/);
+  return `${space >= cut.length * 0.6 ? cut.slice(0, space) : cut}…`;
 }
 
 /** A value in a summary: one line, long ones cut, multi-line text as its first line and a line count. */

@@ -31,6 +31,12 @@ export interface SimulatorOptions extends FaultOptions {
   apiKeys?: ApiKeyOption[];
   apiKey?: string;
   readOnlyApiKey?: string;
+  /**
+   * Valid access tokens (OIDC, as the OctopusDeploy/login action obtains): accepted only as
+   * `Authorization: Bearer …`, which is how Octopus clients send them (@octopusdeploy/api-client's
+   * createRequestHeaders); API keys only in `X-Octopus-ApiKey` or the `apikey` query parameter.
+   */
+  accessTokens?: ApiKeyOption[];
   /** The `Version` of `GET /api` (default 2024.3.10989). */
   version?: string;
   /** Feature toggles over the version's defaults (features.ts), e.g. `{ CommonVariableScopingFeatureToggle: false }`. */
@@ -68,7 +74,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   for (const k of options.apiKeys ?? []) keys.set(k.key, k);
   if (options.apiKey) keys.set(options.apiKey, { key: options.apiKey });
   if (options.readOnlyApiKey) keys.set(options.readOnlyApiKey, { key: options.readOnlyApiKey, readOnly: true });
-  if (keys.size === 0) throw new Error('the simulator needs at least one API key');
+  const tokens = new Map<string, ApiKeyOption>((options.accessTokens ?? []).map((t) => [t.key, t]));
+  if (keys.size === 0 && tokens.size === 0) throw new Error('the simulator needs at least one API key or access token');
 
   const clock = options.now ?? (() => new Date());
   const featureToggles = { ...defaultToggles(version), ...options.featureToggles };
@@ -116,8 +123,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const isWrite = method !== 'GET';
     if (decision.fault && !(isWrite && decision.afterWrite)) return injectFault(res, decision.fault);
 
-    const key = apiKeyOf(req, url);
-    const known = key ? keys.get(key) : undefined;
+    const credential = credentialOf(req, url);
+    const known = credential && (credential.bearer ? tokens : keys).get(credential.value);
     if (!known) {
       throw new ApiError(401, 'Either your API key is invalid, or your account has been disabled. Please contact your Octopus administrator.');
     }
@@ -377,12 +384,12 @@ export function rootDocument(version: string, installationId: string, defaultSpa
   };
 }
 
-function apiKeyOf(req: IncomingMessage, url: URL): string | undefined {
+function credentialOf(req: IncomingMessage, url: URL): { value: string; bearer: boolean } | undefined {
   const header = req.headers['x-octopus-apikey'];
-  if (typeof header === 'string' && header) return header;
+  if (typeof header === 'string' && header) return { value: header, bearer: false };
   const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7);
-  for (const [k, v] of url.searchParams) if (k.toLowerCase() === 'apikey') return v;
+  if (typeof auth === 'string' && /^Bearer /i.test(auth)) return { value: auth.slice(7).trim(), bearer: true };
+  for (const [k, v] of url.searchParams) if (k.toLowerCase() === 'apikey') return { value: v, bearer: false };
   return undefined;
 }
 

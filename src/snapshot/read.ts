@@ -20,6 +20,8 @@ export interface ReadOptions {
   leaveOut?: ReadonlySet<string>;
   /** Ids per `ids=` batch (keeps URLs short). */
   batchSize?: number;
+  /** Called once with the kinds this server has, before any is read. */
+  onKinds?: (defs: KindDef[]) => void;
   /** Called when a kind has been read. */
   onKind?: (def: KindDef, count: number) => void;
 }
@@ -34,6 +36,7 @@ export async function readSpace(client: OctopusClient, options: ReadOptions): Pr
   const raw: RawSpace = new Map();
   const space = `/api/${options.spaceId}`;
   const available = KINDS.filter((k) => (!k.minVersion || atLeast(options.serverVersion, k.minVersion)) && !options.leaveOut?.has(k.kind));
+  options.onKinds?.(available);
 
   const collections = available.filter((k) => k.fetch.from === 'collection');
   await Promise.all(

@@ -13,6 +13,7 @@ export interface TakeSnapshotOptions extends ClientOptions {
   space: string;
   /** Clock for `takenAt` (tests pin it). */
   now?: () => Date;
+  onKinds?: (defs: KindDef[]) => void;
   onKind?: (def: KindDef, count: number) => void;
 }
 
@@ -42,6 +43,7 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
       serverVersion: space.serverVersion,
       tenantVariablesApi,
       leaveOut: permissions.leaveOut,
+      onKinds: options.onKinds,
       onKind: (def, count) => {
         counts[def.plural] = count;
         options.onKind?.(def, count);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { OutputFileError } from '../errors.js';
 
 /**
  * A JSON value with object keys sorted (arrays keep their order) and undefined members left out. Parts that
@@ -56,13 +57,14 @@ export function fingerprint(value: unknown): string {
 
 /** Writes a file atomically: a temporary file beside it, then a rename. A failure leaves no partial file. */
 export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file) || '.', { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   try {
+    mkdirSync(dirname(file) || '.', { recursive: true });
     writeFileSync(tmp, text);
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    // A full disk or a folder taken away: the user's to mend, not a bug.
+    throw new OutputFileError(file, `cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   }
 }

@@ -86,7 +86,7 @@ describe('octosync validate', () => {
     const r = await octosync('validate', badPolicy);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`octosync: ${badPolicy}: not a valid policy: /variables: unknown member 'overwrtie'\n`);
+    expect(r.stderr).toBe(`octosync: ${badPolicy}: not a valid policy: line 4, column 3: /variables: unknown member 'overwrtie' (did you mean 'overwrite'?)\n`);
   });
 
   it('names what was expected where a value is wrong', async () => {
@@ -111,7 +111,7 @@ describe('octosync validate', () => {
   it('checks against the kind --kind names, whatever the content', async () => {
     const r = await octosync('validate', planFile, '--kind', 'policy');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("not a valid policy: /: unknown member");
+    expect(r.stderr).toMatch(/not a valid policy: line \d+, column \d+: \/: unknown member/);
     expect((await octosync('validate', snapshotFile, '--kind', 'snapshot')).code).toBe(0);
   });
 
@@ -165,6 +165,6 @@ describe('the built CLI under plain node', () => {
     expect(ok).toEqual({ code: 0, stdout: `${planFile}: valid plan\n`, stderr: '' });
     const bad = node(['validate', file('bad.json', '{"version": 1, "colour": "red"}')]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("bad.json: not a valid policy: /: unknown member 'colour'");
+    expect(bad.stderr).toContain("bad.json: not a valid policy: line 1, column 16: /: unknown member 'colour' (members here: version, filters,");
   });
 });

@@ -28,12 +28,15 @@ export async function runCli(args: string[], env: Record<string, string | undefi
   setEnv(env);
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture(out));
   const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture(err));
+  // yargs prints --help with console.log, which jest buffers apart from stdout when tests run in parallel.
+  const log = jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.map(String).join(' ') + '\n'));
   try {
     const code = await run(args);
     return { code, stdout: out.join(''), stderr: err.join('') };
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
+    log.mockRestore();
     setEnv(saved);
   }
 }

@@ -85,7 +85,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('<summary><code>+</code> Script module "&lt;b&gt;Tools&lt;/b&gt;" will be created</summary>');
     expect(md).toContain('- `create` variable \\*x\\*: a \\| b');
     // Inside the fence a value is literal; a fence longer than any backtick run in it keeps it closed.
-    expect(md).toContain('````diff\n+ Description = "has ``` fences"… (2 lines)\n+ Name        = "<b>Tools</b>"\n````');
+    expect(md).toContain('````diff\n+ Name = "<b>Tools</b>"\n+ Description (2 lines, 26 characters):\n+   has ``` fences\n+   and *stars*\n````');
   });
 
   it('stays under GitHub\'s 65,536-character limit for thousands of operations, and says how many it left out', () => {

@@ -1,46 +1,20 @@
 /**
  * The built CLI under plain node (jest's ESM loader accepts imports that plain Node rejects): `node dist/cli/main.js
- * snapshot …` against the built simulator, both child processes. dist/ is built once per run by the jest global
- * setup (test/setup/build.js), so the test never runs a stale dist/.
+ * snapshot …` against the built simulator, both child processes (test/helpers/built-cli.ts builds them).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validatorFor } from '../../src/schemas.js';
-import { ensureBuilt, MAIN } from '../helpers/built.js';
+import { buildCli, BUILT_MAIN, cleanEnv, startBuiltSimulator } from '../helpers/built-cli.js';
 import { runCli } from '../helpers/cli.js';
 import { fixtureSecrets, SOURCE_FIXTURE } from '../helpers/fixtures.js';
 import { API_KEY, READ_ONLY_KEY } from '../helpers/simulator.js';
 
-/** The built simulator in a child process; resolves with its URL once it listens. */
-function startBuiltSimulator(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [MAIN, 'simulator', '--port', '0', '--api-key', API_KEY, '--read-only-api-key', READ_ONLY_KEY, '--seed', SOURCE_FIXTURE], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolvePromise, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`the built simulator did not start: ${log}`)), 20_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString('utf8');
-      const url = /http:\/\/[0-9.:]+/.exec(log)?.[0];
-      if (url) {
-        clearTimeout(timer);
-        resolvePromise({ url, child });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the built simulator exited (${code}): ${log}`));
-    });
-  });
-}
-
 function octosync(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const clean = { ...process.env };
-  for (const k of ['OCTOPUS_URL', 'OCTOPUS_API_KEY', 'OCTOPUS_SPACE', 'NODE_OPTIONS']) delete clean[k];
-  return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...clean, ...env }, timeout: 60_000 });
+  return spawnSync(process.execPath, [BUILT_MAIN, ...args], { encoding: 'utf8', env: cleanEnv(env), timeout: 60_000 });
 }
 
 const withoutTakenAt = (text: string) => text.replace(/"takenAt": "[^"]*"/, '"takenAt": "…"');
@@ -49,8 +23,8 @@ describe('the built CLI under plain node', () => {
   let sim: { url: string; child: ChildProcess };
   let dir: string;
   beforeAll(async () => {
-    ensureBuilt();
-    sim = await startBuiltSimulator();
+    buildCli();
+    sim = await startBuiltSimulator(SOURCE_FIXTURE);
     dir = mkdtempSync(join(tmpdir(), 'octosync-built-'));
   }, 60_000);
   afterAll(() => {

@@ -1,8 +1,10 @@
-import type { Argv, CommandModule } from 'yargs';
-import { applyPlan } from '../../apply/apply.js';
+import type { Argv } from 'yargs';
+import { applyPlan, type ApplyResult, type OperationOutcome } from '../../apply/apply.js';
+import { applyExitCodesHelp, ExitCode } from '../../errors.js';
+import type { Operation } from '../../plan/plan-types.js';
+import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
 import { info } from '../output.js';
-import { ExitCode } from '../../errors.js';
 
 /**
  * Ctrl-C or SIGTERM: stop starting operations and let those in flight finish (apply then writes its journal
@@ -29,8 +31,10 @@ function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
     },
   };
 }
+import { ProgressLine } from '../progress.js';
+import { kindTable } from '../summary.js';
 
-interface ApplyArgs extends ConnectionArgs {
+interface ApplyArgs extends ConnectionArgs, OutputFormatArgs {
   plan: string;
   log?: string;
   logLevel: 'info' | 'debug';
@@ -39,37 +43,77 @@ interface ApplyArgs extends ConnectionArgs {
   expectChecksum?: string;
 }
 
-export const applyCommand: CommandModule<object, ApplyArgs> = {
+/** Columns of the summary table, in the order of OperationOutcome's meaning for a reader. */
+const OUTCOME_COLUMNS: [OperationOutcome, string][] = [
+  ['created', 'Created'],
+  ['updated', 'Updated'],
+  ['references', 'Late refs'],
+  ['already', 'Already applied'],
+  ['failed', 'Failed'],
+  ['not-run', 'Not run'],
+];
+
+export const applyCommand: OctosyncCommand<ApplyArgs> = {
   command: 'apply <plan>',
   describe: 'Execute an approved plan on the destination, in dependency order; refuses a stale or edited plan',
   builder: (y: Argv) =>
-    connectionOptions(y.positional('plan', { type: 'string', demandOption: true, describe: 'Plan file made by octosync plan' }))
-      .option('log', { type: 'string', describe: 'Write one JSON line per API call and decision to this file' })
-      .option('log-level', { choices: ['info', 'debug'] as const, default: 'info' as const, describe: 'debug adds request bodies (secrets redacted) to the log' })
-      .option('journal', { type: 'string', describe: 'Journal of operations started and finished (default: PLAN.journal.jsonl)' })
-      .option('cleanup-report', { type: 'string', describe: 'Base path of the clean-up report (.md and .json; default: next to the plan)' })
-      .option('expect-checksum', { type: 'string', describe: 'Refuse any plan but the approved one: its checksum (sha256:…) as octosync show prints it' })
-      .epilogue(
-        'Exit codes: 0 applied; 1 refused or failed before any write (nothing written); 3 partially applied (run the same plan again to finish); 130 interrupted by Ctrl-C or SIGTERM (run the same plan again to finish).',
-      ) as unknown as Argv<ApplyArgs>,
-  handler: async (argv) => {
+    outputFormatOption(
+      connectionOptions(y.positional('plan', { type: 'string', demandOption: true, describe: 'Plan file made by octosync plan' }))
+        .option('log', { type: 'string', describe: 'Write one JSON line per API call and decision to this file' })
+        .option('log-level', { choices: ['info', 'debug'] as const, default: 'info' as const, describe: 'debug adds request bodies (secrets redacted) to the log' })
+        .option('journal', { type: 'string', describe: 'Journal of operations started and finished (default: PLAN.journal.jsonl)' })
+        .option('cleanup-report', { type: 'string', describe: 'Base path of the clean-up report (.md and .json; default: next to the plan)' })
+        .option('expect-checksum', { type: 'string', describe: 'Refuse any plan but the approved one: its checksum (sha256:…) as octosync show prints it' }),
+    ).epilogue(applyExitCodesHelp()) as unknown as Argv<ApplyArgs>,
+  run: async (argv) => {
     const conn = resolveConnection(argv);
     info(`Applying ${argv.plan} to ${conn.server} (space '${conn.space}') ...`);
+    const byKind = new Map<string, number[]>();
+    const progress = new ProgressLine('Apply', { unit: 'operations' });
+    let started = false;
+    const onOperation = (op: Operation, outcome: OperationOutcome) => {
+      const row = byKind.get(op.kind) ?? OUTCOME_COLUMNS.map(() => 0);
+      row[OUTCOME_COLUMNS.findIndex(([o]) => o === outcome)]++;
+      byKind.set(op.kind, row);
+      progress.advance(outcome === 'failed'); // not run: counted in the table, not as a failure of its own
+    };
+    const summary = () => {
+      if (!started) return;
+      progress.finish();
+      // Columns nobody has a number in are left out (most runs fail nothing).
+      const used = OUTCOME_COLUMNS.map((_, i) => [...byKind.values()].some((r) => r[i] > 0));
+      if (!used.some(Boolean)) return;
+      const pick = <T>(xs: T[]) => xs.filter((_, i) => used[i]);
+      info(kindTable(pick(OUTCOME_COLUMNS.map(([, h]) => h)), new Map([...byKind].map(([k, r]) => [k, pick(r)]))));
+    };
+    let result: ApplyResult;
     const stop = stopOnSignals();
-    const result = await applyPlan({
-      ...conn,
-      planFile: argv.plan,
-      logFile: argv.log,
-      logLevel: argv.logLevel,
-      journalFile: argv.journal,
-      cleanupBase: argv.cleanupReport,
-      expectChecksum: argv.expectChecksum,
-      signal: stop.signal,
-      onProgress: process.stderr.isTTY ? (line) => info(`  ${line}`) : undefined,
-    }).finally(stop.dispose);
+    try {
+      result = await applyPlan({
+        ...conn,
+        planFile: argv.plan,
+        logFile: argv.log,
+        logLevel: argv.logLevel,
+        journalFile: argv.journal,
+        cleanupBase: argv.cleanupReport,
+        expectChecksum: argv.expectChecksum,
+        signal: stop.signal,
+        progress: {
+          start: (ops) => {
+            started = true;
+            progress.start(ops.length);
+          },
+          operation: onOperation,
+        },
+      });
+    } finally {
+      stop.dispose();
+      summary();
+    }
     if (result.alreadyApplied) info(`${result.alreadyApplied} operation(s) were already applied (an earlier run).`);
     if (result.cleanup.length) info(`${result.cleanup.length} placeholder(s) to fill in: see ${result.files.cleanupMarkdown}`);
     info(`Journal: ${result.files.journal}${result.files.log ? `; log: ${result.files.log}` : ''}`);
     info(`Apply complete: ${result.created} created, ${result.updated} updated, ${result.failed.length} failed.`);
+    return { exitCode: ExitCode.ok, data: result };
   },
 };

@@ -1,16 +1,22 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { checkServer } from '../../check/check.js';
 import { renderCheck } from '../../check/render.js';
+import { ExitCode } from '../../errors.js';
+import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
 import { info, out } from '../output.js';
 
-export const checkCommand: CommandModule<object, ConnectionArgs> = {
+type CheckArgs = ConnectionArgs & OutputFormatArgs;
+
+export const checkCommand: OctosyncCommand<CheckArgs> = {
   command: 'check',
   describe: 'Check a server and API key before a first sync (writes nothing): version, tenant-variable API, permissions, config-as-code projects, feature toggles, what cannot be synced',
-  builder: (y: Argv) => connectionOptions(y) as unknown as Argv<ConnectionArgs>,
-  handler: async (argv) => {
+  builder: (y: Argv) => outputFormatOption(connectionOptions(y)),
+  run: async (argv, io) => {
     const conn = resolveConnection(argv);
     info(`Checking space '${conn.space}' on ${conn.server} (read only) ...`);
-    out(renderCheck(await checkServer(conn)));
+    const result = await checkServer(conn);
+    if (!io.json) out(renderCheck(result));
+    return { exitCode: ExitCode.ok, data: result };
   },
 };

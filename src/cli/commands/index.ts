@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { OctosyncCommand } from '../command.js';
 import { applyCommand } from './apply.js';
 import { checkCommand } from './check.js';
 import { demoCommand } from './demo.js';
@@ -9,4 +9,4 @@ import { snapshotCommand } from './snapshot.js';
 import { validateCommand } from './validate.js';
 
 /** Every command, one module each (yargs "ESM hierarchy": an explicit list, no directory scan). */
-export const commands: CommandModule<any, any>[] = [checkCommand, snapshotCommand, planCommand, showCommand, validateCommand, applyCommand, demoCommand, simulatorCommand];
+export const commands: OctosyncCommand[] = [checkCommand, snapshotCommand, planCommand, showCommand, validateCommand, applyCommand, demoCommand, simulatorCommand];

@@ -1,5 +1,6 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { OctosyncError, UsageError } from '../../errors.js';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { ExitCode, OctosyncError, UsageError } from '../../errors.js';
+import type { OctosyncCommand } from '../command.js';
 import { startSimulator } from '../../simulator/server.js';
 import { LIMITED_KEY_LACKS } from '../../simulator/permissions.js';
 
@@ -10,6 +11,7 @@ interface SimulatorArgs {
   readOnlyApiKey: string[];
   limitedApiKey: string[];
   featureToggle: string[];
+  accessToken: string[];
   seed?: string;
   state?: string;
   version: string;
@@ -19,14 +21,14 @@ interface SimulatorArgs {
   faultSeed: number;
 }
 
-export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
+export const simulatorCommand: OctosyncCommand<SimulatorArgs> = {
   command: 'simulator',
   describe: 'Run the Octopus REST API simulator (for tests, demos and trying octosync without a server)',
   builder: (y: Argv) =>
     y
       .option('port', { type: 'number', default: 8065, describe: 'Port to listen on (0 = any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
-      .option('api-key', { type: 'string', array: true, demandOption: true, describe: 'A valid API key (repeatable)' })
+      .option('api-key', { type: 'string', array: true, default: [], describe: 'A valid API key (repeatable)' })
       .option('read-only-api-key', { type: 'string', array: true, default: [], describe: 'A key that gets 403 on every write (repeatable)' })
       .option('limited-api-key', {
         type: 'string',
@@ -40,6 +42,7 @@ export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
         default: [],
         describe: 'NAME=true|false over the version\'s defaults, e.g. CommonVariableScopingFeatureToggle=false (repeatable)',
       })
+      .option('access-token', { type: 'string', array: true, default: [], describe: 'A valid access token, accepted as Authorization: Bearer (repeatable)' })
       .option('seed', { type: 'string', describe: 'Fixture file to load at start (see fixtures/)' })
       .option('state', { type: 'string', describe: 'Load state from this file if it exists, and save it after every write' })
       .option('version', { type: 'string', default: '2024.3.10989', describe: 'Server version reported by GET /api' })
@@ -47,7 +50,8 @@ export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
       .option('jitter-ms', { type: 'number', default: 0, describe: 'Random extra latency, up to this many ms' })
       .option('fault-rate', { type: 'number', default: 0, describe: 'Fraction of requests answered 500/503/429 or reset (0..1)' })
       .option('fault-seed', { type: 'number', default: 1, describe: 'Seed of the fault schedule' }) as unknown as Argv<SimulatorArgs>,
-  handler: async (argv: ArgumentsCamelCase<SimulatorArgs>) => {
+  run: async (argv: ArgumentsCamelCase<SimulatorArgs>) => {
+    if (argv.apiKey.length + argv.readOnlyApiKey.length + argv.accessToken.length === 0) throw new UsageError('give the simulator at least one --api-key or --access-token');
     if (argv.faultRate < 0 || argv.faultRate > 1) throw new UsageError('--fault-rate must be between 0 and 1');
     const sim = await startSimulator({
       port: argv.port,
@@ -58,6 +62,7 @@ export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
         ...argv.limitedApiKey.map((key) => ({ key, readOnly: true, missingPermissions: [...LIMITED_KEY_LACKS] })),
       ],
       featureToggles: parseToggles(argv.featureToggle),
+      accessTokens: argv.accessToken.map((key) => ({ key })),
       seed: argv.seed,
       stateFile: argv.state,
       version: argv.version,
@@ -77,6 +82,7 @@ export const simulatorCommand: CommandModule<object, SimulatorArgs> = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    return { exitCode: ExitCode.ok, data: undefined };
   },
 };
 

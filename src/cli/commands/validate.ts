@@ -1,5 +1,7 @@
 import { readInputFile } from '../../util/input-file.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { ExitCode } from '../../errors.js';
+import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { parse as parseYaml } from 'yaml';
 import { readPlanFile } from '../../plan/file.js';
 import { readPolicyFile } from '../../plan/policy.js';
@@ -9,25 +11,28 @@ import { out } from '../output.js';
 const KINDS = ['snapshot', 'plan', 'policy'] as const;
 type FileKind = (typeof KINDS)[number];
 
-interface ValidateArgs {
+interface ValidateArgs extends OutputFormatArgs {
   file: string;
   kind?: FileKind;
 }
 
-export const validateCommand: CommandModule<object, ValidateArgs> = {
+export const validateCommand: OctosyncCommand<ValidateArgs> = {
   command: 'validate <file>',
   describe: 'Check a policy (YAML or JSON), plan or snapshot against its schema; the kind is read from the content unless --kind names it',
   builder: (y: Argv) =>
-    y
-      .positional('file', { type: 'string', demandOption: true, describe: 'File to check' })
-      .option('kind', { choices: KINDS, describe: 'What the file is (default: detected from its content)' }) as unknown as Argv<ValidateArgs>,
-  handler: (argv) => {
+    outputFormatOption(
+      y
+        .positional('file', { type: 'string', demandOption: true, describe: 'File to check' })
+        .option('kind', { choices: KINDS, describe: 'What the file is (default: detected from its content)' }),
+    ) as unknown as Argv<ValidateArgs>,
+  run: (argv, io) => {
     const kind = argv.kind ?? detectKind(argv.file);
     // The readers make every check their commands make, and throw InputFileErrors naming the file and pointer.
     if (kind === 'plan') readPlanFile(argv.file);
     else if (kind === 'snapshot') readSnapshotFile(argv.file);
     else readPolicyFile(argv.file);
-    out(`${argv.file}: valid ${kind}\n`);
+    if (!io.json) out(`${argv.file}: valid ${kind}\n`);
+    return { exitCode: ExitCode.ok, data: { file: argv.file, kind, valid: true } };
   },
 };
 
