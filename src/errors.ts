@@ -8,13 +8,13 @@
  * checked against) this table. `meaning` is markdown (README); `apply` is what the code means after `apply`.
  */
 export const EXIT_CODES = {
-  ok: { code: 0, meaning: 'success (`plan --detailed-exitcode`: no changes)', apply: 'applied' },
+  ok: { code: 0, meaning: 'success (`plan --detailed-exitcode`: nothing to write; differences held back are still listed, as skips)', apply: 'applied' },
   error: {
     code: 1,
     meaning: 'error: bad input, unreachable server, wrong key, refused or stale plan, failure before any write (nothing was written)',
     apply: 'refused or failed before any write (nothing written)',
   },
-  changes: { code: 2, meaning: '`plan --detailed-exitcode`: the plan has changes' },
+  changes: { code: 2, meaning: '`plan --detailed-exitcode`: the plan has something to write' },
   partialApply: {
     code: 3,
     meaning:

@@ -156,6 +156,8 @@ export interface SavedResults {
   machine: Record<string, string | number>;
   options: Options;
   results: SizeResult[];
+  /** The report as the run printed it (bench/run.ts saves it beside the figures). */
+  text?: string;
 }
 
 /** The printed report: the table, per-size notes and the targets, met or missed. */

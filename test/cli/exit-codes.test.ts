@@ -37,14 +37,14 @@ describe('exit codes', () => {
     const apply = await runCli(['apply', '--help']);
     expect(apply.stdout.replace(/\s+/g, ' ')).toContain(applyExitCodesHelp());
     expect(applyExitCodesHelp()).toBe(
-      'Exit codes: 0 applied; 1 refused or failed before any write (nothing written); 3 partially applied (run the same plan again to finish).',
+      'Exit codes: 0 applied; 1 refused or failed before any write (nothing written); 3 partially applied (run the same plan again to finish); 130 interrupted (run the same plan again to finish).',
     );
   });
 
   it('codes are distinct, and ExitCode names them', () => {
     const codes = Object.values(EXIT_CODES).map((e) => e.code);
     expect(new Set(codes).size).toBe(codes.length);
-    expect(ExitCode).toEqual({ ok: 0, error: 1, changes: 2, partialApply: 3 });
+    expect(ExitCode).toEqual({ ok: 0, error: 1, changes: 2, partialApply: 3, interrupted: 130 });
   });
 
   it('commands return their exit code as a result; none reaches into argv for it', async () => {
