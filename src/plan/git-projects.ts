@@ -1,4 +1,4 @@
-import { kindDef } from '../registry/kinds.js';
+import { kindDef, supersededMembers } from '../registry/kinds.js';
 import type { PlanContext } from './context.js';
 import type { Decision } from './plan-types.js';
 
@@ -12,11 +12,12 @@ type Json = Record<string, any>;
  * never writes `PersistenceSettings`.
  */
 
-/** Project members that are deployment settings, held in git for a version-controlled project. */
-export const SETTINGS_MEMBERS = [
-  'DefaultGuidedFailureMode', 'DefaultToSkipIfAlreadyInstalled', 'DeploymentChangesTemplate', 'ReleaseNotesTemplate',
-  'ProjectConnectivityPolicy', 'VersioningStrategy', 'ForcePackageDownload',
-];
+/**
+ * Project members that are deployment settings, held in git for a version-controlled project: those the
+ * registry's deployment settings supersede. A server that serves the settings (2021.2+) has them read there,
+ * not on the project; an older one (the 2021.1 config-as-code preview) keeps them on the project.
+ */
+const SETTINGS_MEMBERS = supersededMembers('project', (kind) => kindDef(kind).inGit === true);
 
 /** Where the project is version-controlled: 'source', 'destination', 'source and destination', or undefined. */
 export function gitSides(project: string, ctx: PlanContext): string | undefined {
@@ -38,7 +39,9 @@ export function gitSkipReason(kind: string, project: string, ctx: PlanContext): 
   if (kind === 'project' && where === 'source' && !ctx.destItem('project', [project])) {
     return 'version-controlled (config as code) on the source and not on the destination: octosync does not create it (its process and settings live in git, and converting a project is a one-way step taken on the destination)';
   }
-  if (kindDef(kind).inGit) return `project '${project}' is version-controlled on the ${where}: its ${kindDef(kind).label.toLowerCase()} lives in git, which octosync does not sync`;
+  const def = kindDef(kind);
+  // A kind whose plural is its name is a plural noun ("deployment settings live", "a deployment process lives").
+  if (def.inGit) return `project '${project}' is version-controlled on the ${where}: its ${def.label.toLowerCase()} ${def.plural === def.kind ? 'live' : 'lives'} in git, which octosync does not sync`;
   if (kind === 'runbook' || kind === 'runbookProcess') return `project '${project}' is version-controlled on the ${where}: octosync does not sync its runbooks`;
   return undefined;
 }
@@ -46,7 +49,9 @@ export function gitSkipReason(kind: string, project: string, ctx: PlanContext): 
 /**
  * A version-controlled project's desired content: its deployment settings stay as the destination has them,
  * and so do the release-creation package and automatic release creation (they name steps of a process in
- * git, which octosync does not read). Each difference held back is a decision.
+ * git, which octosync does not read). Each difference held back is a decision. Where the servers serve
+ * deployment settings, neither side's project holds them (the settings item is skipped, saying they live in
+ * git): nothing differs here.
  */
 export function keepGitSettings(desired: Json, dest: Json | undefined, project: string, ctx: PlanContext, decisions: Decision[]): Json {
   const where = gitSides(project, ctx);

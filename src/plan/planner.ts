@@ -393,6 +393,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     o.dependsOn = [...new Set(o.dependsOn.map((dep) => (ids.has(dep) ? dep : ids.has(lateReferencesId(dep)) ? lateReferencesId(dep) : undefined)).filter((x): x is string => !!x && x !== o.id))].sort();
   }
   waitForStepNames(all, drafts, ctx);
+  serializeSharedDocuments(all);
   const counts = {
     create: all.filter((o) => o.action === 'create').length,
     update: all.filter((o) => o.action === 'update' && !isLateReferences(o)).length,
@@ -468,10 +469,6 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
     // A usage records its template's version, which the template's update changes: the update comes first.
     if (r.kind === 'stepTemplate' && written.has(rid)) deps.add(rid);
   }
-  if (def.kind === 'deploymentSettings') {
-    // `VersioningStrategy.DonorPackage` names a step of the project's process: the process is written first.
-    deps.add(operationId('deploymentProcess', d.keyPath));
-  }
   if (def.kind === 'projectVariables') {
     // Values are scoped to the project's channels, steps and runbooks by name: those come first.
     for (const id of scopeTargets.get(d.keyPath[0]) ?? []) deps.add(id);
@@ -504,6 +501,26 @@ function waitForStepNames(ops: Operation[], drafts: Draft[], ctx: PlanContext): 
     if (!process || !own) continue;
     const final = finalActions(project, ctx);
     if (namedActions(d.def, d.destContent).some((name) => !final.has(name))) process.dependsOn = [...new Set([...process.dependsOn, own.id])].sort();
+  }
+}
+
+/**
+ * A kind that `supersedes` members of its parent (deployment settings) is a second view of the parent's
+ * document: each write carries the other's members as read, so two writes of one project at once lose one
+ * (the settings' donor package put back by a project write, and the settings' later patch then fails its
+ * test). They go one after the other: the parent's write, the child's, then their late references in the same
+ * order (the process, which the late ones wait for, may wait for the first two; never for the late ones).
+ */
+function serializeSharedDocuments(ops: Operation[]): void {
+  const byId = new Map(ops.filter((o) => o.action !== 'skip').map((o) => [o.id, o]));
+  for (const def of KINDS.filter((k) => k.supersedes && k.parent?.ownedOne)) {
+    const keyPaths = new Map(ops.filter((o) => o.kind === def.kind).map((o) => [JSON.stringify(o.keyPath), o.keyPath]));
+    for (const keyPath of keyPaths.values()) {
+      const parent = operationId(def.parent!.kind, keyPath);
+      const own = operationId(def.kind, keyPath);
+      const chain = [parent, own, lateReferencesId(parent), lateReferencesId(own)].map((id) => byId.get(id)).filter((o): o is Operation => !!o);
+      for (let i = 1; i < chain.length; i++) chain[i].dependsOn = [...new Set([...chain[i].dependsOn, chain[i - 1].id])].sort();
+    }
   }
 }
 

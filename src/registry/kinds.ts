@@ -286,7 +286,8 @@ export const KINDS: KindDef[] = [
     unordered: processUnordered,
     module: 'process',
   },
-  // After the process: `VersioningStrategy.DonorPackage` names one of its steps.
+  // `VersioningStrategy.DonorPackage` names a step of the process (`actionRefs`): set after the process write
+  // that adds the step, and cleared before the one that drops it (planner.ts), as the project's packages are.
   {
     kind: 'deploymentSettings',
     plural: 'deploymentSettings',

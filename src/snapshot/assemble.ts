@@ -87,13 +87,15 @@ export function indexSpace(raw: RawSpace, aliases?: Map<string, string>): SpaceI
   return { index, keyPaths, warnings };
 }
 
-/** A process document's actions in the index, named `<owner> / <action>` (an `Action` scope value). */
+/**
+ * A process document's actions in the index, named `<owner> / <action>` (an `Action` scope value); the key
+ * path ends with the action's own name, which is what channel rules and package settings name.
+ */
 export function indexActions(index: IdIndex, kind: string, keyPath: string[], doc: RawDoc): void {
   const owner = processOwnerOf(kind, keyPath);
   for (const step of doc.Steps ?? []) {
     for (const action of step.Actions ?? []) {
-      const name = actionScopeName(owner, action.Name);
-      index.add(action.Id, { kind: 'action', name, keyPath: [...keyPath, name] });
+      index.add(action.Id, { kind: 'action', name: actionScopeName(owner, action.Name), keyPath: [...keyPath, action.Name] });
     }
   }
 }

@@ -1,7 +1,7 @@
 /** Ids of one instance → the names they stand for. Ids are unique per instance (API-FACTS §2.8). */
 export interface IndexEntry {
   kind: string;
-  /** The item's own name (a channel's name, not its project's). */
+  /** The item's own name (a channel's name, not its project's); an action's is its `Action` scope value, `<owner> / <action>`. */
   name: string;
   /** Names from the outermost parent down to the item. */
   keyPath: string[];

@@ -83,10 +83,12 @@ export function normalizeDocument(def: KindDef, doc: Record<string, unknown>, ct
       }
     });
   }
-  // Steps are named; old data may hold an action's id instead (terraform-provider-octopusdeploy PR #548).
+  // Steps are named; old data may hold an action's id instead (terraform-provider-octopusdeploy PR #548): the
+  // action's own name, the last of its key path (the index's `name` is the owner-qualified `Action` scope value).
   for (const path of def.actionRefs ?? []) {
     visitPath(content, path, (value, set) => {
-      if (typeof value === 'string') set(ctx.index.nameOf(value, ['action']) ?? value);
+      const entry = typeof value === 'string' ? ctx.index.get(value) : undefined;
+      if (entry?.kind === 'action') set(entry.keyPath[entry.keyPath.length - 1]);
     });
   }
   sortUnordered(def, content);

@@ -66,7 +66,12 @@ describe('config-as-code projects (issue 13, point 3)', () => {
     const op = (id: string) => made.plan.operations.find((o) => o.id === id);
     expect(op('deploymentProcess/Web')).toMatchObject({ action: 'skip', reason: expect.stringMatching(/version-controlled on the source and destination: its deployment process lives in git/) });
     expect(op('deploymentProcess/Api')).toMatchObject({ action: 'skip', reason: expect.stringMatching(/version-controlled on the destination/) });
-    expect(decisionsOf(made.plan, 'project/Api')).toEqual(expect.arrayContaining(['keep DefaultGuidedFailureMode', 'keep ReleaseNotesTemplate']));
+    // The source's deployment settings of Api (guided failure, release notes) are not synced: this server serves
+    // them as deployment settings (2021.2+), which live in git on the destination. The plan says so on that item;
+    // the project document holds no copy of them to keep (the 2021.1 preview's do: below).
+    expect(op('deploymentSettings/Api')).toMatchObject({ action: 'skip', reason: expect.stringMatching(/project 'Api' is version-controlled on the destination: its deployment settings live in git, which octosync does not sync/) });
+    expect(op('deploymentSettings/Web')).toMatchObject({ action: 'skip', reason: expect.stringMatching(/version-controlled on the source and destination: its deployment settings live in git/) });
+    expect(decisionsOf(made.plan, 'project/Api')).not.toEqual(expect.arrayContaining(['keep DefaultGuidedFailureMode']));
     expect(decisionsOf(made.plan, 'projectVariables/Api')).toContain('keep non-sensitive variables');
     expect(made.plan.warnings.join('\n')).toMatch(/project 'Web' is version-controlled .*deployment settings and non-sensitive variables live in git/);
 
@@ -87,6 +92,8 @@ describe('config-as-code projects (issue 13, point 3)', () => {
       expect(inGit).toEqual(['Plain=destination']);
       const process = (await dest.api('GET', `/api/Spaces-1/projects/${p.Id}/main/deploymentprocesses`)).body;
       expect(process.Steps.map((s: any) => s.Name)).toEqual([`Deploy old ${name.toLowerCase()}`]);
+      const settings = (await dest.api('GET', `/api/Spaces-1/projects/${p.Id}/main/deploymentsettings`)).body;
+      expect(settings).toMatchObject({ DefaultGuidedFailureMode: 'EnvironmentDefault', ReleaseNotesTemplate: null });
     }
     const api = await byName(dest.api, 'projects', 'Api');
     expect((await dest.api('GET', `/api/Spaces-1/projects/${api.Id}/channels`)).body.Items.map((c: any) => c.Name).sort()).toEqual(['Default', 'Hotfix']);
@@ -110,5 +117,45 @@ describe('config-as-code projects (issue 13, point 3)', () => {
     const projects = (await empty.api('GET', '/api/Spaces-1/projects/all')).body.map((p: any) => p.Name);
     expect(projects).toEqual(['Api']);
     expectNoChanges((await planOne(dir, 'cac-first-again', source.url, empty.url, POLICY)).plan);
+  });
+});
+
+describe('config-as-code projects on a server without deployment settings (2021.1, the config-as-code preview)', () => {
+  // Version control came with 2021.1; `…/deploymentsettings` with 2021.2 (API-FACTS §4): in between the
+  // settings are members of the project document, and a version-controlled project's are in git.
+  const VERSION = '2021.1.7500';
+  let source: Awaited<ReturnType<typeof withSimulator>>;
+  let dest: Awaited<ReturnType<typeof withSimulator>>;
+  const dir = workDir();
+  beforeAll(async () => {
+    source = await withSimulator({
+      version: VERSION,
+      seed: defaultSpace({ ...base, projects: [project('Api', { Description: 'api v2', $deploymentProcess: { Steps: [scriptStep('Deploy api')] }, $settings: { DefaultGuidedFailureMode: 'On', ReleaseNotesTemplate: 'notes' } })] }),
+    });
+    dest = await withSimulator({
+      version: VERSION,
+      seed: defaultSpace({ ...base, projects: [project('Api', { $deploymentProcess: { Steps: [scriptStep('Deploy old api')] }, $git: git('api-dest') })] }),
+    });
+  });
+  afterAll(async () => {
+    await source.close();
+    await dest.close();
+  });
+
+  it('recurring sync: the project\'s own settings members are kept as the destination has them, each saying why', async () => {
+    const made = await planOne(dir, 'cac-2021.1', source.url, dest.url, POLICY);
+    expect(made.plan.operations.filter((o) => o.kind === 'deploymentSettings')).toEqual([]);
+    const api = made.plan.operations.find((o) => o.id === 'project/Api')!;
+    expect(api.action).toBe('update');
+    expect(decisionsOf(made.plan, 'project/Api')).toEqual(expect.arrayContaining(['keep DefaultGuidedFailureMode', 'keep ReleaseNotesTemplate']));
+    expect(api.decisions!.find((d) => d.subject === 'ReleaseNotesTemplate')!.reason).toMatch(/deployment settings and the steps they name live in git \(version-controlled on the destination\)/);
+    const result = await applyPlan({ server: dest.url, apiKey: API_KEY, space: 'Default', planFile: made.planFile });
+    expect(result.failed).toEqual([]);
+    expect(await byName(dest.api, 'projects', 'Api')).toMatchObject({ Description: 'api v2', IsVersionControlled: true, DefaultGuidedFailureMode: 'EnvironmentDefault', ReleaseNotesTemplate: null });
+    // Still held back on the next run: listed, not counted unchanged.
+    const again = await planOne(dir, 'cac-2021.1-again', source.url, dest.url, POLICY);
+    expectNoChanges(again.plan);
+    expect(again.plan.operations.find((o) => o.id === 'project/Api')).toMatchObject({ action: 'skip' });
+    expect(decisionsOf(again.plan, 'project/Api')).toEqual(expect.arrayContaining(['keep DefaultGuidedFailureMode', 'keep ReleaseNotesTemplate']));
   });
 });

@@ -36,13 +36,18 @@ const seed = defaultSpace({
   }],
 });
 
-describe('steps named by channel rules and package settings (issue 13, point 1)', () => {
+// From 2021.2 the donor package lives in the project's deployment settings, which name the step too; an older
+// server keeps it on the project document (no settings endpoint).
+describe.each([
+  { server: '2024.3 (deployment settings)', version: '2024.3.10989', late: ['channel/OctoFX/Hotfix#references', 'deploymentSettings/OctoFX#references', 'project/OctoFX#references'] },
+  { server: '2020.6 (settings on the project)', version: '2020.6.4200', late: ['channel/OctoFX/Hotfix#references', 'project/OctoFX#references'] },
+])('steps named by channel rules and package settings (issue 13, point 1), $server', ({ version, late: expectedLate }) => {
   let source: Awaited<ReturnType<typeof withSimulator>>;
   let dest: Awaited<ReturnType<typeof withSimulator>>;
   const dir = workDir();
   beforeAll(async () => {
-    source = await withSimulator({ seed });
-    dest = await withSimulator({ seed: defaultSpace({ environments: environments('Development', 'Test', 'Staging', 'Production'), lifecycles: [lifecycle(['Development', 'Test', 'Staging', 'Production'])] }) });
+    source = await withSimulator({ version, seed });
+    dest = await withSimulator({ version, seed: defaultSpace({ environments: environments('Development', 'Test', 'Staging', 'Production'), lifecycles: [lifecycle(['Development', 'Test', 'Staging', 'Production'])] }) });
   });
   afterAll(async () => {
     await source.close();
@@ -65,8 +70,7 @@ describe('steps named by channel rules and package settings (issue 13, point 1)'
     const made = await planOne(dir, 'first', source.url, dest.url, POLICY);
     const ops = made.plan.operations;
     const late = ops.filter((o) => o.id.endsWith('#references')).map((o) => o.id).sort();
-    // From 2021.2 the donor package lives in the project's deployment settings, which name the step too.
-    expect(late).toEqual(['channel/OctoFX/Hotfix#references', 'deploymentSettings/OctoFX#references', 'project/OctoFX#references']);
+    expect(late).toEqual(expectedLate);
     for (const id of late) expect(ops.find((o) => o.id === id)!.dependsOn).toContain('deploymentProcess/OctoFX');
     // The create itself carries no step names and no auto-create-release (the server refuses both before the process).
     const create = ops.find((o) => o.id === 'project/OctoFX')!;
@@ -98,6 +102,14 @@ describe('steps named by channel rules and package settings (issue 13, point 1)'
     const process = made.plan.operations.find((o) => o.id === 'deploymentProcess/OctoFX')!;
     expect(process.action).toBe('update');
     expect(process.dependsOn).toEqual(expect.arrayContaining(['project/OctoFX', 'channel/OctoFX/Hotfix']));
+    if (expectedLate.includes('deploymentSettings/OctoFX#references')) {
+      // The settings' donor package too: cleared before the process drops the step, set after it has the new one
+      // (no plain wait for the process, which waits for them: that was a cycle).
+      const dependsOn = (id: string) => made.plan.operations.find((o) => o.id === id)!.dependsOn;
+      expect(process.dependsOn).toContain('deploymentSettings/OctoFX');
+      expect(dependsOn('deploymentSettings/OctoFX')).not.toContain('deploymentProcess/OctoFX');
+      expect(dependsOn('deploymentSettings/OctoFX#references')).toEqual(expect.arrayContaining(['deploymentProcess/OctoFX', 'project/OctoFX#references']));
+    }
     await apply(dest.url, made);
     const after = await state();
     expect(after).toMatchObject({ rule: [['Deploy site']], donor: 'Deploy site', release: 'Deploy site', auto: true });
