@@ -9,6 +9,7 @@ import { resolveInlineRefs } from '../util/inline-refs.js';
 import { editRefs, targetPath } from '../plan/translate.js';
 import type { DestinationState } from './destination.js';
 import { actionsOf, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../snapshot/modules/template-usage.js';
+import type { KindName } from '../registry/kinds.js';
 
 type Json = Record<string, any>;
 
@@ -158,7 +159,7 @@ function writeSecrets(def: KindDef, body: Json, current: RawDoc | undefined, pla
  * that is already an id the destination held (a destination-only value kept as it was) stays; a name is
  * never written where Octopus expects an id.
  */
-function referenceId(kind: string, value: string, variable: string, ctx: BodyContext): string {
+function referenceId(kind: KindName, value: string, variable: string, ctx: BodyContext): string {
   const id = ctx.dest.idOf(kind, [value]);
   if (id) return id;
   if (value.includes('#{') || ctx.dest.index.get(value)?.kind === kind || looksLikeId(value)) return value;

@@ -4,6 +4,7 @@
  * (fast-json-patch diffs arrays by index). Order, where it matters, is kept in an `...Order` list.
  */
 type Json = Record<string, any>;
+import type { KindName } from '../registry/kinds.js';
 
 interface KeyedList {
   /** Member holding the list. */
@@ -24,12 +25,12 @@ const KEYED: Record<string, KeyedList[]> = {
   tagSet: [{ member: 'Tags', by: 'Name' }],
 };
 
-export function toKeyed(kind: string, content: Json): Json {
+export function toKeyed(kind: KindName, content: Json): Json {
   if (isVariableKind(kind)) return variablesToKeyed(content);
   return keyLists(content, KEYED[kind] ?? []);
 }
 
-export function fromKeyed(kind: string, keyed: Json): Json {
+export function fromKeyed(kind: KindName, keyed: Json): Json {
   if (isVariableKind(kind)) return variablesFromKeyed(keyed);
   return unkeyLists(keyed, KEYED[kind] ?? []);
 }
@@ -57,7 +58,7 @@ function unkeyLists(keyed: Json, lists: KeyedList[]): Json {
   return out;
 }
 
-function isVariableKind(kind: string): boolean {
+function isVariableKind(kind: KindName): boolean {
   return kind === 'projectVariables' || kind === 'libraryVariables' || kind === 'scriptModuleVariables';
 }
 

@@ -25,6 +25,7 @@ import type { Policy } from './policy-types.js';
 import { reconcileSecrets } from './secrets.js';
 import { referencesOf } from './selection.js';
 import { editRefs, targetPath, translateContent } from './translate.js';
+import type { KindName } from '../registry/kinds.js';
 
 type Json = Record<string, any>;
 
@@ -39,7 +40,7 @@ export interface PlanInput {
   createdAt: string;
 }
 
-export function operationId(kind: string, keyPath: string[]): string {
+export function operationId(kind: KindName, keyPath: string[]): string {
   return [kind, ...keyPath.map(escapeToken)].join('/');
 }
 
@@ -310,7 +311,7 @@ function unreadProcesses(drafts: Draft[], ctx: PlanContext): Draft[] {
  * The content as a snapshot will read it back once applied: keyed lists go back to lists, and variables
  * sort as the snapshot sorts them (the plan appends new values; the server does not keep that order).
  */
-function resultContent(kind: string, content: Json): Json {
+function resultContent(kind: KindName, content: Json): Json {
   const plain = fromKeyed(kind, toKeyed(kind, content));
   if (Array.isArray(plain.Variables)) plain.Variables = [...plain.Variables].sort(compareVariables);
   return plain;

@@ -1,7 +1,7 @@
-import type { DocPath, KindDef, RefField } from './types.js';
+import type { DocPath, KindDef, KindDefOf, RefField, SyncClass } from './types.js';
 
 /** References every deployment or runbook process holds (API-FACTS §3.7). */
-const processRefs: RefField[] = [
+const processRefs = [
   { path: 'Steps[].Actions[].Environments[]', to: 'environment' },
   { path: 'Steps[].Actions[].ExcludedEnvironments[]', to: 'environment' },
   { path: 'Steps[].Actions[].Channels[]', to: 'channel' },
@@ -15,9 +15,9 @@ const processRefs: RefField[] = [
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Manual.ResponsibleTeamIds"', to: 'team', separator: ',', passUnknown: true },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.DeployRelease.ProjectId"', to: 'project' },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Azure.AccountId"', to: 'account' },
-];
+] as const satisfies readonly RefField<string>[];
 /** Step-package actions hold ids anywhere in their `Inputs` (go-octopusdeploy `deployment_action.go`). */
-const processInlineRefs = [{ path: 'Steps[].Actions[].Inputs', to: ['account', 'feed', 'workerPool', 'certificate'] }];
+const processInlineRefs = [{ path: 'Steps[].Actions[].Inputs', to: ['account', 'feed', 'workerPool', 'certificate'] }] as const;
 const processNestedIds: DocPath[] = ['Steps[].Id', 'Steps[].Actions[].Id', 'Steps[].Actions[].Packages[].Id'];
 const processUnordered = [
   { path: 'Steps[].Actions[].Environments' },
@@ -27,14 +27,14 @@ const processUnordered = [
   { path: 'Steps[].Actions[].Packages', by: 'Name' },
 ];
 const processSecrets: DocPath[] = ['Steps[].Properties{}', 'Steps[].Actions[].Properties{}'];
-const tenancyRefs: RefField[] = [
+const tenancyRefs = [
   { path: 'EnvironmentIds[]', to: 'environment' },
   { path: 'TenantIds[]', to: 'tenant' },
-];
+] as const satisfies readonly RefField<string>[];
 const tenancyUnordered = [{ path: 'EnvironmentIds' }, { path: 'TenantIds' }, { path: 'TenantTags' }];
 
 /** A variable set owned by a parent (project, library variable set, script module): read in `ids=` batches. */
-function variableSetOf(kind: string, label: string, syncClass: KindDef['syncClass'], parent: string): KindDef {
+function variableSetOf<const N extends string, const P extends string>(kind: N, label: string, syncClass: SyncClass, parent: P): KindDefOf<N, P> {
   return {
     kind,
     plural: kind,
@@ -54,7 +54,12 @@ function variableSetOf(kind: string, label: string, syncClass: KindDef['syncClas
  * read this table; none keeps a list of its own. A new kind is one entry here (plus a module only when its
  * shape is special).
  */
-export const KINDS: KindDef[] = [
+/** The registry's entries, typed: `N` (every entry's `kind`) is inferred; parents and references must be among them. */
+function registry<const N extends string>(defs: readonly KindDefOf<N, NoInfer<N>>[]): readonly KindDefOf<N>[] {
+  return defs;
+}
+
+export const KINDS = registry([
   // No dependencies.
   {
     kind: 'environment',
@@ -392,16 +397,24 @@ export const KINDS: KindDef[] = [
     refs: [{ path: 'WorkerPoolIds[]', to: 'workerPool' }],
     ignore: [],
   },
-];
+]);
 
-const byKind = new Map(KINDS.map((k) => [k.kind, k]));
+/** The name of a kind of the registry: `'project' | 'channel' | …`. */
+export type KindName = (typeof KINDS)[number]['kind'];
+
+const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
+
+/** A name read from a file or a document (a plan's operation, a policy's filter) that the registry knows. */
+export function isKindName(name: string): name is KindName {
+  return byKind.has(name);
+}
 
 /** Members of a kind's documents that a child kind read from the same server holds instead (`supersedes`). */
-export function supersededMembers(kind: string, read: (child: string) => boolean): string[] {
+export function supersededMembers(kind: KindName, read: (child: KindName) => boolean): string[] {
   return KINDS.filter((k) => k.parent?.kind === kind && k.supersedes && read(k.kind)).flatMap((k) => k.supersedes!);
 }
 
-export function kindDef(kind: string): KindDef {
+export function kindDef(kind: KindName): KindDef {
   const def = byKind.get(kind);
   if (!def) throw new Error(`unknown resource kind '${kind}'`);
   return def;
@@ -412,7 +425,7 @@ export function kindDef(kind: string): KindDef {
  * process or project variable set), or undefined outside projects. References to a project's children
  * (a step's channel, a variable's runbook) are names within this project.
  */
-export function ownerProject(kind: string, keyPath: string[]): string | undefined {
+export function ownerProject(kind: KindName, keyPath: string[]): string | undefined {
   for (let def: KindDef | undefined = kindDef(kind); def; def = def.parent ? kindDef(def.parent.kind) : undefined) {
     if (def.kind === 'project') return keyPath[0];
   }
@@ -434,7 +447,7 @@ export function isLateRef(def: KindDef, ref: RefField): boolean {
  * Variable types whose `Value` holds the id of another item (API-FACTS §3.9): the kind it points at.
  * Snapshot turns the id into a name, the planner counts it as a requirement, apply turns it back.
  */
-export function variableValueKind(type: unknown): string | undefined {
+export function variableValueKind(type: unknown): KindName | undefined {
   if (type === 'Certificate') return 'certificate';
   if (type === 'WorkerPool') return 'workerPool';
   return typeof type === 'string' && /Account$/.test(type) ? 'account' : undefined;

@@ -11,7 +11,7 @@ function bigOperations(n: number): Operation[] {
   const ops: Operation[] = [];
   for (let i = 0; i < n; i++) {
     const name = `Project ${String(i).padStart(5, '0')}`;
-    const base = { id: `project/${name}`, kind: 'project', keyPath: [name], dependsOn: [] };
+    const base = { id: `project/${name}`, kind: 'project' as const, keyPath: [name], dependsOn: [] };
     if (i % 3 === 0) {
       ops.push({ ...base, action: 'skip', reason: 'version-controlled (config as code): its process and variables live in git' });
     } else if (i % 3 === 1) {

@@ -5,6 +5,7 @@ import type { PlanContext } from '../context.js';
 import type { CleanupEntry, Decision } from '../plan-types.js';
 import type { VariableDimension } from '../policy-types.js';
 import { applyMismatch, type Translation } from '../scopes.js';
+import type { KindName } from '../../registry/kinds.js';
 
 type Json = Record<string, any>;
 
@@ -44,7 +45,7 @@ interface Candidate {
  * sensitive values); new values are appended. No two values of a name end up with the same value and scope,
  * and nothing is added beside (or re-scoped around) a sensitive value the destination holds under that name.
  */
-export function planVariables(kind: string, keyPath: string[], source: Json, dest: Json | undefined, ctx: PlanContext): VariablesPlan {
+export function planVariables(kind: KindName, keyPath: string[], source: Json, dest: Json | undefined, ctx: PlanContext): VariablesPlan {
   const project = kind === 'projectVariables' ? keyPath[0] : undefined;
   const decisions: Decision[] = [];
   const cleanup: Omit<CleanupEntry, 'operation'>[] = [];

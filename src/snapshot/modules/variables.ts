@@ -1,6 +1,7 @@
 import { variableValueKind } from '../../registry/kinds.js';
 import type { NormalizeContext } from '../normalize.js';
 import { looksLikeId } from '../normalize.js';
+import type { KindName } from '../../registry/kinds.js';
 
 
 /** The label of the deployment process among process owners; runbooks are `Runbook: <name>`. */
@@ -13,7 +14,7 @@ export const runbookOwner = (name: string) => `Runbook: ${name}`;
 export const actionScopeName = (owner: string, action: string) => `${owner} / ${action}`;
 
 /** The owner label of a process document's actions: the deployment process, or `Runbook: <name>`. */
-export function processOwnerOf(kind: string, keyPath: string[]): string {
+export function processOwnerOf(kind: KindName, keyPath: string[]): string {
   return kind === 'runbookProcess' ? runbookOwner(keyPath[keyPath.length - 1]) : DEPLOYMENT_PROCESS_OWNER;
 }
 
