@@ -1,14 +1,14 @@
-import { isLateReferences, lateReferencesId } from '../plan/changes.js';
+import { isLateReferences, lateReferencesId } from '../plan-format/operations.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import { InterruptedError, OctosyncError, PartialApplyError, ServerError, StalePlanError, UsageError } from '../errors.js';
 import { normaliseServerUrl, OctopusClient, type ClientOptions } from '../octopus/client.js';
 import { changedFields, fieldPrints } from '../plan/field-prints.js';
 import { caseAliases } from '../plan/case-names.js';
-import { readPlanFile } from '../plan/file.js';
-import { operationId } from '../plan/planner.js';
+import { readPlanFile } from '../plan-format/file.js';
+import { operationId } from '../plan-format/operations.js';
 import { fromKeyed, toKeyed } from '../plan/keyed.js';
-import type { CleanupEntry, Operation, Plan } from '../plan/plan-types.js';
+import type { CleanupEntry, Operation, Plan } from '../plan-format/types.js';
 import { kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readPlanFile } from '../plan/file.js';
+import { readPlanFile } from '../plan-format/file.js';
 import { startSimulator, type RunningSimulator } from '../simulator/server.js';
 import { httpProbe, latencyBound, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
 import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed, type SpaceShape } from './generate.js';

@@ -3,7 +3,7 @@ import { sortUnordered } from '../snapshot/normalize.js';
 import { itemsOf, keyDepth } from '../snapshot/tree.js';
 import type { ItemTree, Snapshot } from '../snapshot/types.js';
 import { fingerprint } from '../util/canonical.js';
-import type { CaseMatch } from './plan-types.js';
+import type { CaseMatch } from '../plan-format/types.js';
 import type { Policy } from './policy-types.js';
 import { Selection } from './selection.js';
 import { editRefs, targetPath } from './translate.js';

@@ -1,6 +1,6 @@
 import { kindDef } from '../registry/kinds.js';
 import type { PlanContext } from './context.js';
-import type { Decision } from './plan-types.js';
+import type { Decision } from '../plan-format/types.js';
 import type { KindName } from '../registry/kinds.js';
 
 type Json = Record<string, any>;

@@ -1,5 +1,6 @@
 import { currentActions, finalActions, namedActions, settleActionRefs, withoutActionRefs } from './action-refs.js';
-import { isLateReferences, lateReferencesId } from './changes.js';
+import { isLateReferences, lateReferencesId, operationId } from '../plan-format/operations.js';
+import { planChecksum } from '../plan-format/checksum.js';
 import { gitSides, gitSkipReason, keepGitRules, keepGitSettings, planSensitiveOnly, variablesInGit } from './git-projects.js';
 import { OctosyncError } from '../errors.js';
 import { KINDS, kindDef, isLateRef, ownerProject } from '../registry/kinds.js';
@@ -7,7 +8,7 @@ import type { KindDef } from '../registry/types.js';
 import { itemsOf } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { fingerprint, sortKeys } from '../util/canonical.js';
-import { diff, escapeToken } from '../util/json-patch.js';
+import { diff } from '../util/json-patch.js';
 import { parseVersion } from '../util/version.js';
 import { TOOL_VERSION } from '../version.js';
 import { adoptCaseMatches, caseOnlyMatches, describeCaseMatch } from './case-names.js';
@@ -20,7 +21,7 @@ import { planProcess } from './kinds/process.js';
 import { planTenant } from './kinds/tenant.js';
 import { planTenantVariables } from './kinds/tenant-variables.js';
 import { planVariables } from './kinds/variables.js';
-import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from './plan-types.js';
+import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from '../plan-format/types.js';
 import type { Policy } from './policy-types.js';
 import { reconcileSecrets } from './secrets.js';
 import { referencesOf } from './selection.js';
@@ -38,10 +39,6 @@ export interface PlanInput {
   policy: Policy;
   /** The one value that differs between two plans of the same inputs. */
   createdAt: string;
-}
-
-export function operationId(kind: KindName, keyPath: string[]): string {
-  return [kind, ...keyPath.map(escapeToken)].join('/');
 }
 
 /** sha256 of the snapshot's content: resources and inventory, not when it was taken. */
@@ -416,16 +413,6 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   };
   plan.checksum = planChecksum(plan);
   return plan;
-}
-
-/**
- * The checksum of a plan: everything in it but `createdAt` and the checksum itself — operations, source and
- * destination, policy, counts, warnings. A plan edited by hand (retargeted, loosened, or its operations
- * changed) is refused; plan again instead.
- */
-export function planChecksum(plan: Omit<Plan, 'checksum'> | Plan): string {
-  const { checksum: _checksum, createdAt: _createdAt, ...covered } = plan as Plan;
-  return fingerprint(covered);
 }
 
 function endpoint(s: Snapshot): Plan['source'] {

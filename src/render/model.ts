@@ -3,9 +3,9 @@
  * "renderers"): per operation a symbol, a title, the field-level diff as signed lines, its decisions and
  * clean-up; per kind the counts. Text and markdown only lay this out.
  */
-import { hasChanges, isLateReferences } from '../plan/changes.js';
+import { hasChanges, isLateReferences } from '../plan-format/operations.js';
 import type { Operation as PatchOperation } from 'fast-json-patch';
-import type { CleanupEntry, Decision, Operation, Plan } from '../plan/plan-types.js';
+import type { CleanupEntry, Decision, Operation, Plan } from '../plan-format/types.js';
 import { KINDS } from '../registry/kinds.js';
 import { layout, MASKED, masked, memberName, memberPath, pointerTokens, shorten, summary } from './values.js';
 import type { KindName } from '../registry/kinds.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Operation } from '../../src/plan/plan-types.js';
+import type { Operation } from '../../src/plan-format/types.js';
 import { canonicalJson } from '../../src/util/canonical.js';
 import { GITHUB_COMMENT_LIMIT, renderJson, renderMarkdown } from '../../src/render/index.js';
 import { SECRETS, samplePlan } from './fixtures.js';

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { readPlanFile } from '../../plan/file.js';
+import { readPlanFile } from '../../plan-format/file.js';
 import { renderJson, renderMarkdown, renderText } from '../../render/index.js';
 import { colourFor, out } from '../output.js';
 

@@ -1,7 +1,7 @@
 import { readInputFile } from '../../util/input-file.js';
 import type { Argv, CommandModule } from 'yargs';
 import { parse as parseYaml } from 'yaml';
-import { readPlanFile } from '../../plan/file.js';
+import { readPlanFile } from '../../plan-format/file.js';
 import { readPolicyFile } from '../../plan/policy.js';
 import { readSnapshotFile } from '../../snapshot/file.js';
 import { out } from '../output.js';

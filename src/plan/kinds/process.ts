@@ -1,7 +1,7 @@
 import { kindDef } from '../../registry/kinds.js';
 import { fingerprint } from '../../util/canonical.js';
 import type { PlanContext } from '../context.js';
-import type { CleanupEntry, Decision } from '../plan-types.js';
+import type { CleanupEntry, Decision } from '../../plan-format/types.js';
 import { applyMismatch, type ScopeOutcome, type Translation } from '../scopes.js';
 import { translateContent } from '../translate.js';
 import { actionScopeName, processOwnerOf } from '../../snapshot/modules/variables.js';

@@ -2,7 +2,7 @@ import { kindDef, variableValueKind } from '../../registry/kinds.js';
 import { DEPLOYMENT_PROCESS_OWNER } from '../../snapshot/modules/variables.js';
 import { sortKeys } from '../../util/canonical.js';
 import type { PlanContext } from '../context.js';
-import type { CleanupEntry, Decision } from '../plan-types.js';
+import type { CleanupEntry, Decision } from '../../plan-format/types.js';
 import type { VariableDimension } from '../policy-types.js';
 import { applyMismatch, type Translation } from '../scopes.js';
 import type { KindName } from '../../registry/kinds.js';

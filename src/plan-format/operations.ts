@@ -1,4 +1,11 @@
-import type { Operation, Plan } from './plan-types.js';
+import type { KindName } from '../registry/kinds.js';
+import { escapeToken } from '../util/json-patch.js';
+import type { Operation, Plan } from './types.js';
+
+/** An operation's stable id: kind and names, `/`-separated, names escaped as JSON pointer tokens. */
+export function operationId(kind: KindName, keyPath: string[]): string {
+  return [kind, ...keyPath.map(escapeToken)].join('/');
+}
 
 const LATE = '#references';
 

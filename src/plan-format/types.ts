@@ -1,5 +1,5 @@
 import type { Operation as PatchOperation } from 'fast-json-patch';
-import type { Policy } from './policy-types.js';
+import type { Policy } from '../plan/policy-types.js';
 import type { KindName } from '../registry/kinds.js';
 
 export const PLAN_FORMAT_VERSION = 1;
