@@ -11,10 +11,9 @@ import type { KindName } from '../registry/kinds.js';
 export const pathKey = (keyPath: string[]) => JSON.stringify(keyPath);
 
 /** Kinds that exist to serve projects: with a project include filter, only those the projects need are synced. */
-const SCAFFOLDING = new Set<KindName>([
-  'projectGroup', 'tagSet', 'feed', 'team', 'machinePolicy', 'workerPool', 'account', 'stepTemplate', 'scriptModule',
-  'lifecycle', 'tenant', 'certificate', 'libraryVariableSet', 'userRole',
-]);
+const SCAFFOLDING = KINDS.filter((k) => k.scaffolding).map((k) => k.kind);
+/** Children a scaffolding item owns (a library set's variables, a tenant's variables): they follow it. */
+const SCAFFOLDING_OWNED = KINDS.flatMap((k) => (k.parent?.ownedOne && kindDef(k.parent.kind).scaffolding ? [[k.kind, k.parent.kind] as const] : []));
 
 /** Kinds whose items live in a project: they follow their project's selection. */
 const PROJECT_FAMILY = KINDS.filter((k) => ownerProject(k.kind, ['']) !== undefined).map((k) => k.kind);
@@ -121,8 +120,8 @@ export class Selection {
         if (!required.get(kind)?.has(key) && !explicitlyIncluded) set.delete(key);
       }
     }
-    // Library variables follow their set.
-    for (const [child, parent] of [['libraryVariables', 'libraryVariableSet'], ['scriptModuleVariables', 'scriptModule'], ['tenantVariables', 'tenant']]) {
+    // Library variables follow their set, tenant variables their tenant.
+    for (const [child, parent] of SCAFFOLDING_OWNED) {
       const set = this.selected.get(child)!;
       for (const key of [...set]) if (!this.selected.get(parent)!.has(key)) set.delete(key);
     }

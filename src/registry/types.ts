@@ -76,6 +76,11 @@ export interface KindDefOf<N extends string, K extends string = N> {
    * process and variables are keyed by the project's name alone). `field` holds the parent's id.
    */
   parent?: { kind: K; field: string; ownedOne?: boolean };
+  /**
+   * The kind exists to serve projects (groups, lifecycles, feeds, accounts, library sets…): under a project
+   * include filter only the items the selected projects need are synced, and children it owns follow it.
+   */
+  scaffolding?: boolean;
   /** Id references to translate into names. */
   refs: readonly RefField<K>[];
   /**
