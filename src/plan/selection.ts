@@ -5,7 +5,7 @@ import type { Snapshot } from '../snapshot/types.js';
 import { visitPath } from '../util/docpath.js';
 import { inlineRefsOf } from '../util/inline-refs.js';
 import { matchesAny } from './glob.js';
-import { FILTERABLE, type FilterKind, type Policy } from './policy-types.js';
+import type { Policy } from './policy-types.js';
 import type { KindName } from '../registry/kinds.js';
 
 export const pathKey = (keyPath: string[]) => JSON.stringify(keyPath);
@@ -55,7 +55,7 @@ export class Selection {
   }
 
   private filterOf(def: KindDef) {
-    return (FILTERABLE as readonly string[]).includes(def.plural) ? this.policy.filters[def.plural as FilterKind] : undefined;
+    return def.filterable ? this.policy.filters[def.plural] : undefined;
   }
 
   /** Names a filter pattern may match: the name, and for children `Parent/Name`. */

@@ -81,6 +81,8 @@ export interface KindDefOf<N extends string, K extends string = N> {
    * include filter only the items the selected projects need are synced, and children it owns follow it.
    */
   scaffolding?: boolean;
+  /** The policy may filter the kind's items by name (`filters.<plural>` in schemas/policy.schema.json). */
+  filterable?: boolean;
   /** Id references to translate into names. */
   refs: readonly RefField<K>[];
   /**
