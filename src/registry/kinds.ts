@@ -1,4 +1,4 @@
-import type { DocPath, KindDef, KindDefOf, RefField, SyncClass } from './types.js';
+import type { DocPath, KeyedList, KindDef, KindDefOf, RefField, SyncClass } from './types.js';
 
 /** References every deployment or runbook process holds (API-FACTS §3.7). */
 const processRefs = [
@@ -26,6 +26,7 @@ const processUnordered = [
   { path: 'Steps[].Actions[].TenantTags' },
   { path: 'Steps[].Actions[].Packages', by: 'Name' },
 ];
+const processKeyed: KeyedList[] = [{ member: 'Steps', by: 'Name', nested: [{ member: 'Actions', by: 'Name' }] }];
 const processSecrets: DocPath[] = ['Steps[].Properties{}', 'Steps[].Actions[].Properties{}'];
 const tenancyRefs = [
   { path: 'EnvironmentIds[]', to: 'environment' },
@@ -97,6 +98,7 @@ export const KINDS = registry([
     filterable: true,
     fetch: { from: 'collection', path: 'tagsets' },
     refs: [],
+    keyed: [{ member: 'Tags', by: 'Name' }],
     ignore: ['SortOrder'],
     nestedIds: ['Tags[].Id', 'Tags[].CanonicalTagName'],
   },
@@ -222,6 +224,7 @@ export const KINDS = registry([
       { path: 'Phases[].AutomaticDeploymentTargets[]', to: 'environment' },
       { path: 'Phases[].OptionalDeploymentTargets[]', to: 'environment' },
     ],
+    keyed: [{ member: 'Phases', by: 'Name' }],
     ignore: ['Slug'],
     nestedIds: ['Phases[].Id'],
     unordered: [{ path: 'Phases[].AutomaticDeploymentTargets' }, { path: 'Phases[].OptionalDeploymentTargets' }],
@@ -314,6 +317,7 @@ export const KINDS = registry([
     tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
     inlineRefs: processInlineRefs,
+    keyed: processKeyed,
     ignore: ['ProjectId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
     secrets: processSecrets,
@@ -364,6 +368,7 @@ export const KINDS = registry([
     tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
     inlineRefs: processInlineRefs,
+    keyed: processKeyed,
     ignore: ['ProjectId', 'RunbookId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
     secrets: processSecrets,

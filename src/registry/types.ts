@@ -26,6 +26,19 @@ import type { KindName } from './kinds.js';
 export type { KindName };
 
 /** `K`: the kind names a field may point at (the registry's `KindName`; any string while the registry is being built). */
+/**
+ * A list whose elements have identity (steps, actions, phases, tags): plans patch it as a map by `by`
+ * (`/Steps/Deploy web/...`, not positions), its order kept in a `<member>Order` list (src/plan/keyed.ts).
+ */
+export interface KeyedList {
+  /** Member holding the list. */
+  member: string;
+  /** Member of each element that names it. */
+  by: string;
+  /** Lists nested in each element. */
+  nested?: readonly KeyedList[];
+}
+
 export interface RefField<K extends string = KindName> {
   path: DocPath;
   /** The kind(s) the id points at. Several kinds share one collection (library variable sets and script modules). */
@@ -99,6 +112,8 @@ export interface KindDefOf<N extends string, K extends string = N> {
    * process), and leaves out names the destination's process will not have, saying so.
    */
   actionRefs?: DocPath[];
+  /** Lists compared and patched by name (a variable set's variables are keyed by its module). */
+  keyed?: readonly KeyedList[];
   /** Members holding canonical tag names (`TagSet/Tag`): no translation, but a dependency on tag sets. */
   tags?: DocPath[];
   /**
