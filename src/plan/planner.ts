@@ -27,6 +27,7 @@ import { reconcileSecrets } from './secrets.js';
 import { referencesOf } from './selection.js';
 import { editRefs, targetPath, translateContent } from './translate.js';
 import type { KindName } from '../registry/kinds.js';
+import { VARIABLE_SCOPES } from '../registry/variable-scopes.js';
 
 type Json = Record<string, any>;
 
@@ -426,7 +427,7 @@ function compareKeyPaths(a: string[], b: string[]): number {
 }
 
 /** Kinds whose items a project's variable values are scoped to by name: channels, steps and runbooks. */
-const VARIABLE_SCOPE_KINDS = ['channel', 'deploymentProcess', 'runbook', 'runbookProcess'];
+const VARIABLE_SCOPE_KINDS: readonly KindName[] = VARIABLE_SCOPES.flatMap((s) => s.writtenBy ?? []);
 
 /** Per project, the operation ids of its items that project variables can be scoped to (indexed once, not per project). */
 function scopeTargetsByProject(drafts: Draft[]): Map<string, string[]> {

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KINDS, isKindName, kindDef } from '../../src/registry/kinds.js';
+import { VARIABLE_SCOPES } from '../../src/registry/variable-scopes.js';
+import { VARIABLE_SCOPE_DIMENSIONS } from '../../src/plan/policy-types.js';
 
 /**
  * The JSON Schemas name kinds by hand (editors complete them from there); the registry is the source of truth.
@@ -22,6 +24,12 @@ describe('the schemas name the registry’s kinds', () => {
 
   it('policy: a filter per filterable kind (its plural name)', () => {
     expect(sorted(Object.keys(schema('policy').properties.filters.properties))).toEqual(sorted(KINDS.filter((k) => k.filterable).map((k) => k.plural)));
+  });
+
+  it('policy: a variable scope-mismatch setting per dimension of the variable scope table', () => {
+    const dimensions = VARIABLE_SCOPES.map((s) => s.dimension);
+    expect(sorted(Object.keys(schema('policy').properties.scopeMismatch.properties.variables.properties))).toEqual(sorted(dimensions));
+    expect(sorted(VARIABLE_SCOPE_DIMENSIONS)).toEqual(sorted(dimensions));
   });
 });
 
