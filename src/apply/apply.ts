@@ -9,7 +9,7 @@ import { readPlanFile } from '../plan-format/file.js';
 import { operationId } from '../plan-format/operations.js';
 import { fromKeyed, toKeyed } from '../plan/keyed.js';
 import type { CleanupEntry, Operation, Plan } from '../plan-format/types.js';
-import { kindDef } from '../registry/kinds.js';
+import { kindDef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
 import { nestedPath, type RawDoc } from '../snapshot/read.js';
@@ -315,9 +315,11 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
 function identityProblem(op: Operation, doc: RawDoc | undefined, dest: DestinationState, name: string): string | undefined {
   const recorded = op.destination?.id;
   if (!recorded) return undefined;
-  const idNow = doc ? String(op.kind === 'tenantVariables' ? doc.TenantId : doc.Id) : undefined;
+  const { idMember } = kindDef(op.kind);
+  const idNow = doc ? String(doc[idMember ?? 'Id']) : undefined;
   if (idNow === recorded) return undefined;
-  const renamed = op.kind === 'tenantVariables' ? undefined : dest.keyPathOfId(op.kind, recorded);
+  // An id that is another item's (a tenant's, for its variables) tells no rename.
+  const renamed = idMember ? undefined : dest.keyPathOfId(op.kind, recorded);
   const parts: string[] = [];
   if (idNow) parts.push(`the name now belongs to ${idNow}, not to ${recorded} as when planned`);
   if (renamed) parts.push(`${recorded} is now named '${renamed.join(' / ')}'`);
@@ -519,7 +521,7 @@ function buildBody(op: Operation, def: KindDef, current: RawDoc, dest: Destinati
       ? op.desired!
       : fromKeyed(op.kind, patched(toKeyed(op.kind, withIds ? { Variables: withIds.map((v) => v.variable) } : dest.normalize(op.kind, op.keyPath, current, true).content), op.patch ?? []));
   if (withIds) {
-    const project = op.kind === 'projectVariables' ? op.keyPath[0] : undefined;
+    const project = ownerProject(op.kind, op.keyPath);
     // Existing values keep their place in each name's list (the planner appends new ones), so position maps to id.
     const idsByName = new Map<string, (string | undefined)[]>();
     for (const { variable, id } of withIds) {

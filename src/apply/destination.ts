@@ -66,11 +66,12 @@ export class DestinationState {
 
   /** Records a document read or written in this run, so later operations resolve its name. */
   remember(kind: KindName, keyPath: string[], doc: RawDoc): void {
-    const id = kind === 'tenantVariables' ? doc.TenantId : doc.Id;
+    const def = kindDef(kind);
+    const id = doc[def.idMember ?? 'Id'];
     this.ids.set(pathKey(kind, keyPath), id);
     this.rawByPath.set(pathKey(kind, keyPath), doc);
-    if (!kindDef(kind).parent?.ownedOne) this.index.add(doc.Id, { kind, name: keyPath[keyPath.length - 1], keyPath });
-    if (kind === 'deploymentProcess' || kind === 'runbookProcess') indexActions(this.index, kind, keyPath, doc);
+    if (!def.parent?.ownedOne) this.index.add(doc.Id, { kind, name: keyPath[keyPath.length - 1], keyPath });
+    if (def.module === 'process') indexActions(this.index, kind, keyPath, doc);
   }
 
   /**

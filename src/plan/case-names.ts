@@ -22,7 +22,7 @@ export function caseOnlyMatches(source: Snapshot, destination: Snapshot, policy:
   const renamed = new Map<string, string[]>();
   const destPath = (kind: KindName, keyPath: string[]) => renamed.get(`${kind}\u0000${JSON.stringify(keyPath)}`) ?? keyPath;
   for (const def of KINDS) {
-    if (def.syncClass === 'never' || def.kind === 'environment' || def.parent?.ownedOne) continue;
+    if (def.syncClass === 'never' || def.syncClass === 'environment' || def.parent?.ownedOne) continue;
     const parentKind = def.parent?.kind;
     const siblings = new Map<string, Map<string, string>>();
     for (const { keyPath } of itemsOf(destination, def.kind)) {

@@ -66,7 +66,7 @@ export class PlanContext {
 
   /** Whether an item will exist on the destination after apply: it is there, or the plan brings it. */
   willExist(kind: KindName, keyPath: string[]): boolean {
-    if (kind === 'environment') return this.environments.map(keyPath[0]) !== undefined || this.createdEnvironments.has(keyPath[0]);
+    if (kindDef(kind).syncClass === 'environment') return this.environments.map(keyPath[0]) !== undefined || this.createdEnvironments.has(keyPath[0]);
     if (this.destItem(kind, keyPath)) return true;
     if (this.skipped.has(`${kind}:${pathKey(keyPath)}`)) return false;
     return this.selection.has(kind, keyPath) && kindDef(kind).syncClass !== 'never';

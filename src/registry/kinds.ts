@@ -405,6 +405,7 @@ export const KINDS = registry([
     syncClass: 'sync',
     fetch: { from: 'module' },
     parent: { kind: 'tenant', field: 'TenantId', ownedOne: true },
+    idMember: 'TenantId',
     refs: [],
     ignore: ['TenantId', 'TenantName', 'ConcurrencyToken'],
     module: 'tenantVariables',

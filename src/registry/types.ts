@@ -96,6 +96,11 @@ export interface KindDefOf<N extends string, K extends string = N> {
   scaffolding?: boolean;
   /** The policy may filter the kind's items by name (`filters.<plural>` in schemas/policy.schema.json). */
   filterable?: boolean;
+  /**
+   * The member that identifies a document that has no `Id` of its own (tenant variables: their tenant's id):
+   * what a plan records as the destination item's id, and why a rename cannot be told from it.
+   */
+  idMember?: string;
   /** Id references to translate into names. */
   refs: readonly RefField<K>[];
   /**

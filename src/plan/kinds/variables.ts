@@ -1,4 +1,4 @@
-import { kindDef, variableValueKind } from '../../registry/kinds.js';
+import { kindDef, ownerProject, variableValueKind } from '../../registry/kinds.js';
 import { DEPLOYMENT_PROCESS_OWNER } from '../../snapshot/modules/variables.js';
 import { sortKeys } from '../../util/canonical.js';
 import type { PlanContext } from '../context.js';
@@ -35,7 +35,7 @@ interface Candidate {
  * and nothing is added beside (or re-scoped around) a sensitive value the destination holds under that name.
  */
 export function planVariables(kind: KindName, keyPath: string[], source: Json, dest: Json | undefined, ctx: PlanContext): VariablesPlan {
-  const project = kind === 'projectVariables' ? keyPath[0] : undefined;
+  const project = ownerProject(kind, keyPath);
   const decisions: Decision[] = [];
   const cleanup: Omit<CleanupEntry, 'operation'>[] = [];
   const policy = ctx.policy;
