@@ -100,7 +100,7 @@ export function createPlan(input: PlanInput): Plan {
   }
 
   for (const ex of ctx.selection.exclusions) {
-    if (ex.kind === 'environment') continue;
+    if (kindDef(ex.kind).syncClass === 'environment') continue;
     drafts.push({ def: kindDef(ex.kind), keyPath: ex.keyPath, action: 'skip', reason: ex.reason, decisions: [], cleanup: [] });
   }
   for (const name of [...ctx.createdEnvironments].sort()) {
@@ -117,7 +117,7 @@ export function createPlan(input: PlanInput): Plan {
   }
 
   for (const def of KINDS) {
-    if (def.syncClass === 'never' || def.kind === 'environment') continue;
+    if (def.syncClass === 'never' || def.syncClass === 'environment') continue;
     if (def.kind === 'tenantVariables' && policy.tenants.variables === 'skip') continue;
     for (const { keyPath, item } of ctx.selection.items(def.kind)) {
       if (unreadOnDestination.has(def.plural)) {
