@@ -14,9 +14,12 @@ export function lateReferencesId(id: string): string {
   return id + LATE;
 }
 
-/** A late-reference operation: sets references to items the plan creates after the item itself. */
+/**
+ * A late-reference operation: sets references to items the plan creates after the item itself. Told by its
+ * `lateReferencesOf` field; plans made before that field by the id's suffix alone.
+ */
 export function isLateReferences(op: Operation): boolean {
-  return op.id.endsWith(LATE);
+  return op.lateReferencesOf !== undefined || op.id.endsWith(LATE);
 }
 
 /** Anything for apply to write: creates, updates, or late reference updates (which the counts leave out). */

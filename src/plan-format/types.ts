@@ -47,6 +47,11 @@ export interface Operation {
   result?: string;
   decisions?: Decision[];
   cleanup?: CleanupEntry[];
+  /**
+   * A late-reference update (`<id>#references`): the id of the operation whose item it completes, setting its
+   * references to items the plan creates after it.
+   */
+  lateReferencesOf?: string;
 }
 
 /** A source item and the destination item of the same name but for case, matched (keyPath: the source's names). */

@@ -374,6 +374,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
       if (current && namedActions(d.def, full).some((name) => !current.has(name))) refs.push(operationId('deploymentProcess', [d.keyPath[0]]));
       late.push({
         id: lateReferencesId(id),
+        lateReferencesOf: id,
         action: 'update',
         kind: d.def.kind,
         keyPath: d.keyPath,
