@@ -1,15 +1,15 @@
-import { isLateReferences, lateReferencesId } from '../plan/changes.js';
+import { isLateReferences, lateReferencesId } from '../plan-format/operations.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import { InterruptedError, OctosyncError, PartialApplyError, ServerError, StalePlanError, UsageError } from '../errors.js';
 import { normaliseServerUrl, OctopusClient, type ClientOptions } from '../octopus/client.js';
 import { changedFields, fieldPrints } from '../plan/field-prints.js';
 import { caseAliases } from '../plan/case-names.js';
-import { readPlanFile } from '../plan/file.js';
-import { operationId } from '../plan/planner.js';
+import { readPlanFile } from '../plan-format/file.js';
+import { operationId } from '../plan-format/operations.js';
 import { fromKeyed, toKeyed } from '../plan/keyed.js';
-import type { CleanupEntry, Operation, Plan } from '../plan/plan-types.js';
-import { kindDef } from '../registry/kinds.js';
+import type { CleanupEntry, Operation, Plan } from '../plan-format/types.js';
+import { kindDef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { isSpaceId } from '../snapshot/connect.js';
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
@@ -332,9 +332,11 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
 function identityProblem(op: Operation, doc: RawDoc | undefined, dest: DestinationState, name: string): string | undefined {
   const recorded = op.destination?.id;
   if (!recorded) return undefined;
-  const idNow = doc ? String(op.kind === 'tenantVariables' ? doc.TenantId : doc.Id) : undefined;
+  const { idMember } = kindDef(op.kind);
+  const idNow = doc ? String(doc[idMember ?? 'Id']) : undefined;
   if (idNow === recorded) return undefined;
-  const renamed = op.kind === 'tenantVariables' ? undefined : dest.keyPathOfId(op.kind, recorded);
+  // An id that is another item's (a tenant's, for its variables) tells no rename.
+  const renamed = idMember ? undefined : dest.keyPathOfId(op.kind, recorded);
   const parts: string[] = [];
   if (idNow) parts.push(`the name now belongs to ${idNow}, not to ${recorded} as when planned`);
   if (renamed) parts.push(`${recorded} is now named '${renamed.join(' / ')}'`);
@@ -536,7 +538,7 @@ function buildBody(op: Operation, def: KindDef, current: RawDoc, dest: Destinati
       ? op.desired!
       : fromKeyed(op.kind, patched(toKeyed(op.kind, withIds ? { Variables: withIds.map((v) => v.variable) } : dest.normalize(op.kind, op.keyPath, current, true).content), op.patch ?? []));
   if (withIds) {
-    const project = op.kind === 'projectVariables' ? op.keyPath[0] : undefined;
+    const project = ownerProject(op.kind, op.keyPath);
     // Existing values keep their place in each name's list (the planner appends new ones), so position maps to id.
     const idsByName = new Map<string, (string | undefined)[]>();
     for (const { variable, id } of withIds) {

@@ -1,5 +1,6 @@
 import { ServerError } from '../errors.js';
 import { kindDef, ownerProject, variableValueKind } from '../registry/kinds.js';
+import { variableScope } from '../registry/variable-scopes.js';
 import type { KindDef } from '../registry/types.js';
 import { DEPLOYMENT_PROCESS_OWNER, runbookOwner } from '../snapshot/modules/variables.js';
 import type { RawDoc } from '../snapshot/read.js';
@@ -9,6 +10,7 @@ import { resolveInlineRefs } from '../util/inline-refs.js';
 import { editRefs, targetPath } from '../plan/translate.js';
 import type { DestinationState } from './destination.js';
 import { actionsOf, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../snapshot/modules/template-usage.js';
+import type { KindName } from '../registry/kinds.js';
 
 type Json = Record<string, any>;
 
@@ -158,7 +160,7 @@ function writeSecrets(def: KindDef, body: Json, current: RawDoc | undefined, pla
  * that is already an id the destination held (a destination-only value kept as it was) stays; a name is
  * never written where Octopus expects an id.
  */
-function referenceId(kind: string, value: string, variable: string, ctx: BodyContext): string {
+function referenceId(kind: KindName, value: string, variable: string, ctx: BodyContext): string {
   const id = ctx.dest.idOf(kind, [value]);
   if (id) return id;
   if (value.includes('#{') || ctx.dest.index.get(value)?.kind === kind || looksLikeId(value)) return value;
@@ -179,27 +181,28 @@ export function variablesBody(
   const sv: Record<string, { Id: string; Name: string; ProcessType?: string }[]> = current.ScopeValues ?? {};
   const byName = (list: string, name: string) => sv[list]?.find((e) => e.Name === name)?.Id;
   const resolve = (key: string, name: string): string => {
+    // The set's own ScopeValues list first (src/registry/variable-scopes.ts), then the destination's items.
+    const list = variableScope(key)?.list;
+    if (!list) return name; // Role, TenantTag: names are the values
     let id: string | undefined;
     switch (key) {
       case 'Environment':
-        id = byName('Environments', name) ?? ctx.dest.idOf('environment', [name]);
+        id = byName(list, name) ?? ctx.dest.idOf('environment', [name]);
         break;
       case 'Machine':
-        id = byName('Machines', name) ?? ctx.dest.raw.get('machine')?.find((m) => m.Name === name)?.Id;
+        id = byName(list, name) ?? ctx.dest.raw.get('machine')?.find((m) => m.Name === name)?.Id;
         break;
       case 'Channel':
-        id = byName('Channels', name) ?? (project ? ctx.dest.idOf('channel', [project, name]) : undefined);
+        id = byName(list, name) ?? (project ? ctx.dest.idOf('channel', [project, name]) : undefined);
         break;
       case 'Action':
         // `<owner> / <action>`: the set's actions are told apart by the process that holds them (the index).
-        id = sv.Actions?.find((a) => ctx.dest.index.get(a.Id)?.name === name)?.Id;
+        id = sv[list]?.find((a) => ctx.dest.index.get(a.Id)?.name === name)?.Id;
         break;
       case 'ProcessOwner':
         if (name === DEPLOYMENT_PROCESS_OWNER) id = current.OwnerId;
-        else id = sv.Processes?.find((p) => p.ProcessType === 'Runbook' && runbookOwner(p.Name) === name)?.Id ?? (project ? ctx.dest.idOf('runbook', [project, name.replace(/^Runbook: /, '')]) : undefined);
+        else id = sv[list]?.find((p) => p.ProcessType === 'Runbook' && runbookOwner(p.Name) === name)?.Id ?? (project ? ctx.dest.idOf('runbook', [project, name.replace(/^Runbook: /, '')]) : undefined);
         break;
-      default:
-        return name; // Role, TenantTag: names are the values
     }
     if (!id) throw new ServerError(`cannot resolve ${key} scope '${name}' of a variable on the destination`);
     return id;

@@ -8,8 +8,9 @@ import type { IdIndex } from '../snapshot/id-index.js';
 import { checkReadPermissions } from '../snapshot/permissions.js';
 import { readSpace, type RawDoc, type RawSpace } from '../snapshot/read.js';
 import type { SnapshotItem } from '../snapshot/types.js';
+import type { KindName } from '../registry/kinds.js';
 
-const pathKey = (kind: string, keyPath: string[]) => `${kind}\u0000${JSON.stringify(keyPath)}`;
+const pathKey = (kind: KindName, keyPath: string[]) => `${kind}\u0000${JSON.stringify(keyPath)}`;
 
 /**
  * The destination as apply sees it: read fresh with the same reader and normaliser as `snapshot`, raw
@@ -19,7 +20,7 @@ export class DestinationState {
   private readonly rawByPath = new Map<string, RawDoc>();
   private readonly ids = new Map<string, string>();
   readonly index: IdIndex;
-  private readonly keyPathsById: Map<string, Map<string, string[]>>;
+  private readonly keyPathsById: Map<KindName, Map<string, string[]>>;
 
   /** `aliases`: items a plan matched by a case-only difference, keyed by the source's names (see plan/case-names). */
   constructor(
@@ -49,27 +50,28 @@ export class DestinationState {
     return new DestinationState(space, raw, tenantVariablesApi, aliases);
   }
 
-  rawDoc(kind: string, keyPath: string[]): RawDoc | undefined {
+  rawDoc(kind: KindName, keyPath: string[]): RawDoc | undefined {
     return this.rawByPath.get(pathKey(kind, keyPath));
   }
 
   /** The names of the item of a kind that has this id, as read at the start of the run. */
-  keyPathOfId(kind: string, id: string): string[] | undefined {
+  keyPathOfId(kind: KindName, id: string): string[] | undefined {
     return this.keyPathsById.get(kind)?.get(id);
   }
 
   /** The destination id of a named item, including items created earlier in this run. */
-  idOf(kind: string, keyPath: string[]): string | undefined {
+  idOf(kind: KindName, keyPath: string[]): string | undefined {
     return this.ids.get(pathKey(kind, keyPath));
   }
 
   /** Records a document read or written in this run, so later operations resolve its name. */
-  remember(kind: string, keyPath: string[], doc: RawDoc): void {
-    const id = kind === 'tenantVariables' ? doc.TenantId : doc.Id;
+  remember(kind: KindName, keyPath: string[], doc: RawDoc): void {
+    const def = kindDef(kind);
+    const id = doc[def.idMember ?? 'Id'];
     this.ids.set(pathKey(kind, keyPath), id);
     this.rawByPath.set(pathKey(kind, keyPath), doc);
-    if (!kindDef(kind).parent?.ownedOne) this.index.add(doc.Id, { kind, name: keyPath[keyPath.length - 1], keyPath });
-    if (kind === 'deploymentProcess' || kind === 'runbookProcess') indexActions(this.index, kind, keyPath, doc);
+    if (!def.parent?.ownedOne) this.index.add(doc.Id, { kind, name: keyPath[keyPath.length - 1], keyPath });
+    if (def.module === 'process') indexActions(this.index, kind, keyPath, doc);
   }
 
   /**
@@ -82,7 +84,7 @@ export class DestinationState {
    * A raw document normalised as a snapshot would record it. `asPlanned`: step template usages are judged
    * against the templates as planned (a plan's patch and staleness check were made against those).
    */
-  normalize(kind: string, keyPath: string[], doc: RawDoc, asPlanned = false): SnapshotItem {
+  normalize(kind: KindName, keyPath: string[], doc: RawDoc, asPlanned = false): SnapshotItem {
     const warnings: string[] = [];
     const templates = (name: string) => (asPlanned ? this.templateAsPlanned(name) : this.template(name));
     const superseded = supersededMembers(kind, (k) => this.raw.has(k));

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CleanupEntry } from '../plan/plan-types.js';
+import type { CleanupEntry } from '../plan-format/types.js';
 import { destinationKey } from './lock.js';
 import { JsonLines } from './records.js';
 

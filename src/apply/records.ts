@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CleanupEntry } from '../plan/plan-types.js';
+import type { CleanupEntry } from '../plan-format/types.js';
 import { canonicalJson, writeFileAtomic } from '../util/canonical.js';
 import { redact } from '../util/redact.js';
 

@@ -1,6 +1,6 @@
-import { isLateReferences } from '../plan/changes.js';
+import { isLateReferences } from '../plan-format/operations.js';
 import { KINDS } from '../registry/kinds.js';
-import type { Plan } from '../plan/plan-types.js';
+import type { Plan } from '../plan-format/types.js';
 import { atLeast } from '../util/version.js';
 
 /**

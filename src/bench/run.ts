@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readPlanFile } from '../plan/file.js';
+import { readPlanFile } from '../plan-format/file.js';
+import { KINDS } from '../registry/kinds.js';
 import { startSimulator, type RunningSimulator } from '../simulator/server.js';
 import { httpProbe, latencyBound, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
 import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed, type SpaceShape } from './generate.js';
@@ -225,8 +226,8 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
 /** The generator made what it promised (else the bench would measure something else). */
 function checkShape(bound: ReadBound, shape: SpaceShape): void {
   const expected = expectedCounts(shape);
-  const map: Record<string, string> = { environments: 'environment', projects: 'project', channels: 'channel', runbooks: 'runbook', tenants: 'tenant', libraryVariableSets: 'libraryVariableSet' };
-  for (const [plural, kind] of Object.entries(map)) {
+  // The kinds the probe counts (collections); owned documents are counted from their parents.
+  for (const { kind, plural } of KINDS.filter((k) => k.fetch.from === 'collection' && k.plural in expected)) {
     const got = bound.kinds[kind]?.documents;
     if (got !== expected[plural]) throw new Error(`bench: the generated space has ${got} ${plural}, not ${expected[plural]}`);
   }

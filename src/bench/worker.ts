@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { applyPlan } from '../apply/apply.js';
-import { hasChanges } from '../plan/changes.js';
+import { hasChanges } from '../plan-format/operations.js';
 import { makePlans } from '../plan/make.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
 import { takeSnapshot } from '../snapshot/take.js';

@@ -119,7 +119,7 @@ function findings(raw: RawSpace, result: CheckResult): void {
     else if (Array.isArray(v)) v.forEach(count);
     else if (v && typeof v === 'object') Object.values(v).forEach(count);
   };
-  for (const kind of ['projectVariables', 'libraryVariables', 'tenantVariables', 'account']) for (const doc of raw.get(kind) ?? []) count(doc);
+  for (const kind of ['projectVariables', 'libraryVariables', 'tenantVariables', 'account'] as const) for (const doc of raw.get(kind) ?? []) count(doc);
   if (secrets) add(`${secrets} sensitive value(s)`, 'never read: written as placeholders on the destination and listed in the clean-up report');
   let scoped = 0;
   for (const doc of raw.get('tenantVariables') ?? []) scoped += (doc.CommonValues ?? []).filter((v: any) => (v.Scope?.EnvironmentIds ?? []).length > 0).length;

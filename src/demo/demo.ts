@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { randomBytes } from 'node:crypto';
 import { applyPlan } from '../apply/apply.js';
-import { hasChanges } from '../plan/changes.js';
+import { hasChanges } from '../plan-format/operations.js';
 import { makePlans } from '../plan/make.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';

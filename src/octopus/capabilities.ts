@@ -1,5 +1,6 @@
 import { AuthenticationError, ServerError } from '../errors.js';
 import type { OctopusClient } from './client.js';
+import type { KindName } from '../registry/kinds.js';
 
 /**
  * What a server offers and what an API key may do there, read without writing anything.
@@ -107,7 +108,7 @@ export const DESTINATION_PERMISSIONS = [
 ];
 
 /** What a snapshot reads that a permission guards, and what happens without it. */
-export const SNAPSHOT_NEEDS: { permission: string; kinds: string[]; without: 'fail' | 'leave-out'; why: string }[] = [
+export const SNAPSHOT_NEEDS: { permission: string; kinds: KindName[]; without: 'fail' | 'leave-out'; why: string }[] = [
   { permission: 'VariableViewUnscoped', kinds: [], without: 'fail', why: 'variables without an environment scope would be missing from the snapshot, and a plan would take them for absent' },
   { permission: 'TeamView', kinds: ['team'], without: 'leave-out', why: 'teams were not read' },
   { permission: 'UserRoleView', kinds: ['userRole'], without: 'leave-out', why: 'user roles were not read' },

@@ -2,7 +2,7 @@ import type { KindDef } from '../registry/types.js';
 import { visitPath } from '../util/docpath.js';
 import type { PlanContext } from './context.js';
 import { gitSides } from './git-projects.js';
-import type { Decision } from './plan-types.js';
+import type { Decision } from '../plan-format/types.js';
 
 type Json = Record<string, any>;
 

@@ -3,10 +3,11 @@ import { sortUnordered } from '../snapshot/normalize.js';
 import { itemsOf, keyDepth } from '../snapshot/tree.js';
 import type { ItemTree, Snapshot } from '../snapshot/types.js';
 import { fingerprint } from '../util/canonical.js';
-import type { CaseMatch } from './plan-types.js';
+import type { CaseMatch } from '../plan-format/types.js';
 import type { Policy } from './policy-types.js';
 import { Selection } from './selection.js';
 import { editRefs, targetPath } from './translate.js';
+import type { KindName } from '../registry/kinds.js';
 
 /**
  * Octopus keeps names unique without regard to case (a second "services" beside "Services" is refused with a
@@ -19,9 +20,9 @@ export function caseOnlyMatches(source: Snapshot, destination: Snapshot, policy:
   const matches: CaseMatch[] = [];
   // Destination key paths in the source's names, parents first: a matched project's channels are looked for under it.
   const renamed = new Map<string, string[]>();
-  const destPath = (kind: string, keyPath: string[]) => renamed.get(`${kind}\u0000${JSON.stringify(keyPath)}`) ?? keyPath;
+  const destPath = (kind: KindName, keyPath: string[]) => renamed.get(`${kind}\u0000${JSON.stringify(keyPath)}`) ?? keyPath;
   for (const def of KINDS) {
-    if (def.syncClass === 'never' || def.kind === 'environment' || def.parent?.ownedOne) continue;
+    if (def.syncClass === 'never' || def.syncClass === 'environment' || def.parent?.ownedOne) continue;
     const parentKind = def.parent?.kind;
     const siblings = new Map<string, Map<string, string>>();
     for (const { keyPath } of itemsOf(destination, def.kind)) {
@@ -101,7 +102,7 @@ export function adoptCaseMatches(destination: Snapshot, matches: CaseMatch[]): S
   return out;
 }
 
-function descendsFrom(kind: string, ancestor: string): boolean {
+function descendsFrom(kind: KindName, ancestor: KindName): boolean {
   for (let def = kindDef(kind); ; def = kindDef(def.parent!.kind)) {
     if (def.kind === ancestor) return true;
     if (!def.parent) return false;

@@ -4,6 +4,7 @@ import type { Snapshot, SnapshotItem } from '../snapshot/types.js';
 import { EnvironmentMap } from './environments.js';
 import type { Policy } from './policy-types.js';
 import { pathKey, Selection } from './selection.js';
+import type { KindName } from '../registry/kinds.js';
 
 /**
  * Everything a planning step may consult: both snapshots, the policy, the selection, the environment map,
@@ -55,23 +56,23 @@ export class PlanContext {
     }
   }
 
-  destItem(kind: string, keyPath: string[]): SnapshotItem | undefined {
+  destItem(kind: KindName, keyPath: string[]): SnapshotItem | undefined {
     return getItem(this.destination, kind, keyPath);
   }
 
-  sourceItem(kind: string, keyPath: string[]): SnapshotItem | undefined {
+  sourceItem(kind: KindName, keyPath: string[]): SnapshotItem | undefined {
     return getItem(this.source, kind, keyPath);
   }
 
   /** Whether an item will exist on the destination after apply: it is there, or the plan brings it. */
-  willExist(kind: string, keyPath: string[]): boolean {
-    if (kind === 'environment') return this.environments.map(keyPath[0]) !== undefined || this.createdEnvironments.has(keyPath[0]);
+  willExist(kind: KindName, keyPath: string[]): boolean {
+    if (kindDef(kind).syncClass === 'environment') return this.environments.map(keyPath[0]) !== undefined || this.createdEnvironments.has(keyPath[0]);
     if (this.destItem(kind, keyPath)) return true;
     if (this.skipped.has(`${kind}:${pathKey(keyPath)}`)) return false;
     return this.selection.has(kind, keyPath) && kindDef(kind).syncClass !== 'never';
   }
 
-  markSkipped(kind: string, keyPath: string[]): void {
+  markSkipped(kind: KindName, keyPath: string[]): void {
     this.skipped.add(`${kind}:${pathKey(keyPath)}`);
   }
 

@@ -1,11 +1,12 @@
 import { fingerprint } from '../util/canonical.js';
 import { toKeyed } from './keyed.js';
+import type { KindName } from '../registry/kinds.js';
 
 /**
  * A short hash per member of an item's keyed content, and one level deeper for keyed maps (each step,
  * each variable name, each phase): enough for apply to say which fields changed since planning.
  */
-export function fieldPrints(kind: string, content: Record<string, unknown>): Record<string, string> {
+export function fieldPrints(kind: KindName, content: Record<string, unknown>): Record<string, string> {
   const keyed = toKeyed(kind, content);
   const out: Record<string, string> = {};
   for (const [member, value] of Object.entries(keyed)) {

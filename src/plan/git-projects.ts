@@ -1,6 +1,7 @@
 import { kindDef, supersededMembers } from '../registry/kinds.js';
 import type { PlanContext } from './context.js';
-import type { Decision } from './plan-types.js';
+import type { Decision } from '../plan-format/types.js';
+import type { KindName } from '../registry/kinds.js';
 
 type Json = Record<string, any>;
 
@@ -33,7 +34,7 @@ export function variablesInGit(project: string, ctx: PlanContext): boolean {
 }
 
 /** Why an item of a version-controlled project is not synced, or undefined when it is. */
-export function gitSkipReason(kind: string, project: string, ctx: PlanContext): string | undefined {
+export function gitSkipReason(kind: KindName, project: string, ctx: PlanContext): string | undefined {
   const where = gitSides(project, ctx);
   if (!where) return undefined;
   if (kind === 'project' && where === 'source' && !ctx.destItem('project', [project])) {

@@ -3,38 +3,25 @@
  * that RFC 6902 patches read `/Steps/Deploy web/Actions/Deploy web/...` and not positional noise
  * (fast-json-patch diffs arrays by index). Order, where it matters, is kept in an `...Order` list.
  */
+import { kindDef, type KindName } from '../registry/kinds.js';
+import type { KeyedList } from '../registry/types.js';
+
 type Json = Record<string, any>;
 
-interface KeyedList {
-  /** Member holding the list. */
-  member: string;
-  /** Member of each element that names it. */
-  by: string;
-  /** Lists nested in each element. */
-  nested?: KeyedList[];
+/** Which lists become maps: the registry's `keyed` lists, or a variable set's variables by name. */
+export function toKeyed(kind: KindName, content: Json): Json {
+  const def = kindDef(kind);
+  if (def.module === 'variables') return variablesToKeyed(content);
+  return keyLists(content, def.keyed ?? []);
 }
 
-const STEP_LISTS: KeyedList[] = [{ member: 'Steps', by: 'Name', nested: [{ member: 'Actions', by: 'Name' }] }];
-
-/** Per kind: which lists become maps. */
-const KEYED: Record<string, KeyedList[]> = {
-  deploymentProcess: STEP_LISTS,
-  runbookProcess: STEP_LISTS,
-  lifecycle: [{ member: 'Phases', by: 'Name' }],
-  tagSet: [{ member: 'Tags', by: 'Name' }],
-};
-
-export function toKeyed(kind: string, content: Json): Json {
-  if (isVariableKind(kind)) return variablesToKeyed(content);
-  return keyLists(content, KEYED[kind] ?? []);
+export function fromKeyed(kind: KindName, keyed: Json): Json {
+  const def = kindDef(kind);
+  if (def.module === 'variables') return variablesFromKeyed(keyed);
+  return unkeyLists(keyed, def.keyed ?? []);
 }
 
-export function fromKeyed(kind: string, keyed: Json): Json {
-  if (isVariableKind(kind)) return variablesFromKeyed(keyed);
-  return unkeyLists(keyed, KEYED[kind] ?? []);
-}
-
-function keyLists(content: Json, lists: KeyedList[]): Json {
+function keyLists(content: Json, lists: readonly KeyedList[]): Json {
   const out: Json = { ...content };
   for (const list of lists) {
     const items: Json[] = Array.isArray(content[list.member]) ? content[list.member] : [];
@@ -46,7 +33,7 @@ function keyLists(content: Json, lists: KeyedList[]): Json {
   return out;
 }
 
-function unkeyLists(keyed: Json, lists: KeyedList[]): Json {
+function unkeyLists(keyed: Json, lists: readonly KeyedList[]): Json {
   const out: Json = { ...keyed };
   for (const list of lists) {
     const map: Json = keyed[list.member] ?? {};
@@ -55,10 +42,6 @@ function unkeyLists(keyed: Json, lists: KeyedList[]): Json {
     delete out[`${list.member}Order`];
   }
   return out;
-}
-
-function isVariableKind(kind: string): boolean {
-  return kind === 'projectVariables' || kind === 'libraryVariables' || kind === 'scriptModuleVariables';
 }
 
 /** Variables grouped by name; each name's values stay a list (they have no identity but their content). */

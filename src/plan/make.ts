@@ -1,9 +1,9 @@
 import { basename, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { readSnapshotFile } from '../snapshot/file.js';
-import { writePlanFile } from './file.js';
+import { writePlanFile } from '../plan-format/file.js';
 import { createPlan } from './planner.js';
-import type { Plan } from './plan-types.js';
+import type { Plan } from '../plan-format/types.js';
 import { defaultPolicy, readPolicyFile, type Policy } from './policy.js';
 
 export interface MakePlansOptions {

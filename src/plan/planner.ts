@@ -1,5 +1,6 @@
 import { currentActions, finalActions, namedActions, settleActionRefs, withoutActionRefs } from './action-refs.js';
-import { isLateReferences, lateReferencesId } from './changes.js';
+import { isLateReferences, lateReferencesId, operationId } from '../plan-format/operations.js';
+import { planChecksum } from '../plan-format/checksum.js';
 import { gitSides, gitSkipReason, keepGitRules, keepGitSettings, planSensitiveOnly, variablesInGit } from './git-projects.js';
 import { OctosyncError } from '../errors.js';
 import { KINDS, kindDef, isLateRef, ownerProject } from '../registry/kinds.js';
@@ -7,7 +8,7 @@ import type { KindDef } from '../registry/types.js';
 import { itemsOf } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { fingerprint, sortKeys } from '../util/canonical.js';
-import { diff, escapeToken } from '../util/json-patch.js';
+import { diff } from '../util/json-patch.js';
 import { parseVersion } from '../util/version.js';
 import { TOOL_VERSION } from '../version.js';
 import { adoptCaseMatches, caseOnlyMatches, describeCaseMatch } from './case-names.js';
@@ -20,11 +21,13 @@ import { planProcess } from './kinds/process.js';
 import { planTenant } from './kinds/tenant.js';
 import { planTenantVariables } from './kinds/tenant-variables.js';
 import { planVariables } from './kinds/variables.js';
-import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from './plan-types.js';
+import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from '../plan-format/types.js';
 import type { Policy } from './policy-types.js';
 import { reconcileSecrets } from './secrets.js';
 import { referencesOf } from './selection.js';
 import { editRefs, targetPath, translateContent } from './translate.js';
+import type { KindName } from '../registry/kinds.js';
+import { VARIABLE_SCOPES } from '../registry/variable-scopes.js';
 
 type Json = Record<string, any>;
 
@@ -37,10 +40,6 @@ export interface PlanInput {
   policy: Policy;
   /** The one value that differs between two plans of the same inputs. */
   createdAt: string;
-}
-
-export function operationId(kind: string, keyPath: string[]): string {
-  return [kind, ...keyPath.map(escapeToken)].join('/');
 }
 
 /** sha256 of the snapshot's content: resources and inventory, not when it was taken. */
@@ -101,7 +100,7 @@ export function createPlan(input: PlanInput): Plan {
   }
 
   for (const ex of ctx.selection.exclusions) {
-    if (ex.kind === 'environment') continue;
+    if (kindDef(ex.kind).syncClass === 'environment') continue;
     drafts.push({ def: kindDef(ex.kind), keyPath: ex.keyPath, action: 'skip', reason: ex.reason, decisions: [], cleanup: [] });
   }
   for (const name of [...ctx.createdEnvironments].sort()) {
@@ -118,7 +117,7 @@ export function createPlan(input: PlanInput): Plan {
   }
 
   for (const def of KINDS) {
-    if (def.syncClass === 'never' || def.kind === 'environment') continue;
+    if (def.syncClass === 'never' || def.syncClass === 'environment') continue;
     if (def.kind === 'tenantVariables' && policy.tenants.variables === 'skip') continue;
     for (const { keyPath, item } of ctx.selection.items(def.kind)) {
       if (unreadOnDestination.has(def.plural)) {
@@ -310,7 +309,7 @@ function unreadProcesses(drafts: Draft[], ctx: PlanContext): Draft[] {
  * The content as a snapshot will read it back once applied: keyed lists go back to lists, and variables
  * sort as the snapshot sorts them (the plan appends new values; the server does not keep that order).
  */
-function resultContent(kind: string, content: Json): Json {
+function resultContent(kind: KindName, content: Json): Json {
   const plain = fromKeyed(kind, toKeyed(kind, content));
   if (Array.isArray(plain.Variables)) plain.Variables = [...plain.Variables].sort(compareVariables);
   return plain;
@@ -375,6 +374,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
       if (current && namedActions(d.def, full).some((name) => !current.has(name))) refs.push(operationId('deploymentProcess', [d.keyPath[0]]));
       late.push({
         id: lateReferencesId(id),
+        lateReferencesOf: id,
         action: 'update',
         kind: d.def.kind,
         keyPath: d.keyPath,
@@ -418,16 +418,6 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   return plan;
 }
 
-/**
- * The checksum of a plan: everything in it but `createdAt` and the checksum itself — operations, source and
- * destination, policy, counts, warnings. A plan edited by hand (retargeted, loosened, or its operations
- * changed) is refused; plan again instead.
- */
-export function planChecksum(plan: Omit<Plan, 'checksum'> | Plan): string {
-  const { checksum: _checksum, createdAt: _createdAt, ...covered } = plan as Plan;
-  return fingerprint(covered);
-}
-
 function endpoint(s: Snapshot): Plan['source'] {
   return { url: s.server.url, space: s.space.name, serverVersion: s.server.version, snapshotFingerprint: snapshotFingerprint(s) };
 }
@@ -439,7 +429,7 @@ function compareKeyPaths(a: string[], b: string[]): number {
 }
 
 /** Kinds whose items a project's variable values are scoped to by name: channels, steps and runbooks. */
-const VARIABLE_SCOPE_KINDS = ['channel', 'deploymentProcess', 'runbook', 'runbookProcess'];
+const VARIABLE_SCOPE_KINDS: readonly KindName[] = VARIABLE_SCOPES.flatMap((s) => s.writtenBy ?? []);
 
 /** Per project, the operation ids of its items that project variables can be scoped to (indexed once, not per project). */
 function scopeTargetsByProject(drafts: Draft[]): Map<string, string[]> {

@@ -13,13 +13,6 @@ export const STEP_SCOPE_DIMENSIONS = ['environment', 'channel', 'tenantTag'] as 
 export type VariableDimension = (typeof VARIABLE_SCOPE_DIMENSIONS)[number];
 export type StepDimension = (typeof STEP_SCOPE_DIMENSIONS)[number];
 
-/** Kinds a filter may name (the snapshot's plural keys of the synced kinds). */
-export const FILTERABLE = [
-  'projects', 'projectGroups', 'channels', 'runbooks', 'tenants', 'libraryVariableSets', 'scriptModules', 'stepTemplates',
-  'lifecycles', 'tagSets', 'feeds', 'accounts', 'certificates', 'workerPools', 'machinePolicies', 'teams', 'userRoles', 'environments',
-] as const;
-export type FilterKind = (typeof FILTERABLE)[number];
-
 export interface NameFilter {
   /** Exact names or globs (`*`, `?`); an empty or absent list includes everything. */
   include?: string[];
@@ -28,7 +21,8 @@ export interface NameFilter {
 
 export interface Policy {
   version: 1;
-  filters: Partial<Record<FilterKind, NameFilter>>;
+  /** Per filterable kind of the registry (`filterable`), by its plural: `projects`, `tenants`… */
+  filters: Partial<Record<string, NameFilter>>;
   environments: {
     /** Source name → destination name, or null to drop it. */
     map: Record<string, string | null>;

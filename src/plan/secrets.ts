@@ -1,6 +1,6 @@
 import type { KindDef } from '../registry/types.js';
 import { parsePath } from '../util/docpath.js';
-import type { CleanupEntry } from './plan-types.js';
+import type { CleanupEntry } from '../plan-format/types.js';
 
 type Json = Record<string, any>;
 import { isSensitiveValue as isSecret } from '../util/sensitive.js';

@@ -5,21 +5,21 @@ import type { Snapshot } from '../snapshot/types.js';
 import { visitPath } from '../util/docpath.js';
 import { inlineRefsOf } from '../util/inline-refs.js';
 import { matchesAny } from './glob.js';
-import { FILTERABLE, type FilterKind, type Policy } from './policy-types.js';
+import type { Policy } from './policy-types.js';
+import type { KindName } from '../registry/kinds.js';
 
 export const pathKey = (keyPath: string[]) => JSON.stringify(keyPath);
 
 /** Kinds that exist to serve projects: with a project include filter, only those the projects need are synced. */
-const SCAFFOLDING = new Set([
-  'projectGroup', 'tagSet', 'feed', 'team', 'machinePolicy', 'workerPool', 'account', 'stepTemplate', 'scriptModule',
-  'lifecycle', 'tenant', 'certificate', 'libraryVariableSet', 'userRole',
-]);
+const SCAFFOLDING = KINDS.filter((k) => k.scaffolding).map((k) => k.kind);
+/** Children a scaffolding item owns (a library set's variables, a tenant's variables): they follow it. */
+const SCAFFOLDING_OWNED = KINDS.flatMap((k) => (k.parent?.ownedOne && kindDef(k.parent.kind).scaffolding ? [[k.kind, k.parent.kind] as const] : []));
 
 /** Kinds whose items live in a project: they follow their project's selection. */
 const PROJECT_FAMILY = KINDS.filter((k) => ownerProject(k.kind, ['']) !== undefined).map((k) => k.kind);
 
 export interface Exclusion {
-  kind: string;
+  kind: KindName;
   keyPath: string[];
   reason: string;
 }
@@ -46,16 +46,16 @@ export class Selection {
     if (policy.filters.projects?.include?.length) this.limitToRequirements();
   }
 
-  has(kind: string, keyPath: string[]): boolean {
+  has(kind: KindName, keyPath: string[]): boolean {
     return this.selected.get(kind)?.has(pathKey(keyPath)) ?? false;
   }
 
-  items(kind: string): Located[] {
+  items(kind: KindName): Located[] {
     return itemsOf(this.source, kind).filter(({ keyPath }) => this.has(kind, keyPath));
   }
 
   private filterOf(def: KindDef) {
-    return (FILTERABLE as readonly string[]).includes(def.plural) ? this.policy.filters[def.plural as FilterKind] : undefined;
+    return def.filterable ? this.policy.filters[def.plural] : undefined;
   }
 
   /** Names a filter pattern may match: the name, and for children `Parent/Name`. */
@@ -84,8 +84,8 @@ export class Selection {
 
   /** With a project include filter, scaffolding is synced only where projects need it (or where its own include names it). */
   private limitToRequirements(): void {
-    const required = new Map<string, Set<string>>();
-    const require = (kind: string, keyPath: string[]) => {
+    const required = new Map<KindName, Set<string>>();
+    const require = (kind: KindName, keyPath: string[]) => {
       const set = required.get(kind) ?? new Set<string>();
       required.set(kind, set);
       const key = pathKey(keyPath);
@@ -93,7 +93,7 @@ export class Selection {
       set.add(key);
       return true;
     };
-    let frontier: { kind: string; keyPath: string[] }[] = [];
+    let frontier: { kind: KindName; keyPath: string[] }[] = [];
     for (const kind of PROJECT_FAMILY) for (const { keyPath } of this.items(kind)) frontier.push({ kind, keyPath });
     // Tenants connected to a selected project come along.
     const projects = new Set(this.items('project').map((p) => p.keyPath[0]));
@@ -120,8 +120,8 @@ export class Selection {
         if (!required.get(kind)?.has(key) && !explicitlyIncluded) set.delete(key);
       }
     }
-    // Library variables follow their set.
-    for (const [child, parent] of [['libraryVariables', 'libraryVariableSet'], ['scriptModuleVariables', 'scriptModule'], ['tenantVariables', 'tenant']]) {
+    // Library variables follow their set, tenant variables their tenant.
+    for (const [child, parent] of SCAFFOLDING_OWNED) {
       const set = this.selected.get(child)!;
       for (const key of [...set]) if (!this.selected.get(parent)!.has(key)) set.delete(key);
     }
@@ -129,12 +129,12 @@ export class Selection {
 }
 
 /** The items an item refers to (by the registry's references and tag fields), as kind and key path. */
-export function referencesOf(snapshot: Snapshot, kind: string, keyPath: string[]): { kind: string; keyPath: string[] }[] {
+export function referencesOf(snapshot: Snapshot, kind: KindName, keyPath: string[]): { kind: KindName; keyPath: string[] }[] {
   const def = kindDef(kind);
   const item = getItem(snapshot, kind, keyPath);
   if (!item) return [];
   const content = item.content;
-  const out: { kind: string; keyPath: string[] }[] = [];
+  const out: { kind: KindName; keyPath: string[] }[] = [];
   const project = ownerProject(kind, keyPath);
   for (const ref of def.refs) {
     const targets = Array.isArray(ref.to) ? ref.to : [ref.to];

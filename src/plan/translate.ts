@@ -3,6 +3,7 @@ import type { KindDef } from '../registry/types.js';
 import { parsePath, visitPath } from '../util/docpath.js';
 import { inlineRefsOf } from '../util/inline-refs.js';
 import type { PlanContext } from './context.js';
+import type { KindName } from '../registry/kinds.js';
 
 export interface Translated {
   content: Record<string, any>;
@@ -13,7 +14,7 @@ export interface Translated {
 }
 
 /** The key path of a referenced item: children of a project are named within the referring item's project. */
-export function targetPath(to: string, name: string, ownerProject: string | undefined): string[] {
+export function targetPath(to: KindName, name: string, ownerProject: string | undefined): string[] {
   const def = kindDef(to);
   return def.parent && !def.parent.ownedOne && ownerProject !== undefined ? [ownerProject, name] : [name];
 }

@@ -1,7 +1,7 @@
-import type { DocPath, KindDef, RefField } from './types.js';
+import type { DocPath, KeyedList, KindDef, KindDefOf, RefField, SyncClass } from './types.js';
 
 /** References every deployment or runbook process holds (API-FACTS §3.7). */
-const processRefs: RefField[] = [
+const processRefs = [
   { path: 'Steps[].Actions[].Environments[]', to: 'environment' },
   { path: 'Steps[].Actions[].ExcludedEnvironments[]', to: 'environment' },
   { path: 'Steps[].Actions[].Channels[]', to: 'channel' },
@@ -15,9 +15,9 @@ const processRefs: RefField[] = [
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Manual.ResponsibleTeamIds"', to: 'team', separator: ',', passUnknown: true },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.DeployRelease.ProjectId"', to: 'project' },
   { path: 'Steps[].Actions[].Properties."Octopus.Action.Azure.AccountId"', to: 'account' },
-];
+] as const satisfies readonly RefField<string>[];
 /** Step-package actions hold ids anywhere in their `Inputs` (go-octopusdeploy `deployment_action.go`). */
-const processInlineRefs = [{ path: 'Steps[].Actions[].Inputs', to: ['account', 'feed', 'workerPool', 'certificate'] }];
+const processInlineRefs = [{ path: 'Steps[].Actions[].Inputs', to: ['account', 'feed', 'workerPool', 'certificate'] }] as const;
 const processNestedIds: DocPath[] = ['Steps[].Id', 'Steps[].Actions[].Id', 'Steps[].Actions[].Packages[].Id'];
 const processUnordered = [
   { path: 'Steps[].Actions[].Environments' },
@@ -26,15 +26,16 @@ const processUnordered = [
   { path: 'Steps[].Actions[].TenantTags' },
   { path: 'Steps[].Actions[].Packages', by: 'Name' },
 ];
+const processKeyed: KeyedList[] = [{ member: 'Steps', by: 'Name', nested: [{ member: 'Actions', by: 'Name' }] }];
 const processSecrets: DocPath[] = ['Steps[].Properties{}', 'Steps[].Actions[].Properties{}'];
-const tenancyRefs: RefField[] = [
+const tenancyRefs = [
   { path: 'EnvironmentIds[]', to: 'environment' },
   { path: 'TenantIds[]', to: 'tenant' },
-];
+] as const satisfies readonly RefField<string>[];
 const tenancyUnordered = [{ path: 'EnvironmentIds' }, { path: 'TenantIds' }, { path: 'TenantTags' }];
 
 /** A variable set owned by a parent (project, library variable set, script module): read in `ids=` batches. */
-function variableSetOf(kind: string, label: string, syncClass: KindDef['syncClass'], parent: string): KindDef {
+function variableSetOf<const N extends string, const P extends string>(kind: N, label: string, syncClass: SyncClass, parent: P): KindDefOf<N, P> {
   return {
     kind,
     plural: kind,
@@ -54,7 +55,12 @@ function variableSetOf(kind: string, label: string, syncClass: KindDef['syncClas
  * read this table; none keeps a list of its own. A new kind is one entry here (plus a module only when its
  * shape is special).
  */
-export const KINDS: KindDef[] = [
+/** The registry's entries, typed: `N` (every entry's `kind`) is inferred; parents and references must be among them. */
+function registry<const N extends string>(defs: readonly KindDefOf<N, NoInfer<N>>[]): readonly KindDefOf<N>[] {
+  return defs;
+}
+
+export const KINDS = registry([
   // No dependencies.
   {
     kind: 'environment',
@@ -62,6 +68,7 @@ export const KINDS: KindDef[] = [
     label: 'Environment',
     scope: 'space',
     syncClass: 'environment',
+    filterable: true,
     fetch: { from: 'collection', path: 'environments' },
     refs: [],
     // 2025+: canonical tag names.
@@ -75,6 +82,8 @@ export const KINDS: KindDef[] = [
     label: 'Project group',
     scope: 'space',
     syncClass: 'exists-by-name',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'projectgroups' },
     refs: [],
     ignore: ['Slug', 'EnvironmentIds', 'RetentionPolicyId'],
@@ -85,8 +94,11 @@ export const KINDS: KindDef[] = [
     label: 'Tenant tag set',
     scope: 'space',
     syncClass: 'match-exactly',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'tagsets' },
     refs: [],
+    keyed: [{ member: 'Tags', by: 'Name' }],
     ignore: ['SortOrder'],
     nestedIds: ['Tags[].Id', 'Tags[].CanonicalTagName'],
   },
@@ -96,6 +108,8 @@ export const KINDS: KindDef[] = [
     label: 'Feed',
     scope: 'space',
     syncClass: 'exists-by-name',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'feeds' },
     refs: [],
     ignore: ['Slug'],
@@ -107,6 +121,8 @@ export const KINDS: KindDef[] = [
     label: 'User role',
     scope: 'system',
     syncClass: 'match-exactly',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'userroles' },
     refs: [],
     ignore: ['CanBeDeleted'],
@@ -118,6 +134,8 @@ export const KINDS: KindDef[] = [
     label: 'Team',
     scope: 'space',
     syncClass: 'exists-by-name',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'teams' },
     refs: [],
     // Users are never synced, so team members are instance-owned.
@@ -130,6 +148,8 @@ export const KINDS: KindDef[] = [
     label: 'Machine policy',
     scope: 'space',
     syncClass: 'exists-by-name',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'machinepolicies' },
     refs: [],
     ignore: ['Slug'],
@@ -140,6 +160,8 @@ export const KINDS: KindDef[] = [
     label: 'Worker pool',
     scope: 'space',
     syncClass: 'exists-by-name',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'workerpools' },
     refs: [],
     ignore: ['Slug', 'SortOrder', 'CanAddWorkers'],
@@ -151,6 +173,8 @@ export const KINDS: KindDef[] = [
     label: 'Account',
     scope: 'space',
     syncClass: 'exists-by-name',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'accounts' },
     tags: ['TenantTags[]'],
     refs: tenancyRefs,
@@ -164,6 +188,8 @@ export const KINDS: KindDef[] = [
     label: 'Step template',
     scope: 'space',
     syncClass: 'match-exactly',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'actiontemplates' },
     refs: [{ path: 'Packages[].FeedId', to: 'feed' }],
     ignore: ['CommunityActionTemplateId'],
@@ -176,6 +202,8 @@ export const KINDS: KindDef[] = [
     label: 'Script module',
     scope: 'space',
     syncClass: 'match-exactly',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'libraryvariablesets', query: { contentType: 'ScriptModule' } },
     createWith: { ContentType: 'ScriptModule' },
     refs: [],
@@ -189,11 +217,14 @@ export const KINDS: KindDef[] = [
     label: 'Lifecycle',
     scope: 'space',
     syncClass: 'exists-by-name',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'lifecycles' },
     refs: [
       { path: 'Phases[].AutomaticDeploymentTargets[]', to: 'environment' },
       { path: 'Phases[].OptionalDeploymentTargets[]', to: 'environment' },
     ],
+    keyed: [{ member: 'Phases', by: 'Name' }],
     ignore: ['Slug'],
     nestedIds: ['Phases[].Id'],
     unordered: [{ path: 'Phases[].AutomaticDeploymentTargets' }, { path: 'Phases[].OptionalDeploymentTargets' }],
@@ -204,6 +235,8 @@ export const KINDS: KindDef[] = [
     label: 'Certificate',
     scope: 'space',
     syncClass: 'exists-by-name',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'certificates' },
     tags: ['TenantTags[]'],
     refs: tenancyRefs,
@@ -222,6 +255,8 @@ export const KINDS: KindDef[] = [
     label: 'Library variable set',
     scope: 'space',
     syncClass: 'sync',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'libraryvariablesets', query: { contentType: 'Variables' } },
     createWith: { ContentType: 'Variables' },
     refs: [],
@@ -236,6 +271,7 @@ export const KINDS: KindDef[] = [
     label: 'Project',
     scope: 'space',
     syncClass: 'sync',
+    filterable: true,
     fetch: { from: 'collection', path: 'projects' },
     refs: [
       { path: 'ProjectGroupId', to: 'projectGroup' },
@@ -259,6 +295,7 @@ export const KINDS: KindDef[] = [
     label: 'Channel',
     scope: 'space',
     syncClass: 'sync',
+    filterable: true,
     fetch: { from: 'collection', path: 'channels' },
     parent: { kind: 'project', field: 'ProjectId' },
     tags: ['TenantTags[]'],
@@ -280,6 +317,7 @@ export const KINDS: KindDef[] = [
     tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
     inlineRefs: processInlineRefs,
+    keyed: processKeyed,
     ignore: ['ProjectId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
     secrets: processSecrets,
@@ -312,6 +350,7 @@ export const KINDS: KindDef[] = [
     label: 'Runbook',
     scope: 'space',
     syncClass: 'sync',
+    filterable: true,
     fetch: { from: 'collection', path: 'runbooks' },
     parent: { kind: 'project', field: 'ProjectId' },
     refs: [{ path: 'Environments[]', to: 'environment' }],
@@ -330,6 +369,7 @@ export const KINDS: KindDef[] = [
     tags: ['Steps[].Actions[].TenantTags[]'],
     refs: processRefs,
     inlineRefs: processInlineRefs,
+    keyed: processKeyed,
     ignore: ['ProjectId', 'RunbookId', 'LastSnapshotId'],
     nestedIds: processNestedIds,
     secrets: processSecrets,
@@ -347,6 +387,8 @@ export const KINDS: KindDef[] = [
     label: 'Tenant',
     scope: 'space',
     syncClass: 'sync',
+    scaffolding: true,
+    filterable: true,
     fetch: { from: 'collection', path: 'tenants' },
     tags: ['TenantTags[]'],
     refs: [
@@ -364,6 +406,7 @@ export const KINDS: KindDef[] = [
     syncClass: 'sync',
     fetch: { from: 'module' },
     parent: { kind: 'tenant', field: 'TenantId', ownedOne: true },
+    idMember: 'TenantId',
     refs: [],
     ignore: ['TenantId', 'TenantName', 'ConcurrencyToken'],
     module: 'tenantVariables',
@@ -393,16 +436,24 @@ export const KINDS: KindDef[] = [
     refs: [{ path: 'WorkerPoolIds[]', to: 'workerPool' }],
     ignore: [],
   },
-];
+]);
 
-const byKind = new Map(KINDS.map((k) => [k.kind, k]));
+/** The name of a kind of the registry: `'project' | 'channel' | …`. */
+export type KindName = (typeof KINDS)[number]['kind'];
+
+const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
+
+/** A name read from a file or a document (a plan's operation, a policy's filter) that the registry knows. */
+export function isKindName(name: string): name is KindName {
+  return byKind.has(name);
+}
 
 /** Members of a kind's documents that a child kind read from the same server holds instead (`supersedes`). */
-export function supersededMembers(kind: string, read: (child: string) => boolean): string[] {
+export function supersededMembers(kind: KindName, read: (child: KindName) => boolean): string[] {
   return KINDS.filter((k) => k.parent?.kind === kind && k.supersedes && read(k.kind)).flatMap((k) => k.supersedes!);
 }
 
-export function kindDef(kind: string): KindDef {
+export function kindDef(kind: KindName): KindDef {
   const def = byKind.get(kind);
   if (!def) throw new Error(`unknown resource kind '${kind}'`);
   return def;
@@ -413,7 +464,7 @@ export function kindDef(kind: string): KindDef {
  * process or project variable set), or undefined outside projects. References to a project's children
  * (a step's channel, a variable's runbook) are names within this project.
  */
-export function ownerProject(kind: string, keyPath: string[]): string | undefined {
+export function ownerProject(kind: KindName, keyPath: string[]): string | undefined {
   for (let def: KindDef | undefined = kindDef(kind); def; def = def.parent ? kindDef(def.parent.kind) : undefined) {
     if (def.kind === 'project') return keyPath[0];
   }
@@ -435,7 +486,7 @@ export function isLateRef(def: KindDef, ref: RefField): boolean {
  * Variable types whose `Value` holds the id of another item (API-FACTS §3.9): the kind it points at.
  * Snapshot turns the id into a name, the planner counts it as a requirement, apply turns it back.
  */
-export function variableValueKind(type: unknown): string | undefined {
+export function variableValueKind(type: unknown): KindName | undefined {
   if (type === 'Certificate') return 'certificate';
   if (type === 'WorkerPool') return 'workerPool';
   return typeof type === 'string' && /Account$/.test(type) ? 'account' : undefined;

@@ -21,10 +21,28 @@ export type SyncClass = 'match-exactly' | 'exists-by-name' | 'environment' | 'sy
  */
 export type DocPath = string;
 
-export interface RefField {
+import type { KindName } from './kinds.js';
+
+export type { KindName };
+
+/** `K`: the kind names a field may point at (the registry's `KindName`; any string while the registry is being built). */
+/**
+ * A list whose elements have identity (steps, actions, phases, tags): plans patch it as a map by `by`
+ * (`/Steps/Deploy web/...`, not positions), its order kept in a `<member>Order` list (src/plan/keyed.ts).
+ */
+export interface KeyedList {
+  /** Member holding the list. */
+  member: string;
+  /** Member of each element that names it. */
+  by: string;
+  /** Lists nested in each element. */
+  nested?: readonly KeyedList[];
+}
+
+export interface RefField<K extends string = KindName> {
   path: DocPath;
   /** The kind(s) the id points at. Several kinds share one collection (library variable sets and script modules). */
-  to: string | string[];
+  to: K | readonly K[];
   /** The member holds several ids in one string, separated by this (`"Teams-1,Teams-2"`). */
   separator?: string;
   /**
@@ -51,9 +69,14 @@ export type FetchSpec =
   /** Read by the kind's own module (tenant variables). */
   | { from: 'module' };
 
-export interface KindDef {
+/**
+ * A kind's definition: `N` its name, `K` the names its parent and references may use. The registry infers `N`
+ * from its entries (src/registry/kinds.ts), so `KindName` is the union of their names and a misspelt kind, in
+ * the registry or in any stage, does not compile.
+ */
+export interface KindDefOf<N extends string, K extends string = N> {
   /** Registry key, singular camelCase: `project`, `deploymentProcess`. */
-  kind: string;
+  kind: N;
   /** Key of the kind's map in a snapshot (plural): `projects`, `deploymentProcesses`. */
   plural: string;
   /** For people: "Deployment process". */
@@ -65,14 +88,26 @@ export interface KindDef {
    * The kind's items are named within a parent item (channels and runbooks within a project; a project's
    * process and variables are keyed by the project's name alone). `field` holds the parent's id.
    */
-  parent?: { kind: string; field: string; ownedOne?: boolean };
+  parent?: { kind: K; field: string; ownedOne?: boolean };
+  /**
+   * The kind exists to serve projects (groups, lifecycles, feeds, accounts, library sets…): under a project
+   * include filter only the items the selected projects need are synced, and children it owns follow it.
+   */
+  scaffolding?: boolean;
+  /** The policy may filter the kind's items by name (`filters.<plural>` in schemas/policy.schema.json). */
+  filterable?: boolean;
+  /**
+   * The member that identifies a document that has no `Id` of its own (tenant variables: their tenant's id):
+   * what a plan records as the destination item's id, and why a rename cannot be told from it.
+   */
+  idMember?: string;
   /** Id references to translate into names. */
-  refs: RefField[];
+  refs: readonly RefField<K>[];
   /**
    * Free-form objects whose string leaves may be ids of these kinds anywhere (a step-package action's
    * `Inputs`): recorded as `{"$ref": kind, "name": …}` markers (src/util/inline-refs.ts).
    */
-  inlineRefs?: { path: DocPath; to: string[] }[];
+  inlineRefs?: readonly { path: DocPath; to: readonly K[] }[];
   /** Members a create must send that the content leaves out (a library set's `ContentType`). */
   createWith?: Record<string, unknown>;
   /**
@@ -82,6 +117,8 @@ export interface KindDef {
    * process), and leaves out names the destination's process will not have, saying so.
    */
   actionRefs?: DocPath[];
+  /** Lists compared and patched by name (a variable set's variables are keyed by its module). */
+  keyed?: readonly KeyedList[];
   /** Members holding canonical tag names (`TagSet/Tag`): no translation, but a dependency on tag sets. */
   tags?: DocPath[];
   /**
@@ -117,3 +154,6 @@ export interface KindDef {
    */
   supersedes?: string[];
 }
+
+/** A kind of the registry. */
+export type KindDef = KindDefOf<KindName>;

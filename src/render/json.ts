@@ -1,4 +1,4 @@
-import type { Plan } from '../plan/plan-types.js';
+import type { Plan } from '../plan-format/types.js';
 import { canonicalJson } from '../util/canonical.js';
 
 /** `octosync show --format json`: the plan itself, as canonical JSON (the same bytes `plan` writes). */

@@ -4,7 +4,7 @@
  * GitHub refuses comments over 65,536 characters, so the details are cut to fit, with a notice saying
  * how many operations were left out and that the full plan is in the file.
  */
-import type { Plan, PlanEndpoint } from '../plan/plan-types.js';
+import type { Plan, PlanEndpoint } from '../plan-format/types.js';
 import { hasChanges, itemTitle, kindRows, lateReferenceCount, noChangesLine, operationView, planLine, type DiffLine, type OperationView } from './model.js';
 
 /** GitHub's limit on an issue or pull-request comment. */

@@ -3,12 +3,13 @@
  * "renderers"): per operation a symbol, a title, the field-level diff as signed lines, its decisions and
  * clean-up; per kind the counts. Text and markdown only lay this out.
  */
-import { hasChanges, isLateReferences } from '../plan/changes.js';
+import { hasChanges, isLateReferences } from '../plan-format/operations.js';
 import type { Operation as PatchOperation } from 'fast-json-patch';
-import type { CleanupEntry, Decision, Operation, Plan } from '../plan/plan-types.js';
+import type { CleanupEntry, Decision, Operation, Plan } from '../plan-format/types.js';
 import { KINDS } from '../registry/kinds.js';
 import { structuredPatch } from 'diff';
 import { layout, MASKED, masked, memberName, memberPath, pointerTokens, shorten, summary } from './values.js';
+import type { KindName } from '../registry/kinds.js';
 
 /** `+` added, `-` removed, `~` changed, `=` skipped, ` ` context. */
 export type Sign = '+' | '-' | '~' | '=' | ' ';
@@ -71,25 +72,25 @@ export function lateReferenceCount(plan: Plan): number {
 
 const kindIndex = new Map(KINDS.map((k, i) => [k.kind, i]));
 
-export function kindLabel(kind: string): string {
+export function kindLabel(kind: KindName): string {
   return KINDS.find((k) => k.kind === kind)?.label ?? kind;
 }
 
 /** `Channel "OctoFX" / "Hotfix"`: the kind, then the names from the outermost parent down. */
-export function itemTitle(kind: string, keyPath: string[]): string {
+export function itemTitle(kind: KindName, keyPath: string[]): string {
   return `${kindLabel(kind)} ${keyPath.map((n) => JSON.stringify(n)).join(' / ')}`;
 }
 
 /** Counts per kind, in the registry's dependency order. */
 export function kindRows(plan: Plan): KindRow[] {
-  const rows = new Map<string, KindRow>();
+  const rows = new Map<KindName, KindRow>();
   for (const op of plan.operations) {
     let row = rows.get(op.kind);
     if (!row) rows.set(op.kind, (row = { label: kindLabel(op.kind), create: 0, update: 0, references: 0, skip: 0 }));
     if (op.action === 'update' && isLateReferences(op)) row.references++;
     else row[op.action]++;
   }
-  const order = (kind: string) => kindIndex.get(kind) ?? KINDS.length;
+  const order = (kind: KindName) => kindIndex.get(kind) ?? KINDS.length;
   return [...rows.entries()].sort(([a], [b]) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 

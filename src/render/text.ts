@@ -5,7 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { Plan, PlanEndpoint } from '../plan/plan-types.js';
+import type { Plan, PlanEndpoint } from '../plan-format/types.js';
 import { hasChanges, itemTitle, kindRows, lateReferenceCount, noChangesLine, operationView, planLine, type Sign } from './model.js';
 
 const INDENT = '  ';

@@ -7,6 +7,7 @@ import { actionScopeName, normalizeVariableSet, processOwnerOf } from './modules
 import { markCurrentUsages, type TemplateState } from './modules/template-usage.js';
 import type { RawDoc, RawSpace } from './read.js';
 import type { InventoryMachine, InventoryWorker, ItemTree, Snapshot, SnapshotItem } from './types.js';
+import type { KindName } from '../registry/kinds.js';
 
 export interface Assembled {
   resources: Snapshot['resources'];
@@ -51,7 +52,7 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
 export interface SpaceIndex {
   index: IdIndex;
   /** kind → document id → key path (names from the outermost parent down). */
-  keyPaths: Map<string, Map<string, string[]>>;
+  keyPaths: Map<KindName, Map<string, string[]>>;
   warnings: string[];
 }
 
@@ -63,7 +64,7 @@ export interface SpaceIndex {
 export function indexSpace(raw: RawSpace, aliases?: Map<string, string>): SpaceIndex {
   const warnings: string[] = [];
   const index = new IdIndex();
-  const keyPaths = new Map<string, Map<string, string[]>>();
+  const keyPaths = new Map<KindName, Map<string, string[]>>();
 
   for (const def of KINDS) {
     const paths = new Map<string, string[]>();
@@ -78,7 +79,7 @@ export function indexSpace(raw: RawSpace, aliases?: Map<string, string>): SpaceI
     }
   }
   // Actions are scoped to by id (variables): name them from the processes, with the process that holds them.
-  for (const kind of ['deploymentProcess', 'runbookProcess']) {
+  for (const { kind } of KINDS.filter((k) => k.module === 'process')) {
     for (const doc of raw.get(kind) ?? []) {
       const keyPath = keyPaths.get(kind)?.get(doc.Id);
       if (keyPath) indexActions(index, kind, keyPath, doc);
@@ -91,7 +92,7 @@ export function indexSpace(raw: RawSpace, aliases?: Map<string, string>): SpaceI
  * A process document's actions in the index, named `<owner> / <action>` (an `Action` scope value); the key
  * path ends with the action's own name, which is what channel rules and package settings name.
  */
-export function indexActions(index: IdIndex, kind: string, keyPath: string[], doc: RawDoc): void {
+export function indexActions(index: IdIndex, kind: KindName, keyPath: string[], doc: RawDoc): void {
   const owner = processOwnerOf(kind, keyPath);
   for (const step of doc.Steps ?? []) {
     for (const action of step.Actions ?? []) {
@@ -121,7 +122,7 @@ export function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext):
   return finishItem(doc, normalizeDocument(def, doc, ctx), extra);
 }
 
-function keyPathOf(def: KindDef, doc: RawDoc, keyPaths: Map<string, Map<string, string[]>>, warnings: string[]): string[] | undefined {
+function keyPathOf(def: KindDef, doc: RawDoc, keyPaths: Map<KindName, Map<string, string[]>>, warnings: string[]): string[] | undefined {
   if (!def.parent) return typeof doc.Name === 'string' ? [doc.Name] : undefined;
   const parentId = doc[def.parent.field];
   const parentPath = keyPaths.get(def.parent.kind)?.get(parentId);
@@ -143,7 +144,7 @@ function placeItem(tree: ItemTree, keyPath: string[], item: SnapshotItem): boole
 }
 
 function inventoryOf(raw: RawSpace, index: IdIndex): Snapshot['inventory'] {
-  const names = (ids: unknown, kind: string) =>
+  const names = (ids: unknown, kind: KindName) =>
     (Array.isArray(ids) ? ids : []).map((id) => index.nameOf(String(id), [kind]) ?? String(id)).sort();
   const machines: InventoryMachine[] = (raw.get('machine') ?? [])
     .map((m) => ({

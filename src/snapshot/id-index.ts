@@ -1,6 +1,10 @@
+import type { KindName } from '../registry/kinds.js';
+/** What an id stands for: an item of a kind, or a step (action) of a process, which variables scope to by id. */
+export type IndexKind = KindName | 'action';
+
 /** Ids of one instance → the names they stand for. Ids are unique per instance (API-FACTS §2.8). */
 export interface IndexEntry {
-  kind: string;
+  kind: IndexKind;
   /** The item's own name (a channel's name, not its project's); an action's is its `Action` scope value, `<owner> / <action>`. */
   name: string;
   /** Names from the outermost parent down to the item. */
@@ -19,7 +23,7 @@ export class IdIndex {
   }
 
   /** The name behind `id` if it is of one of `kinds`. */
-  nameOf(id: string, kinds: string[]): string | undefined {
+  nameOf(id: string, kinds: readonly IndexKind[]): string | undefined {
     const e = this.byId.get(id);
     return e && kinds.includes(e.kind) ? e.name : undefined;
   }

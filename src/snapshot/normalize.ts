@@ -78,7 +78,8 @@ export function normalizeDocument(def: KindDef, doc: Record<string, unknown>, ct
       if (value && typeof value === 'object') {
         set(markInlineRefs(value, (id) => {
           const e = ctx.index.get(id);
-          return e && to.includes(e.kind) ? { kind: e.kind, name: e.name } : undefined;
+          const kind = e && to.find((k) => k === e.kind);
+          return e && kind ? { kind, name: e.name } : undefined;
         }));
       }
     });

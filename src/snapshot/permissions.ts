@@ -3,10 +3,11 @@ import { readKeyPermissions, SNAPSHOT_NEEDS } from '../octopus/capabilities.js';
 import type { OctopusClient } from '../octopus/client.js';
 import { kindDef } from '../registry/kinds.js';
 import type { SpaceRef } from './connect.js';
+import type { KindName } from '../registry/kinds.js';
 
 export interface ReadPermissions {
   /** Kinds the key may not read: left out of the snapshot, and named in it. */
-  leaveOut: Set<string>;
+  leaveOut: Set<KindName>;
   warnings: string[];
 }
 

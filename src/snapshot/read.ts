@@ -5,11 +5,12 @@ import type { KindDef } from '../registry/types.js';
 import { atLeast } from '../util/version.js';
 import type { TenantVariablesApi } from '../octopus/capabilities.js';
 import { readTenantVariables } from './modules/tenant-variables-read.js';
+import type { KindName } from '../registry/kinds.js';
 
 export type RawDoc = Record<string, any>;
 
 /** Documents as the server returned them, per registry kind. */
-export type RawSpace = Map<string, RawDoc[]>;
+export type RawSpace = Map<KindName, RawDoc[]>;
 
 export interface ReadOptions {
   spaceId: string;
@@ -17,7 +18,7 @@ export interface ReadOptions {
   /** The tenant-variable endpoints to read through (default v1). */
   tenantVariablesApi?: TenantVariablesApi;
   /** Kinds the API key may not read (capabilities.ts): left out, empty. */
-  leaveOut?: ReadonlySet<string>;
+  leaveOut?: ReadonlySet<KindName>;
   /** Ids per `ids=` batch (keeps URLs short). */
   batchSize?: number;
   /** Called once with the kinds this server has, before any is read. */

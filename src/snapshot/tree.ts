@@ -1,8 +1,9 @@
 import { kindDef } from '../registry/kinds.js';
 import type { ItemTree, Snapshot, SnapshotItem } from './types.js';
+import type { KindName } from '../registry/kinds.js';
 
 /** How many names key an item of `kind`: 1, plus one per parent level (owned documents share their parent's). */
-export function keyDepth(kind: string): number {
+export function keyDepth(kind: KindName): number {
   const def = kindDef(kind);
   if (!def.parent) return 1;
   return keyDepth(def.parent.kind) + (def.parent.ownedOne ? 0 : 1);
@@ -14,7 +15,7 @@ export interface Located {
 }
 
 /** Every item of a kind with its key path, in key order (sorted, so output is deterministic). */
-export function itemsOf(snapshot: Snapshot, kind: string): Located[] {
+export function itemsOf(snapshot: Snapshot, kind: KindName): Located[] {
   const tree = snapshot.resources[kindDef(kind).plural] ?? {};
   const depth = keyDepth(kind);
   const out: Located[] = [];
@@ -29,7 +30,7 @@ export function itemsOf(snapshot: Snapshot, kind: string): Located[] {
   return out;
 }
 
-export function getItem(snapshot: Snapshot, kind: string, keyPath: string[]): SnapshotItem | undefined {
+export function getItem(snapshot: Snapshot, kind: KindName, keyPath: string[]): SnapshotItem | undefined {
   let node: ItemTree | SnapshotItem | undefined = snapshot.resources[kindDef(kind).plural];
   for (const key of keyPath) {
     if (!node || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;

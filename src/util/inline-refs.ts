@@ -1,3 +1,4 @@
+import type { KindName } from '../registry/kinds.js';
 /**
  * References inside free-form objects (a step-package action's `Inputs`, whose shape each step package
  * defines: `{"authentication": {"credentials": {"account": "Accounts-1"}}}`, `{"feedId": "Feeds-2"}`). No path
@@ -5,7 +6,7 @@
  * a marker `{"$ref": "<kind>", "name": "<name>"}`, and apply puts the destination's id back in its place.
  */
 export interface InlineRef {
-  $ref: string;
+  $ref: KindName;
   name: string;
 }
 
@@ -16,7 +17,7 @@ export function isInlineRef(v: unknown): v is InlineRef {
 }
 
 /** The value with every string `lookup` knows replaced by its marker (a copy; the input is not changed). */
-export function markInlineRefs(value: Json, lookup: (id: string) => { kind: string; name: string } | undefined): Json {
+export function markInlineRefs(value: Json, lookup: (id: string) => { kind: KindName; name: string } | undefined): Json {
   if (typeof value === 'string') {
     const hit = lookup(value);
     return hit ? { $ref: hit.kind, name: hit.name } : value;

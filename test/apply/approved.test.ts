@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { planChecksum } from '../../src/plan/planner.js';
+import { planChecksum } from '../../src/plan-format/checksum.js';
 import { runCli } from '../helpers/cli.js';
 import { API_KEY } from '../helpers/simulator.js';
 import { FixtureSync } from '../helpers/reliability.js';

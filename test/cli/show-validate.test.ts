@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/run.js';
-import { writePlanFile } from '../../src/plan/file.js';
+import { writePlanFile } from '../../src/plan-format/file.js';
 import { writeSnapshotFile } from '../../src/snapshot/file.js';
 import { ensureBuilt, MAIN } from '../helpers/built.js';
 import { makeSnapshot } from '../helpers/snapshots.js';

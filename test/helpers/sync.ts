@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan, type ApplyOptions, type ApplyResult } from '../../src/apply/apply.js';
 import { makePlans } from '../../src/plan/make.js';
-import type { Plan } from '../../src/plan/plan-types.js';
+import type { Plan } from '../../src/plan-format/types.js';
 import { writeSnapshotFile } from '../../src/snapshot/file.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import type { Snapshot } from '../../src/snapshot/types.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Plan } from '../../src/plan/plan-types.js';
+import type { Plan } from '../../src/plan-format/types.js';
 import type { SeedFile } from '../../src/simulator/seed.js';
 import { runCli } from '../helpers/cli.js';
 import { withSimulator } from '../helpers/simulator.js';

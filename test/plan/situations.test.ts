@@ -68,6 +68,8 @@ describe('the guide\'s situations', () => {
     const p = plan(source, makeSnapshot({ environments: destEnvs }));
     expect(op(p, 'project/OctoFX')!.desired!.ReleaseCreationStrategy).toEqual({ ChannelId: null, ReleaseCreationPackage: null });
     const late = op(p, 'project/OctoFX#references')!;
+    expect(late.lateReferencesOf).toBe('project/OctoFX');
+    expect(op(p, 'project/OctoFX')!.lateReferencesOf).toBeUndefined();
     expect(late.dependsOn).toEqual(['channel/OctoFX/Default', 'project/OctoFX']);
     expect(late.patch).toEqual([
       { op: 'test', path: '/ReleaseCreationStrategy/ChannelId', value: null },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { CleanupEntry } from '../../src/plan/plan-types.js';
+import type { CleanupEntry } from '../../src/plan-format/types.js';
 import { applyTo } from '../helpers/sync.js';
 import { applyKilledAtWrite, ensureBuilt, FixtureSync } from '../helpers/reliability.js';
 

@@ -1,5 +1,5 @@
-import { planChecksum } from '../../src/plan/planner.js';
-import type { Operation, Plan } from '../../src/plan/plan-types.js';
+import { planChecksum } from '../../src/plan-format/checksum.js';
+import type { Operation, Plan } from '../../src/plan-format/types.js';
 import { defaultPolicy } from '../../src/plan/policy.js';
 import { fingerprint } from '../../src/util/canonical.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Operation } from '../../src/plan/plan-types.js';
+import type { Operation } from '../../src/plan-format/types.js';
 import { canonicalJson } from '../../src/util/canonical.js';
 import { GITHUB_COMMENT_LIMIT, renderJson, renderMarkdown } from '../../src/render/index.js';
 import { SECRETS, samplePlan } from './fixtures.js';
@@ -11,7 +11,7 @@ function bigOperations(n: number): Operation[] {
   const ops: Operation[] = [];
   for (let i = 0; i < n; i++) {
     const name = `Project ${String(i).padStart(5, '0')}`;
-    const base = { id: `project/${name}`, kind: 'project', keyPath: [name], dependsOn: [] };
+    const base = { id: `project/${name}`, kind: 'project' as const, keyPath: [name], dependsOn: [] };
     if (i % 3 === 0) {
       ops.push({ ...base, action: 'skip', reason: 'version-controlled (config as code): its process and variables live in git' });
     } else if (i % 3 === 1) {

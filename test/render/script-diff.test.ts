@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Chalk } from 'chalk';
-import type { Operation } from '../../src/plan/plan-types.js';
+import type { Operation } from '../../src/plan-format/types.js';
 import { renderMarkdown, renderText } from '../../src/render/index.js';
 import { samplePlan } from './fixtures.js';
 

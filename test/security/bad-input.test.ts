@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planChecksum } from '../../src/plan/planner.js';
+import { planChecksum } from '../../src/plan-format/checksum.js';
 import { API_KEY } from '../helpers/simulator.js';
 import { runCli } from '../helpers/cli.js';
 import { EXAMPLE_POLICY_FILE, FixtureSync } from '../helpers/reliability.js';
-import { PLAN_FORMAT_VERSION } from '../../src/plan/plan-types.js';
+import { PLAN_FORMAT_VERSION } from '../../src/plan-format/types.js';
 import { SNAPSHOT_FORMAT_VERSION } from '../../src/snapshot/types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { planChecksum } from '../../src/plan/planner.js';
+import { planChecksum } from '../../src/plan-format/checksum.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasChanges } from '../../src/plan/changes.js';
+import { hasChanges } from '../../src/plan-format/operations.js';
 import { DEFAULT_PLACEHOLDER } from '../../src/plan/policy-types.js';
-import type { Plan } from '../../src/plan/plan-types.js';
+import type { Plan } from '../../src/plan-format/types.js';
 import type { SeedFile } from '../../src/simulator/seed.js';
 import { withSimulator } from '../helpers/simulator.js';
 import { applyTo, planSync, snapshotTo, workDir } from '../helpers/sync.js';

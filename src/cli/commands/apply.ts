@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { applyPlan, type ApplyResult, type OperationOutcome } from '../../apply/apply.js';
 import { applyExitCodesHelp, ExitCode } from '../../errors.js';
-import type { Operation } from '../../plan/plan-types.js';
+import type { Operation } from '../../plan-format/types.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
 import { info } from '../output.js';

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
-import { hasChanges } from '../../plan/changes.js';
+import { hasChanges } from '../../plan-format/operations.js';
 import { makePlans } from '../../plan/make.js';
 import { renderText } from '../../render/text.js';
 import { checkWritableDirectory, checkWritableFile } from '../../util/out-file.js';

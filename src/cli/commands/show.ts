@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import type { OctosyncCommand } from '../command.js';
-import { readPlanFile } from '../../plan/file.js';
+import { readPlanFile } from '../../plan-format/file.js';
 import { renderJson, renderMarkdown, renderText } from '../../render/index.js';
 import { colourFor, out } from '../output.js';
 

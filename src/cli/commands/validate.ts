@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { parse as parseYaml } from 'yaml';
-import { readPlanFile } from '../../plan/file.js';
+import { readPlanFile } from '../../plan-format/file.js';
 import { readPolicyFile } from '../../plan/policy.js';
 import { readSnapshotFile } from '../../snapshot/file.js';
 import { out } from '../output.js';

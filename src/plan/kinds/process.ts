@@ -1,11 +1,12 @@
 import { kindDef } from '../../registry/kinds.js';
 import { fingerprint } from '../../util/canonical.js';
 import type { PlanContext } from '../context.js';
-import type { CleanupEntry, Decision } from '../plan-types.js';
+import type { CleanupEntry, Decision } from '../../plan-format/types.js';
 import { applyMismatch, type ScopeOutcome, type Translation } from '../scopes.js';
 import { translateContent } from '../translate.js';
 import { actionScopeName, processOwnerOf } from '../../snapshot/modules/variables.js';
 import { currentMarker, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../../snapshot/modules/template-usage.js';
+import type { KindName } from '../../registry/kinds.js';
 
 type Json = Record<string, any>;
 
@@ -164,7 +165,7 @@ function keepSecrets(
   where: string,
   cleanup: Omit<CleanupEntry, 'operation'>[],
   keyPath: string[],
-  kind: string,
+  kind: KindName,
 ): void {
   for (const [name, value] of Object.entries<any>(action.Properties ?? {})) {
     if (!value || typeof value !== 'object' || !('HasValue' in value)) continue;

@@ -1,5 +1,5 @@
 import type { PlanContext } from '../context.js';
-import type { CleanupEntry, Decision } from '../plan-types.js';
+import type { CleanupEntry, Decision } from '../../plan-format/types.js';
 
 type Json = Record<string, any>;
 

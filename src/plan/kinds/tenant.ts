@@ -1,4 +1,4 @@
-import type { Decision } from '../plan-types.js';
+import type { Decision } from '../../plan-format/types.js';
 
 type Json = Record<string, any>;
 

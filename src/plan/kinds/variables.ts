@@ -1,23 +1,13 @@
-import { kindDef, variableValueKind } from '../../registry/kinds.js';
+import { kindDef, ownerProject, variableValueKind } from '../../registry/kinds.js';
 import { DEPLOYMENT_PROCESS_OWNER } from '../../snapshot/modules/variables.js';
 import { sortKeys } from '../../util/canonical.js';
 import type { PlanContext } from '../context.js';
-import type { CleanupEntry, Decision } from '../plan-types.js';
-import type { VariableDimension } from '../policy-types.js';
+import type { CleanupEntry, Decision } from '../../plan-format/types.js';
+import { variableScope } from '../../registry/variable-scopes.js';
 import { applyMismatch, type Translation } from '../scopes.js';
+import type { KindName } from '../../registry/kinds.js';
 
 type Json = Record<string, any>;
-
-/** Scope keys of a variable and the policy dimension that governs each. */
-const DIMENSIONS: [scopeKey: string, dimension: VariableDimension, label: string][] = [
-  ['Environment', 'environment', 'environment'],
-  ['Channel', 'channel', 'channel'],
-  ['ProcessOwner', 'processOwner', 'process owner'],
-  ['Action', 'step', 'step'],
-  ['Role', 'role', 'role'],
-  ['Machine', 'target', 'target'],
-  ['TenantTag', 'tenantTag', 'tenant tag'],
-];
 
 export interface VariablesPlan {
   desired: Json;
@@ -44,8 +34,8 @@ interface Candidate {
  * sensitive values); new values are appended. No two values of a name end up with the same value and scope,
  * and nothing is added beside (or re-scoped around) a sensitive value the destination holds under that name.
  */
-export function planVariables(kind: string, keyPath: string[], source: Json, dest: Json | undefined, ctx: PlanContext): VariablesPlan {
-  const project = kind === 'projectVariables' ? keyPath[0] : undefined;
+export function planVariables(kind: KindName, keyPath: string[], source: Json, dest: Json | undefined, ctx: PlanContext): VariablesPlan {
+  const project = ownerProject(kind, keyPath);
   const decisions: Decision[] = [];
   const cleanup: Omit<CleanupEntry, 'operation'>[] = [];
   const policy = ctx.policy;
@@ -225,12 +215,12 @@ function translateScope(scope: Record<string, string[]>, ctx: PlanContext, proje
   let lost = false;
   const dropped: string[] = [];
   for (const [key, values] of Object.entries(scope)) {
-    const dim = DIMENSIONS.find(([k]) => k === key);
+    const dim = variableScope(key);
     if (!dim) {
       // A scope octosync cannot translate (Tenant, User, …) would reach apply as a source name: never.
       return { kind: 'skip', reason: `scoped to ${key}, which octosync does not translate between instances`, environmentMismatch: false };
     }
-    const [, dimension, label] = dim;
+    const { dimension, label } = dim;
     const pairs: Translation[] = values.map((v) => [v, existsOnDestination(key, v, ctx, project)]);
     const outcome = applyMismatch(ctx.policy.scopeMismatch.variables[dimension], label, pairs, isNew);
     if (outcome.outcome === 'skip') return { kind: 'skip', reason: outcome.reason, environmentMismatch: key === 'Environment' };

@@ -1,6 +1,8 @@
 import { variableValueKind } from '../../registry/kinds.js';
+import { variableScope } from '../../registry/variable-scopes.js';
 import type { NormalizeContext } from '../normalize.js';
 import { looksLikeId } from '../normalize.js';
+import type { KindName } from '../../registry/kinds.js';
 
 
 /** The label of the deployment process among process owners; runbooks are `Runbook: <name>`. */
@@ -13,20 +15,11 @@ export const runbookOwner = (name: string) => `Runbook: ${name}`;
 export const actionScopeName = (owner: string, action: string) => `${owner} / ${action}`;
 
 /** The owner label of a process document's actions: the deployment process, or `Runbook: <name>`. */
-export function processOwnerOf(kind: string, keyPath: string[]): string {
+export function processOwnerOf(kind: KindName, keyPath: string[]): string {
   return kind === 'runbookProcess' ? runbookOwner(keyPath[keyPath.length - 1]) : DEPLOYMENT_PROCESS_OWNER;
 }
 
 type ScopeValues = Record<string, { Id: string; Name: string; ProcessType?: string }[]>;
-
-/** Scope keys and the ScopeValues list that names their ids. Role and TenantTag values are names already. */
-const SCOPE_LISTS: Record<string, string> = {
-  Environment: 'Environments',
-  Machine: 'Machines',
-  Action: 'Actions',
-  Channel: 'Channels',
-  ProcessOwner: 'Processes',
-};
 
 /**
  * A variable set as name-keyed content: scopes in names through the set's own `ScopeValues`, reference
@@ -80,7 +73,7 @@ function translateScope(scope: Record<string, unknown>, names: Map<string, strin
   const out: Record<string, string[]> = {};
   for (const [key, raw] of Object.entries(scope)) {
     if (!Array.isArray(raw) || raw.length === 0) continue;
-    const list = SCOPE_LISTS[key];
+    const list = variableScope(key)?.list;
     const values = raw.map((id) => {
       const value = String(id);
       if (!list) return key === 'Tenant' ? (ctx.index.nameOf(value, ['tenant']) ?? value) : value;
@@ -101,8 +94,7 @@ function fallbackName(key: string, id: string, ctx: NormalizeContext): string | 
   const entry = ctx.index.get(id);
   if (!entry) return undefined;
   if (key === 'ProcessOwner') return entry.kind === 'runbook' ? runbookOwner(entry.name) : entry.kind === 'project' ? DEPLOYMENT_PROCESS_OWNER : undefined;
-  const kinds: Record<string, string> = { Environment: 'environment', Machine: 'machine', Channel: 'channel', Action: 'action' };
-  return entry.kind === kinds[key] ? entry.name : undefined;
+  return entry.kind === variableScope(key)?.names ? entry.name : undefined;
 }
 
 export function compareVariables(a: Record<string, unknown>, b: Record<string, unknown>): number {

@@ -1,5 +1,6 @@
 import type { Operation as PatchOperation } from 'fast-json-patch';
-import type { Policy } from './policy-types.js';
+import type { Policy } from '../plan/policy-types.js';
+import type { KindName } from '../registry/kinds.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -9,7 +10,7 @@ export type Action = 'create' | 'update' | 'skip';
 export interface CleanupEntry {
   /** Operation that writes the placeholder. */
   operation: string;
-  kind: string;
+  kind: KindName;
   keyPath: string[];
   /** Where in the item: `variable 'DbPassword' (Environment: Production)`, `account secret Password`. */
   field: string;
@@ -28,7 +29,7 @@ export interface Operation {
   /** Stable id: kind and names, `/`-separated, names escaped as JSON pointer tokens (`~1` for `/`). */
   id: string;
   action: Action;
-  kind: string;
+  kind: KindName;
   /** Names from the outermost parent down to the item. */
   keyPath: string[];
   dependsOn: string[];
@@ -46,11 +47,16 @@ export interface Operation {
   result?: string;
   decisions?: Decision[];
   cleanup?: CleanupEntry[];
+  /**
+   * A late-reference update (`<id>#references`): the id of the operation whose item it completes, setting its
+   * references to items the plan creates after it.
+   */
+  lateReferencesOf?: string;
 }
 
 /** A source item and the destination item of the same name but for case, matched (keyPath: the source's names). */
 export interface CaseMatch {
-  kind: string;
+  kind: KindName;
   keyPath: string[];
   destinationName: string;
 }

@@ -2,8 +2,8 @@ import { parseJsonInput, readInputFile } from '../util/input-file.js';
 import { InputFileError } from '../errors.js';
 import { describeErrors, validatorFor } from '../schemas.js';
 import { canonicalJson, fingerprint, writeFileAtomic } from '../util/canonical.js';
-import { PLAN_FORMAT_VERSION, type Plan } from './plan-types.js';
-import { planChecksum } from './planner.js';
+import { planChecksum } from './checksum.js';
+import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 export function writePlanFile(file: string, plan: Plan): void {
   const validate = validatorFor('plan');

@@ -1,0 +1,28 @@
+import type { KindName } from '../registry/kinds.js';
+import { escapeToken } from '../util/json-patch.js';
+import type { Operation, Plan } from './types.js';
+
+/** An operation's stable id: kind and names, `/`-separated, names escaped as JSON pointer tokens. */
+export function operationId(kind: KindName, keyPath: string[]): string {
+  return [kind, ...keyPath.map(escapeToken)].join('/');
+}
+
+const LATE = '#references';
+
+/** The id of the operation that sets an item's late references (to items the plan creates after it). */
+export function lateReferencesId(id: string): string {
+  return id + LATE;
+}
+
+/**
+ * A late-reference operation: sets references to items the plan creates after the item itself. Told by its
+ * `lateReferencesOf` field; plans made before that field by the id's suffix alone.
+ */
+export function isLateReferences(op: Operation): boolean {
+  return op.lateReferencesOf !== undefined || op.id.endsWith(LATE);
+}
+
+/** Anything for apply to write: creates, updates, or late reference updates (which the counts leave out). */
+export function hasChanges(plan: Plan): boolean {
+  return plan.counts.create + plan.counts.update > 0 || plan.operations.some(isLateReferences);
+}
