@@ -12,6 +12,7 @@ import type { CleanupEntry, Operation, Plan } from '../plan/plan-types.js';
 import { kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
+import { derivedNames } from '../snapshot/modules/derived-names.js';
 import { nestedPath, type RawDoc } from '../snapshot/read.js';
 import { patched } from '../util/json-patch.js';
 import { Limiter } from '../util/limit.js';
@@ -479,8 +480,11 @@ async function findByName(def: KindDef, keyPath: string[], client: OctopusClient
   // partialName is a "contains" match: filter exactly here. A child is searched for among its parent's
   // items only ("Hotfix" would otherwise find every project's Hotfix channel).
   const path = def.parent && parentId ? childrenPath(def, parentId, dest) : collectionPath(def, dest);
-  const found = await client.listAll<RawDoc>(path, { partialName: name, ...(def.fetch.from === 'collection' ? def.fetch.query : {}) }, 1000, what);
-  return found.find((d) => d.Name === name && (!def.parent || d[def.parent.field] === parentId));
+  // Kinds without names (scoped user roles) cannot be searched by name: their parent's items are listed.
+  const search: Record<string, string> = def.nameFrom ? {} : { partialName: name };
+  const found = await client.listAll<RawDoc>(path, { ...search, ...(def.fetch.from === 'collection' ? def.fetch.query : {}) }, 1000, what);
+  const nameOf = docNames(def, found, dest);
+  return found.find((d) => nameOf(d) === name && (!def.parent || d[def.parent.field] === parentId));
 }
 
 /** `/api/Spaces-1/projects/Projects-1/channels`: a parent's items of a kind. */
@@ -507,7 +511,16 @@ async function findExisting(def: KindDef, keyPath: string[], client: OctopusClie
   if (!list) lists.set(key, (list = client.listAll<RawDoc>(childrenPath(def, parentId, dest), {}, 1000, what)));
   const name = keyPath[keyPath.length - 1];
   const field = def.parent.field;
-  return (await list).find((d) => d.Name === name && d[field] === parentId);
+  const listed = await list;
+  const nameOf = docNames(def, listed, dest);
+  return listed.find((d) => nameOf(d) === name && d[field] === parentId);
+}
+
+/** How the documents of a kind are named: `Name`, or for kinds without one (registry `nameFrom`) as a snapshot names them. */
+function docNames(def: KindDef, docs: RawDoc[], dest: DestinationState): (doc: RawDoc) => unknown {
+  if (!def.nameFrom) return (d) => d.Name;
+  const names = derivedNames(def, docs, dest.index);
+  return (d) => names.get(String(d.Id));
 }
 
 /** The document to PUT: the plan's desired content (a create) or the current content with the plan's patch. */

@@ -16,7 +16,7 @@ export type StepDimension = (typeof STEP_SCOPE_DIMENSIONS)[number];
 /** Kinds a filter may name (the snapshot's plural keys of the synced kinds). */
 export const FILTERABLE = [
   'projects', 'projectGroups', 'channels', 'runbooks', 'tenants', 'libraryVariableSets', 'scriptModules', 'stepTemplates',
-  'lifecycles', 'tagSets', 'feeds', 'accounts', 'certificates', 'workerPools', 'machinePolicies', 'teams', 'userRoles', 'environments',
+  'lifecycles', 'tagSets', 'feeds', 'accounts', 'certificates', 'workerPools', 'machinePolicies', 'teams', 'scopedUserRoles', 'userRoles', 'environments',
 ] as const;
 export type FilterKind = (typeof FILTERABLE)[number];
 
