@@ -109,6 +109,6 @@ export const DESTINATION_PERMISSIONS = [
 /** What a snapshot reads that a permission guards, and what happens without it. */
 export const SNAPSHOT_NEEDS: { permission: string; kinds: string[]; without: 'fail' | 'leave-out'; why: string }[] = [
   { permission: 'VariableViewUnscoped', kinds: [], without: 'fail', why: 'variables without an environment scope would be missing from the snapshot, and a plan would take them for absent' },
-  { permission: 'TeamView', kinds: ['team', 'scopedUserRole'], without: 'leave-out', why: 'teams and their scoped user roles were not read' },
+  { permission: 'TeamView', kinds: ['team', 'scopedUserRole'], without: 'leave-out', why: 'teams were not read, nor their scoped user roles' },
   { permission: 'UserRoleView', kinds: ['userRole'], without: 'leave-out', why: 'user roles were not read' },
 ];

@@ -40,8 +40,9 @@ export function planScopedUserRole(def: KindDef, content: Json, dest: Json | und
     const kind = ref.to as string;
     const knownToSource = (name: string) =>
       kind === 'environment' ? itemsOf(ctx.source, 'environment').some((e) => ctx.environments.map(e.keyPath[0]) === name) : ctx.sourceItem(kind, [name]) !== undefined;
-    const destinationOnly = (dest[member] as string[]).filter((v) => !knownToSource(v) && !desired[member].includes(v));
-    if (destinationOnly.length) desired[member] = [...desired[member], ...destinationOnly];
+    const kept: string[] = desired[member] ?? [];
+    const destinationOnly = (dest[member] as string[]).filter((v) => !knownToSource(v) && !kept.includes(v));
+    if (destinationOnly.length) desired[member] = [...kept, ...destinationOnly];
   }
   return { desired, decisions: t.dropped.map((reason) => ({ subject: 'restriction', action: 'skip' as const, reason })) };
 }
