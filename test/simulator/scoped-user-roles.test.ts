@@ -58,6 +58,17 @@ describe('simulator: scoped user roles', () => {
     expect((await sim.api('GET', `${S}/scopeduserroles/ScopedUserRoles-424242`)).status).toBe(404);
   });
 
+  it('refuses a role without space permissions granted in a space (terraform-provider-octopusdeploy issue #330)', async () => {
+    const team = await created(sim, `${S}/teams`, { Name: 'Admins' });
+    const res = await sim.api('POST', `${S}/scopeduserroles`, { TeamId: team.Id, UserRoleId: 'userroles-systemadministrator' });
+    expect(res.status).toBe(400);
+    expect(res.body.Errors).toEqual(['You cannot use a role without any Space level permissions at the Space level.']);
+    // At system level (an empty SpaceId, the issue's workaround) to a system team, it is accepted.
+    const system = await created(sim, '/api/teams', { Name: 'System admins' });
+    expect(system.SpaceId).toBeNull();
+    expect((await sim.api('POST', '/api/scopeduserroles', { TeamId: system.Id, UserRoleId: 'userroles-systemadministrator', SpaceId: '' })).status).toBe(201);
+  });
+
   it("a system team's grant in the space is not synced: the space's teams leave system teams out, and the snapshot says so", async () => {
     // `teams-everyone` is a system team (SpaceId null, API-FACTS §3.20); a role it holds in Spaces-1 is the space's.
     await created(sim, `${S}/scopeduserroles`, { TeamId: 'teams-everyone', UserRoleId: 'userroles-projectviewer' });
