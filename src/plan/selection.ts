@@ -120,10 +120,12 @@ export class Selection {
         if (!required.get(kind)?.has(key) && !explicitlyIncluded) set.delete(key);
       }
     }
-    // Library variables follow their set.
-    for (const [child, parent] of [['libraryVariables', 'libraryVariableSet'], ['scriptModuleVariables', 'scriptModule'], ['tenantVariables', 'tenant']]) {
-      const set = this.selected.get(child)!;
-      for (const key of [...set]) if (!this.selected.get(parent)!.has(key)) set.delete(key);
+    // Children of scaffolding follow it (library variables their set, tenant variables their tenant, scoped user
+    // roles their team).
+    for (const def of KINDS) {
+      if (!def.parent || !SCAFFOLDING.has(def.parent.kind)) continue;
+      const set = this.selected.get(def.kind)!;
+      for (const key of [...set]) if (!this.parentSelected(def, JSON.parse(key))) set.delete(key);
     }
   }
 }
