@@ -388,7 +388,8 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
     if (existing) return adopt(op, def, existing, client, dest, ctx, mayExist, what);
     const body = toApiBody(def, op.keyPath, op.desired!, undefined, ctx);
     try {
-      dest.remember(op.kind, op.keyPath, await createOnce(def, op.keyPath, body, client, dest, what));
+      const made = await createOnce(def, op.keyPath, body, client, dest, what);
+      dest.remember(op.kind, op.keyPath, def.nameFrom ? await keepEarliest(def, op.keyPath, made, client, dest, what) : made);
     } catch (err) {
       // Made by someone else between the look and the create: the server refuses a second of the name.
       const taken = err instanceof ServerError && err.status === 400 && /must be unique|already (in use|using|exists)/i.test(err.message);
@@ -514,6 +515,23 @@ async function findExisting(def: KindDef, keyPath: string[], client: OctopusClie
   const listed = await list;
   const nameOf = docNames(def, listed, dest);
   return listed.find((d) => nameOf(d) === name && d[field] === parentId);
+}
+
+/**
+ * A kind without names has no server-side uniqueness to stop two applies creating the same item at once (two
+ * machines without a shared lock): after a create, the parent's items of the same name are listed, and the one
+ * created first (lowest id number) is kept. A later copy is this run's own POST of a moment ago, and is deleted:
+ * both runs settle on one item, as a second POST of a named item is refused.
+ */
+async function keepEarliest(def: KindDef, keyPath: string[], made: RawDoc, client: OctopusClient, dest: DestinationState, what: string): Promise<RawDoc> {
+  const parentId = def.parent ? dest.idOf(def.parent.kind, keyPath.slice(0, -1)) : undefined;
+  const listed = await client.listAll<RawDoc>(def.parent && parentId ? childrenPath(def, parentId, dest) : collectionPath(def, dest), {}, 1000, what);
+  const nameOf = docNames(def, listed, dest);
+  const number = (d: RawDoc) => Number(String(d.Id).replace(/^\D+/, '')) || 0;
+  const first = listed.filter((d) => nameOf(d) === keyPath[keyPath.length - 1]).sort((a, b) => number(a) - number(b))[0];
+  if (!first || first.Id === made.Id || number(first) >= number(made)) return made;
+  await client.delete(selfPath(def, made, dest), what);
+  return first;
 }
 
 /** How the documents of a kind are named: `Name`, or for kinds without one (registry `nameFrom`) as a snapshot names them. */

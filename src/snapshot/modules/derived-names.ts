@@ -9,8 +9,8 @@ const targetsOf = (to: string | string[]) => (Array.isArray(to) ? to : [to]);
  * Names for the documents of a kind that has none (registry `nameFrom`): a scoped user role is named by its
  * user role ("Project deployer"), under its team. A team may hold one role several times with different
  * restrictions (the API allows it: nothing in `ScopedUserRoleResource` is unique); such copies are told apart
- * as `Project deployer`, `Project deployer (2)`, … in the order of their restrictions as names (then by id for
- * identical copies), so that both instances name them alike whatever their ids. Returns document id → name.
+ * as `Project deployer`, `Project deployer (2)`, … in the order of their restrictions as names, so that both
+ * instances name them alike whatever their ids. Returns document id → name.
  */
 export function derivedNames(def: KindDef, docs: RawDoc[], index: IdIndex): Map<string, string> {
   const out = new Map<string, string>();
@@ -28,7 +28,13 @@ export function derivedNames(def: KindDef, docs: RawDoc[], index: IdIndex): Map<
   }
   for (const group of groups.values()) {
     group.sort((a, b) => compare(a.order, b.order) || compare(a.id, b.id));
-    group.forEach((e, i) => out.set(e.id, i === 0 ? e.base : `${e.base} (${i + 1})`));
+    // Identical copies (same role, same restrictions) grant nothing more: they share a name, so a snapshot keeps
+    // one and says the other was left out, and apply can tell a copy it made twice (apply.ts `keepEarliest`).
+    let n = 0;
+    group.forEach((e, i) => {
+      if (i > 0 && e.order !== group[i - 1].order) n++;
+      out.set(e.id, n === 0 ? e.base : `${e.base} (${n + 1})`);
+    });
   }
   return out;
 }
