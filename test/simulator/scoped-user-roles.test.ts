@@ -72,11 +72,15 @@ describe('simulator: scoped user roles', () => {
   it("a system team's grant in the space is not synced: the space's teams leave system teams out, and the snapshot says so", async () => {
     // `teams-everyone` is a system team (SpaceId null, API-FACTS §3.20); a role it holds in Spaces-1 is the space's.
     await created(sim, `${S}/scopeduserroles`, { TeamId: 'teams-everyone', UserRoleId: 'userroles-projectviewer' });
+    // The server keeps identical copies (nothing in the resource is unique); they grant nothing more: one is kept.
+    const deployers = (await sim.api('GET', `${S}/teams/all`)).body.find((t: Doc) => t.Name === 'Deployers');
+    await created(sim, `${S}/scopeduserroles`, { TeamId: deployers.Id, UserRoleId: 'userroles-projectdeployer' });
     const { snapshot } = await takeSnapshot({ server: sim.url, apiKey: API_KEY, space: 'Default' });
     expect(Object.keys(snapshot.resources.teams)).not.toContain('Everyone');
     expect(Object.keys(snapshot.resources.scopedUserRoles)).toEqual(expect.arrayContaining(['Deployers', 'Space Managers']));
     expect(snapshot.resources.scopedUserRoles).not.toHaveProperty('Everyone');
     expect(snapshot.warnings).toContain("scoped user role 'Project viewer' belongs to teams-everyone, which was not found; left out");
+    expect(snapshot.warnings).toContain("scoped user role 'Deployers / Project deployer' appears twice; the second copy was left out");
     // Keyed by team and user role names, restrictions by name: no ids.
     expect((snapshot.resources.scopedUserRoles as any).Deployers['Project deployer'].content).toEqual({
       UserRoleId: 'Project deployer', EnvironmentIds: [], ProjectGroupIds: [], ProjectIds: [], TenantIds: [],
