@@ -13,6 +13,7 @@ import { kindDef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { isSpaceId } from '../snapshot/connect.js';
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
+import { derivedNames } from '../snapshot/modules/derived-names.js';
 import { nestedPath, type RawDoc } from '../snapshot/read.js';
 import { patched } from '../util/json-patch.js';
 import { Limiter } from '../util/limit.js';
@@ -406,7 +407,8 @@ async function execute(op: Operation, client: OctopusClient, dest: DestinationSt
     if (existing) return adopt(op, def, existing, client, dest, ctx, mayExist, what);
     const body = toApiBody(def, op.keyPath, op.desired!, undefined, ctx);
     try {
-      dest.remember(op.kind, op.keyPath, await createOnce(def, op.keyPath, body, client, dest, what));
+      const made = await createOnce(def, op.keyPath, body, client, dest, what);
+      dest.remember(op.kind, op.keyPath, def.nameFrom ? await keepEarliest(def, op.keyPath, made, client, dest, what) : made);
     } catch (err) {
       // Made by someone else between the look and the create: the server refuses a second of the name.
       const taken = err instanceof ServerError && err.status === 400 && /must be unique|already (in use|using|exists)/i.test(err.message);
@@ -498,8 +500,11 @@ async function findByName(def: KindDef, keyPath: string[], client: OctopusClient
   // partialName is a "contains" match: filter exactly here. A child is searched for among its parent's
   // items only ("Hotfix" would otherwise find every project's Hotfix channel).
   const path = def.parent && parentId ? childrenPath(def, parentId, dest) : collectionPath(def, dest);
-  const found = await client.listAll<RawDoc>(path, { partialName: name, ...(def.fetch.from === 'collection' ? def.fetch.query : {}) }, 1000, what);
-  return found.find((d) => d.Name === name && (!def.parent || d[def.parent.field] === parentId));
+  // Kinds without names (scoped user roles) cannot be searched by name: their parent's items are listed.
+  const search: Record<string, string> = def.nameFrom ? {} : { partialName: name };
+  const found = await client.listAll<RawDoc>(path, { ...search, ...(def.fetch.from === 'collection' ? def.fetch.query : {}) }, 1000, what);
+  const nameOf = docNames(def, found, dest);
+  return found.find((d) => nameOf(d) === name && (!def.parent || d[def.parent.field] === parentId));
 }
 
 /** `/api/Spaces-1/projects/Projects-1/channels`: a parent's items of a kind. */
@@ -526,7 +531,33 @@ async function findExisting(def: KindDef, keyPath: string[], client: OctopusClie
   if (!list) lists.set(key, (list = client.listAll<RawDoc>(childrenPath(def, parentId, dest), {}, 1000, what)));
   const name = keyPath[keyPath.length - 1];
   const field = def.parent.field;
-  return (await list).find((d) => d.Name === name && d[field] === parentId);
+  const listed = await list;
+  const nameOf = docNames(def, listed, dest);
+  return listed.find((d) => nameOf(d) === name && d[field] === parentId);
+}
+
+/**
+ * A kind without names has no server-side uniqueness to stop two applies creating the same item at once (two
+ * machines without a shared lock): after a create, the parent's items of the same name are listed, and the one
+ * created first (lowest id number) is kept. A later copy is this run's own POST of a moment ago, and is deleted:
+ * both runs settle on one item, as a second POST of a named item is refused.
+ */
+async function keepEarliest(def: KindDef, keyPath: string[], made: RawDoc, client: OctopusClient, dest: DestinationState, what: string): Promise<RawDoc> {
+  const parentId = def.parent ? dest.idOf(def.parent.kind, keyPath.slice(0, -1)) : undefined;
+  const listed = await client.listAll<RawDoc>(def.parent && parentId ? childrenPath(def, parentId, dest) : collectionPath(def, dest), {}, 1000, what);
+  const nameOf = docNames(def, listed, dest);
+  const number = (d: RawDoc) => Number(String(d.Id).replace(/^\D+/, '')) || 0;
+  const first = listed.filter((d) => nameOf(d) === keyPath[keyPath.length - 1]).sort((a, b) => number(a) - number(b))[0];
+  if (!first || first.Id === made.Id || number(first) >= number(made)) return made;
+  await client.delete(selfPath(def, made, dest), what);
+  return first;
+}
+
+/** How the documents of a kind are named: `Name`, or for kinds without one (registry `nameFrom`) as a snapshot names them. */
+function docNames(def: KindDef, docs: RawDoc[], dest: DestinationState): (doc: RawDoc) => unknown {
+  if (!def.nameFrom) return (d) => d.Name;
+  const names = derivedNames(def, docs, dest.index);
+  return (d) => names.get(String(d.Id));
 }
 
 /** The document to PUT: the plan's desired content (a create) or the current content with the plan's patch. */

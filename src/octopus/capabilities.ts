@@ -103,13 +103,13 @@ export const DESTINATION_PERMISSIONS = [
   ...SOURCE_PERMISSIONS,
   'ProjectCreate', 'ProjectEdit', 'ProcessEdit', 'VariableEdit', 'VariableEditUnscoped', 'LibraryVariableSetCreate', 'LibraryVariableSetEdit',
   'ProjectGroupCreate', 'LifecycleCreate', 'LifecycleEdit', 'TenantCreate', 'TenantEdit', 'TagSetCreate', 'TagSetEdit', 'FeedEdit',
-  'AccountCreate', 'CertificateCreate', 'ActionTemplateCreate', 'ActionTemplateEdit', 'MachinePolicyCreate', 'TeamCreate', 'UserRoleEdit',
+  'AccountCreate', 'CertificateCreate', 'ActionTemplateCreate', 'ActionTemplateEdit', 'MachinePolicyCreate', 'TeamCreate', 'TeamEdit', 'UserRoleEdit',
   'RunbookEdit', 'WorkerEdit',
 ];
 
 /** What a snapshot reads that a permission guards, and what happens without it. */
 export const SNAPSHOT_NEEDS: { permission: string; kinds: KindName[]; without: 'fail' | 'leave-out'; why: string }[] = [
   { permission: 'VariableViewUnscoped', kinds: [], without: 'fail', why: 'variables without an environment scope would be missing from the snapshot, and a plan would take them for absent' },
-  { permission: 'TeamView', kinds: ['team'], without: 'leave-out', why: 'teams were not read' },
+  { permission: 'TeamView', kinds: ['team', 'scopedUserRole'], without: 'leave-out', why: 'teams were not read, nor their scoped user roles' },
   { permission: 'UserRoleView', kinds: ['userRole'], without: 'leave-out', why: 'user roles were not read' },
 ];

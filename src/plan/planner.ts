@@ -18,6 +18,7 @@ import { fieldPrints } from './field-prints.js';
 import { compareVariables } from '../snapshot/modules/variables.js';
 import { sortUnordered } from '../snapshot/normalize.js';
 import { planProcess } from './kinds/process.js';
+import { planScopedUserRole } from './kinds/scoped-user-role.js';
 import { planTenant } from './kinds/tenant.js';
 import { planTenantVariables } from './kinds/tenant-variables.js';
 import { planVariables } from './kinds/variables.js';
@@ -202,6 +203,10 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
   } else if (def.module === 'tenantVariables') {
     const r = planTenantVariables(keyPath, content, dest, ctx);
     ({ desired, decisions, cleanup } = r);
+  } else if (def.module === 'scopedUserRole') {
+    const r = planScopedUserRole(def, content, dest, ctx);
+    if ('skip' in r) return skip(r.skip);
+    ({ desired, decisions } = r);
   } else {
     const t = translateContent(def, content, ctx, ownerProject(def.kind, keyPath));
     if (t.missing.length) return skip(`needs what the destination will not have: ${t.missing.join('; ')}`);

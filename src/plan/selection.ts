@@ -12,8 +12,6 @@ export const pathKey = (keyPath: string[]) => JSON.stringify(keyPath);
 
 /** Kinds that exist to serve projects: with a project include filter, only those the projects need are synced. */
 const SCAFFOLDING = KINDS.filter((k) => k.scaffolding).map((k) => k.kind);
-/** Children a scaffolding item owns (a library set's variables, a tenant's variables): they follow it. */
-const SCAFFOLDING_OWNED = KINDS.flatMap((k) => (k.parent?.ownedOne && kindDef(k.parent.kind).scaffolding ? [[k.kind, k.parent.kind] as const] : []));
 
 /** Kinds whose items live in a project: they follow their project's selection. */
 const PROJECT_FAMILY = KINDS.filter((k) => ownerProject(k.kind, ['']) !== undefined).map((k) => k.kind);
@@ -120,10 +118,12 @@ export class Selection {
         if (!required.get(kind)?.has(key) && !explicitlyIncluded) set.delete(key);
       }
     }
-    // Library variables follow their set, tenant variables their tenant.
-    for (const [child, parent] of SCAFFOLDING_OWNED) {
-      const set = this.selected.get(child)!;
-      for (const key of [...set]) if (!this.selected.get(parent)!.has(key)) set.delete(key);
+    // Children of scaffolding follow it (library variables their set, tenant variables their tenant, scoped user
+    // roles their team).
+    for (const def of KINDS) {
+      if (!def.parent || !SCAFFOLDING.includes(def.parent.kind)) continue;
+      const set = this.selected.get(def.kind)!;
+      for (const key of [...set]) if (!this.parentSelected(def, JSON.parse(key))) set.delete(key);
     }
   }
 }

@@ -411,6 +411,32 @@ export const KINDS = registry([
     ignore: ['TenantId', 'TenantName', 'ConcurrencyToken'],
     module: 'tenantVariables',
   },
+  // Team permissions come last (the guide's "Syncing Order": "Team Permissions" after projects, environments,
+  // tenants): teams are created without them. A scoped user role (API-FACTS §3.20; Swagger 2020.5/2021.2
+  // `ScopedUserRoleResource` at `/api/{baseSpaceId}/scopeduserroles{/id}`) grants a user role to a team, restricted
+  // to projects, project groups, environments and tenants (empty = unrestricted). It has no name: it is keyed by
+  // its team's name and its user role's name (`nameFrom`).
+  {
+    kind: 'scopedUserRole',
+    plural: 'scopedUserRoles',
+    label: 'Scoped user role',
+    scope: 'space',
+    syncClass: 'sync',
+    fetch: { from: 'collection', path: 'scopeduserroles' },
+    parent: { kind: 'team', field: 'TeamId' },
+    filterable: true,
+    nameFrom: { path: 'UserRoleId', to: 'userRole' },
+    refs: [
+      { path: 'UserRoleId', to: 'userRole' },
+      { path: 'ProjectIds[]', to: 'project' },
+      { path: 'ProjectGroupIds[]', to: 'projectGroup' },
+      { path: 'EnvironmentIds[]', to: 'environment' },
+      { path: 'TenantIds[]', to: 'tenant' },
+    ],
+    ignore: [],
+    unordered: [{ path: 'ProjectIds' }, { path: 'ProjectGroupIds' }, { path: 'EnvironmentIds' }, { path: 'TenantIds' }],
+    module: 'scopedUserRole',
+  },
   // Never synced: an inventory only, to tell whether a target-scoped value or a role has a match.
   {
     kind: 'machine',

@@ -138,8 +138,14 @@ export interface KindDefOf<N extends string, K extends string = N> {
   secrets?: DocPath[];
   /** Arrays whose order carries no meaning, sorted by this key (or by value for strings) in the content. */
   unordered?: { path: DocPath; by?: string }[];
-  /** The module that handles the kind's special shape (variables, processes, tenant variables). */
-  module?: 'process' | 'variables' | 'tenantVariables';
+  /** The module that handles the kind's special shape (variables, processes, tenant variables, scoped user roles). */
+  module?: 'process' | 'variables' | 'tenantVariables' | 'scopedUserRole';
+  /**
+   * The kind's documents have no `Name`: each is named by the item this reference points at (a scoped user
+   * role by its user role's name), with ` (2)`, ` (3)` … for further copies under the same parent
+   * (src/snapshot/modules/derived-names.ts).
+   */
+  nameFrom?: RefField<K>;
   /**
    * Held in git for a version-controlled (config-as-code) project: not read for one, and skipped with the
    * reason (a deployment process; deployment settings).

@@ -3,6 +3,7 @@ import type { KindDef } from '../registry/types.js';
 import { IdIndex } from './id-index.js';
 import { finishItem, normalizeDocument, type NormalizeContext } from './normalize.js';
 import { normalizeTenantVariables } from './modules/tenant-variables.js';
+import { derivedNames } from './modules/derived-names.js';
 import { actionScopeName, normalizeVariableSet, processOwnerOf } from './modules/variables.js';
 import { markCurrentUsages, type TemplateState } from './modules/template-usage.js';
 import type { RawDoc, RawSpace } from './read.js';
@@ -69,8 +70,10 @@ export function indexSpace(raw: RawSpace, aliases?: Map<string, string>): SpaceI
   for (const def of KINDS) {
     const paths = new Map<string, string[]>();
     keyPaths.set(def.kind, paths);
+    // Kinds without names (scoped user roles) are named from what they refer to, indexed before them.
+    const derived = def.nameFrom ? derivedNames(def, raw.get(def.kind) ?? [], index) : undefined;
     for (const doc of raw.get(def.kind) ?? []) {
-      let keyPath = keyPathOf(def, doc, keyPaths, warnings);
+      let keyPath = keyPathOf(def, doc, derived?.get(doc.Id) ?? doc.Name, keyPaths, warnings);
       if (!keyPath) continue;
       const alias = aliases?.get(`${def.kind}\u0000${JSON.stringify(keyPath)}`);
       if (alias !== undefined) keyPath = [...keyPath.slice(0, -1), alias];
@@ -122,16 +125,16 @@ export function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext):
   return finishItem(doc, normalizeDocument(def, doc, ctx), extra);
 }
 
-function keyPathOf(def: KindDef, doc: RawDoc, keyPaths: Map<KindName, Map<string, string[]>>, warnings: string[]): string[] | undefined {
-  if (!def.parent) return typeof doc.Name === 'string' ? [doc.Name] : undefined;
+function keyPathOf(def: KindDef, doc: RawDoc, name: unknown, keyPaths: Map<KindName, Map<string, string[]>>, warnings: string[]): string[] | undefined {
+  if (!def.parent) return typeof name === 'string' ? [name] : undefined;
   const parentId = doc[def.parent.field];
   const parentPath = keyPaths.get(def.parent.kind)?.get(parentId);
   if (!parentPath) {
     // A variable set owned by something else (a release snapshot) or an orphan: not part of the space's content.
-    if (!def.parent.ownedOne) warnings.push(`${def.label.toLowerCase()} '${doc.Name}' belongs to ${parentId}, which was not found; left out`);
+    if (!def.parent.ownedOne) warnings.push(`${def.label.toLowerCase()} '${name}' belongs to ${parentId}, which was not found; left out`);
     return undefined;
   }
-  return def.parent.ownedOne ? parentPath : [...parentPath, doc.Name];
+  return def.parent.ownedOne ? parentPath : [...parentPath, name as string];
 }
 
 function placeItem(tree: ItemTree, keyPath: string[], item: SnapshotItem): boolean {

@@ -280,10 +280,10 @@ describe('permissions of the API key', () => {
     const out = join(dir, 'dest.json');
     const res = await octosync('snapshot', '--server', sim.url, '--api-key', NO_TEAMS, '--space', 'Default', '--out', out);
     expect(res.code).toBe(0);
-    expect(res.stderr).toMatch(/warning: .*lacks the TeamView permission .*teams were not read/);
+    expect(res.stderr).toMatch(/warning: .*lacks the TeamView permission .*teams and scoped user roles were not read/);
     expect(res.stderr).toMatch(/warning: .*lacks the UserRoleView permission .*user roles were not read/);
     const snap: Snapshot = JSON.parse(readFileSync(out, 'utf8'));
-    expect(snap.notRead).toEqual(['teams', 'userRoles']);
+    expect(snap.notRead).toEqual(['scopedUserRoles', 'teams', 'userRoles']);
     expect(snap.resources.teams).toEqual({});
     // The same space read fully as the source: teams exist, the destination snapshot could not see them.
     const src = join(dir, 'src.json');

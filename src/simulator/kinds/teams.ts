@@ -148,8 +148,15 @@ export const scopedUserRoles: KindSpec = {
     { path: 'TenantIds[]', to: 'tenants' },
   ],
   defaults: () => ({ TeamId: null, UserRoleId: null, ProjectIds: [], ProjectGroupIds: [], EnvironmentIds: [], TenantIds: [] }),
-  onWrite(doc: Doc) {
+  onWrite(doc: Doc, _prev: Doc | undefined, ctx: SimContext) {
     for (const f of ['ProjectIds', 'ProjectGroupIds', 'EnvironmentIds', 'TenantIds']) doc[f] = uniqueStrings(doc[f], f);
+    // A grant in a space needs a role with space permissions: the server answers "You cannot use a role without
+    // any Space level permissions at the Space level." (terraform-provider-octopusdeploy issue #330, from
+    // POST /api/scopeduserroles); system roles are granted with an empty SpaceId instead.
+    const role = ctx.store.get('userroles', doc.UserRoleId);
+    if (ctx.spaceId && role && (role.GrantedSpacePermissions ?? []).length === 0) {
+      throw badRequest('You cannot use a role without any Space level permissions at the Space level.');
+    }
   },
   links: (doc) => ({ Self: `/api/scopeduserroles/${doc.Id}` }),
 };
