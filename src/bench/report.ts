@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { CONNECT_REQUESTS, IDS_PER_REQUEST, PAGE_SIZE, type ReadBound, type WriteBound } from './bounds.js';
 import type { SpaceShape } from './generate.js';
+import { describeStartup, type StartupResult } from './startup.js';
 
 /** The benchmark's results as saved in bench/results/*.json, and the report printed from them (pure). */
 
@@ -158,12 +159,18 @@ export interface SavedResults {
   results: SizeResult[];
   /** The report as the run printed it (bench/run.ts saves it beside the figures). */
   text?: string;
+  /** `octosync --help` start to exit (issue 17.6); results saved before it was measured have none. */
+  startup?: StartupResult;
 }
 
 /** The printed report: the table, per-size notes and the targets, met or missed. */
 export function report(saved: SavedResults): { text: string; checks: Verdict[] } {
   const { results, options: opts } = saved;
   const checks = verdicts(results, opts);
+  if (saved.startup) {
+    const best = Math.min(...saved.startup.helpMs);
+    checks.push({ target: `CLI start-up (--help) < ${saved.startup.targetMs} ms`, met: best < saved.startup.targetMs, detail: describeStartup(saved.startup) });
+  }
   const text = [
     `octosync benchmark — ${saved.date}`,
     `Machine: ${Object.entries(saved.machine).map(([k, v]) => `${k} ${v}`).join('; ')}`,

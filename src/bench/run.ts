@@ -9,6 +9,7 @@ import { startSimulator, type RunningSimulator } from '../simulator/server.js';
 import { httpProbe, latencyBound, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
 import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed, type SpaceShape } from './generate.js';
 import { mb, report, type Options, type PhaseRow, type Requests, type SavedResults, type SizeResult } from './report.js';
+import { describeStartup, measureStartup } from './startup.js';
 import type { Job, PhaseResult } from './worker.js';
 
 /**
@@ -258,13 +259,16 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'octosync-bench-'));
   const loadAtStart = machine().loadAverage;
   log(`octosync benchmark: sizes ${opts.sizes.join(', ')}; latency ${opts.latencyMs} ms per request; parallelism ${opts.parallelism}; files in ${dir}`);
+  // Before the simulators start: their work would slow the processes being timed.
+  const startup = measureStartup(10);
+  log(describeStartup(startup));
   const results: SizeResult[] = [];
   try {
     for (const size of [...opts.sizes].sort((a, b) => a - b)) results.push(await benchSize(size, opts, dir, log));
   } finally {
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
   }
-  const saved: SavedResults = { date: new Date().toISOString(), machine: { ...machine(), loadAverageAtStart: loadAtStart }, options: opts, results };
+  const saved: SavedResults = { date: new Date().toISOString(), machine: { ...machine(), loadAverageAtStart: loadAtStart }, options: opts, results, startup };
   const { text, checks } = report(saved);
   process.stdout.write(text + '\n');
   const outFile = resolve(opts.out);

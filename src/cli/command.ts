@@ -15,6 +15,11 @@ export interface CommandIo {
 /**
  * One command: a yargs builder and a `run` returning a typed result. run.ts turns these into yargs modules,
  * so no command touches the process exit or smuggles an exit code through argv.
+ *
+ * `octosync --help` loads every command module, so a module imports only yargs types and light helpers; its
+ * `run` loads the core it needs with `await import()` (issue 17.6: start-up). One import after the other, not
+ * in Promise.all: jest's ESM loader fails on concurrent imports that share a dependency ("request for … is not
+ * in cache").
  */
 export interface OctosyncCommand<A = any> {
   command: string;

@@ -2,8 +2,11 @@ import got, { HTTPError, RequestError, type Got, type Method } from 'got';
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { AuthenticationError, InputFileError, ServerError, UsageError } from '../errors.js';
+import { AuthenticationError, InputFileError, ServerError } from '../errors.js';
 import { Limiter } from '../util/limit.js';
+import { normaliseServerUrl } from './url.js';
+
+export { normaliseServerUrl };
 
 export interface ClientOptions {
   /** Server URL, e.g. https://octopus.example.com (a trailing /api is accepted). */
@@ -264,33 +267,6 @@ function errorDetail(body: string): string {
 /** Removes any `apikey=` query parameter before a path reaches a message or a log. */
 export function stripKey(path: string): string {
   return path.replace(/([?&])apikey=[^&]*/gi, '$1apikey=REDACTED');
-}
-
-/**
- * The server's base URL from what a user typed: a scheme is required (`octopus.example.com` says which to
- * add), a browser address (`…/app#/Spaces-1/projects`) names the address to use instead, credentials in the
- * URL are refused, and a trailing `/api` is accepted.
- */
-export function normaliseServerUrl(server: string): string {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(server.trim())) {
-    throw new UsageError(`--server ${server}: no scheme; use https://${server.trim().replace(/^\/+/, '')} (or http:// for a server without TLS)`);
-  }
-  let url: URL;
-  try {
-    url = new URL(server.trim());
-  } catch {
-    throw new UsageError(`--server ${server}: not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server ${server}: not an http(s) URL`);
-  if (url.username || url.password) throw new UsageError('put credentials in --api-key or --access-token, not in the server URL');
-  const app = url.pathname.search(/\/app(\/|$)/i);
-  if (url.hash.startsWith('#/') || app >= 0) {
-    const base = (url.origin + (app >= 0 ? url.pathname.slice(0, app) : url.pathname)).replace(/\/+$/, '');
-    const space = /^#\/(Spaces-\d+)/i.exec(url.hash)?.[1];
-    throw new UsageError(`--server ${server} is the address of a page in the browser; use the server's address: --server ${base}${space ? ` (and --space ${space})` : ''}`);
-  }
-  if (url.search || url.hash) throw new UsageError(`--server ${server}: a server address has no query or fragment; use --server ${url.origin}${url.pathname.replace(/\/+$/, '')}`);
-  return (url.origin + url.pathname).replace(/\/+$/, '').replace(/\/api$/i, '');
 }
 
 export function withQuery(path: string, query: Record<string, string>): string {

@@ -15,6 +15,8 @@ export interface TakeSnapshotOptions extends ClientOptions {
   now?: () => Date;
   onKinds?: (defs: KindDef[]) => void;
   onKind?: (def: KindDef, count: number) => void;
+  /** Abandons the read (its requests in flight too): a live plan stops one side when the other fails. */
+  signal?: AbortSignal;
 }
 
 export interface SnapshotResult {
@@ -29,6 +31,8 @@ export interface SnapshotResult {
 export async function takeSnapshot(options: TakeSnapshotOptions): Promise<SnapshotResult> {
   const started = performance.now();
   const client = new OctopusClient(options);
+  const abandon = () => client.close();
+  options.signal?.addEventListener('abort', abandon, { once: true });
   const counts: Record<string, number> = {};
   let space: Awaited<ReturnType<typeof connectToSpace>>;
   let raw: Awaited<ReturnType<typeof readSpace>>;
@@ -52,6 +56,7 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
   } finally {
     // When one read fails, the others must not go on (and retry) behind the reported error.
     client.close();
+    options.signal?.removeEventListener('abort', abandon);
   }
   const { resources, inventory, warnings } = assembleSnapshot(raw);
   const snapshot: Snapshot = {

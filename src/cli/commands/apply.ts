@@ -1,13 +1,9 @@
 import type { Argv } from 'yargs';
-import { applyPlan, type ApplyResult, type OperationOutcome } from '../../apply/apply.js';
+import type { ApplyResult, OperationOutcome } from '../../apply/apply.js';
 import { applyExitCodesHelp, ExitCode } from '../../errors.js';
 import type { Operation } from '../../plan-format/types.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
-import { info } from '../output.js';
-import { ProgressLine } from '../progress.js';
-import { stopOnSignals } from '../signals.js';
-import { kindTable } from '../summary.js';
 
 interface ApplyArgs extends ConnectionArgs, OutputFormatArgs {
   plan: string;
@@ -42,6 +38,12 @@ export const applyCommand: OctosyncCommand<ApplyArgs> = {
     ).epilogue(applyExitCodesHelp()) as unknown as Argv<ApplyArgs>,
   run: async (argv) => {
     const conn = resolveConnection(argv);
+    // Loaded here, not above: `octosync --help` must not pay for apply and the HTTP client.
+    const { applyPlan } = await import('../../apply/apply.js');
+    const { info } = await import('../output.js');
+    const { ProgressLine } = await import('../progress.js');
+    const { stopOnSignals } = await import('../signals.js');
+    const { kindTable } = await import('../summary.js');
     info(`Applying ${argv.plan} to ${conn.server} (space '${conn.space}') ...`);
     const byKind = new Map<string, number[]>();
     const progress = new ProgressLine('Apply', { unit: 'operations' });

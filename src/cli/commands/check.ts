@@ -1,10 +1,7 @@
 import type { Argv } from 'yargs';
-import { checkServer } from '../../check/check.js';
-import { renderCheck } from '../../check/render.js';
 import { ExitCode } from '../../errors.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
-import { info, out } from '../output.js';
 
 type CheckArgs = ConnectionArgs & OutputFormatArgs;
 
@@ -14,6 +11,10 @@ export const checkCommand: OctosyncCommand<CheckArgs> = {
   builder: (y: Argv) => outputFormatOption(connectionOptions(y)),
   run: async (argv, io) => {
     const conn = resolveConnection(argv);
+    // Loaded here, not above: `octosync --help` must not pay for the checks and the HTTP client.
+    const { checkServer } = await import('../../check/check.js');
+    const { renderCheck } = await import('../../check/render.js');
+    const { info, out } = await import('../output.js');
     info(`Checking space '${conn.space}' on ${conn.server} (read only) ...`);
     const result = await checkServer(conn);
     if (!io.json) out(renderCheck(result));

@@ -1,41 +1,94 @@
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../../errors.js';
-import { hasChanges } from '../../plan-format/operations.js';
-import { makePlans } from '../../plan/make.js';
-import { renderText } from '../../render/text.js';
-import { checkWritableDirectory, checkWritableFile } from '../../util/out-file.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
-import { colourFor, info, out } from '../output.js';
-import { join } from 'node:path';
+import { requestOptions, resolveSide, sideArgs, sideFlagsGiven, sideOptions, type Connection, type Side } from '../connection.js';
 
 interface PlanArgs extends OutputFormatArgs {
-  source: string;
-  destination: string[];
+  source?: string;
+  destination?: string[];
   policy?: string;
   out: string;
   detailedExitcode: boolean;
   quiet: boolean;
+  parallelism: number;
+  timeout: number;
 }
+
+const LIVE = 'Reading a side live (instead of its snapshot file):';
 
 export const planCommand: OctosyncCommand<PlanArgs> = {
   command: 'plan',
-  describe: 'Diff a source and destination snapshot under a policy into a reviewable plan file (no network)',
+  describe: 'Diff a source and destination snapshot under a policy into a reviewable plan file (no network); or read either side live from its server first',
   builder: (y: Argv) =>
     outputFormatOption(
-      y
-        .option('source', { type: 'string', demandOption: true, describe: 'Source snapshot' })
-        .option('destination', { type: 'string', array: true, demandOption: true, describe: 'Destination snapshot (repeat for several destinations: one plan each)' })
-        .option('policy', { type: 'string', describe: 'Policy file (YAML or JSON); defaults apply without one' })
-        .option('out', { type: 'string', demandOption: true, describe: 'Plan file to write (a folder when there are several destinations)' })
-        .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when a plan has changes, 0 when none' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'Do not print the plan' }),
+      requestOptions(
+        sideOptions(
+          sideOptions(
+            y
+              .option('source', { type: 'string', describe: 'Source snapshot file (or --source-server)' })
+              .option('destination', { type: 'string', array: true, describe: 'Destination snapshot file; repeat for several destinations, one plan each (or --destination-server)' })
+              .option('policy', { type: 'string', describe: 'Policy file (YAML or JSON); defaults apply without one' })
+              .option('out', { type: 'string', demandOption: true, describe: 'Plan file to write (a folder when there are several destinations)' })
+              .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when a plan has changes, 0 when none' })
+              .option('quiet', { type: 'boolean', default: false, describe: 'Do not print the plan' }),
+            'source',
+          ),
+          'destination',
+        ),
+      ).group(
+        [...(['source', 'destination'] as const).flatMap((s) => ['server', 'space', 'api-key-file', 'api-key', 'access-token', 'ca-file'].map((o) => `${s}-${o}`)), 'parallelism', 'timeout'],
+        LIVE,
+      ),
     ) as unknown as Argv<PlanArgs>,
-  run: (argv, io) => {
-    checkOut(argv.out, argv.destination.length);
-    const made = makePlans({ source: argv.source, destinations: argv.destination, policy: argv.policy, out: argv.out });
+  run: async (argv, io) => {
+    // Flags are judged before anything is loaded or read: a wrong one costs nothing.
+    const source = side(argv, 'source', argv.source ? [argv.source] : []);
+    const destination = side(argv, 'destination', argv.destination ?? []);
+    const destinations = destination.live ? 1 : destination.files.length;
+    // Loaded here, not above: `octosync --help` must not pay for the planner, the renderers or the HTTP client.
+    const { makePlans } = await import('../../plan/make.js');
+    const { hasChanges } = await import('../../plan-format/operations.js');
+    const { renderText } = await import('../../render/text.js');
+    const { readPolicyFile } = await import('../../plan/policy.js');
+    const { readSnapshotFile, writeSnapshotFile } = await import('../../snapshot/file.js');
+    const out = await import('../../util/out-file.js');
+    const { colourFor, info, out: print } = await import('../output.js');
+    if (destinations > 1) out.checkWritableDirectory(argv.out, '--out');
+    else out.checkWritableFile(argv.out, '--out', `with one --destination, --out names the plan file (e.g. ${join(argv.out, 'plan.json')})`);
+
+    let sourceInput: Parameters<typeof makePlans>[0]['source'] = source.files[0];
+    let destinationInputs: Parameters<typeof makePlans>[0]['destinations'] = destination.files;
+    let policy: Parameters<typeof makePlans>[0]['policy'] = argv.policy;
+    const snapshots: { side: Side; file: string; requests: number; seconds: number }[] = [];
+    const live = [source, destination].filter((s): s is LiveSide => s.live);
+    if (live.length) {
+      const files = live.map((s) => ({ ...s, file: auditFile(argv.out, s.name, destinations > 1) }));
+      checkAuditFiles(files, [...source.files, ...destination.files, argv.out]);
+      for (const f of files) out.checkWritableFile(f.file, '--out');
+      // Everything a long read could end on is read first: the policy and the snapshot files of the other side.
+      if (argv.policy) policy = readPolicyFile(argv.policy);
+      if (!source.live) sourceInput = { file: source.files[0], snapshot: readSnapshotFile(source.files[0]) };
+      if (!destination.live) destinationInputs = destination.files.map((file) => ({ file, snapshot: readSnapshotFile(file) }));
+      const { readSpaces } = await import('../read-spaces.js');
+      info(`Reading ${files.map((f) => `the ${f.name} space '${f.connection.space}' from ${f.connection.server}`).join(' and ')} ...`);
+      const read = await readSpaces(files.map((f) => ({ label: f.name === 'source' ? 'Source' : 'Destination', connection: f.connection })));
+      files.forEach((f, i) => {
+        const { snapshot, requests, seconds } = read.results[i];
+        // Written as `octosync snapshot` writes them (atomically, canonical), for the audit trail and a re-plan.
+        writeSnapshotFile(f.file, snapshot);
+        for (const w of snapshot.warnings) info(`warning: ${f.name}: ${w}`);
+        snapshots.push({ side: f.name, file: f.file, requests, seconds: Number(seconds.toFixed(3)) });
+        if (f.name === 'source') sourceInput = { file: f.file, snapshot };
+        else destinationInputs = [{ file: f.file, snapshot }];
+      });
+      info(read.table);
+      info(`Snapshots written to ${snapshots.map((s) => `${s.file} (${s.requests} requests in ${s.seconds.toFixed(1)} s)`).join(' and ')}.`);
+    }
+    const made = makePlans({ source: sourceInput, destinations: destinationInputs, policy, out: argv.out });
     const chalk = colourFor(process.stdout, !io.color);
     for (const m of made) {
-      if (!argv.quiet && !io.json) out(renderText(m.plan, chalk));
+      if (!argv.quiet && !io.json) print(renderText(m.plan, chalk));
       const c = m.plan.counts;
       info(`${m.destinationFile}: ${c.create} to create, ${c.update} to update, ${c.skip} skipped, ${c.unchanged} unchanged; plan saved to ${m.planFile}`);
     }
@@ -44,6 +97,7 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
     return {
       exitCode: argv.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok,
       data: {
+        ...(snapshots.length ? { snapshots } : {}),
         plans: made.map((m) => ({
           destination: m.destinationFile,
           planFile: m.planFile,
@@ -56,8 +110,32 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
   },
 };
 
-/** `--out` is checked before anything is read: a file for one destination, a folder for several. */
-function checkOut(outPath: string, destinations: number): void {
-  if (destinations > 1) checkWritableDirectory(outPath, '--out');
-  else checkWritableFile(outPath, '--out', `with one --destination, --out names the plan file (e.g. ${join(outPath, 'plan.json')})`);
+type FileSide = { name: Side; live: false; files: string[] };
+type LiveSide = { name: Side; live: true; files: []; connection: Connection };
+
+/** One side of the plan: snapshot files, or a server to read (never both, never neither). */
+function side(argv: PlanArgs, name: Side, files: string[]): FileSide | LiveSide {
+  const args = sideArgs(argv as unknown as Record<string, unknown>, name);
+  const hint = `--${name} FILE, or --${name}-server URL with --${name}-space and --${name}-api-key-file`;
+  if (args.server !== undefined) {
+    if (files.length) throw new UsageError(`give --${name} (a snapshot file) or --${name}-server (read the space live), not both`);
+    return { name, live: true, files: [], connection: resolveSide(name, args, argv) };
+  }
+  const stray = sideFlagsGiven(args, name);
+  if (stray.length) throw new UsageError(`${stray.join(', ')}: only with --${name}-server (to read the ${name} live)`);
+  if (!files.length) throw new UsageError(`name the ${name}: ${hint}`);
+  return { name, live: false, files };
+}
+
+/** Where a live side's snapshot is kept: beside the plan (`plan.json` → `plan.source.json`), or in the plans' folder. */
+function auditFile(out: string, side: Side, folder: boolean): string {
+  return folder ? join(out, `${side}.json`) : `${out.replace(/\.json$/i, '')}.${side}.json`;
+}
+
+/** A snapshot written for the audit trail must not overwrite a file the plan reads or writes. */
+function checkAuditFiles(files: { name: Side; file: string }[], others: string[]): void {
+  for (const f of files) {
+    const clash = others.find((o) => resolve(o) === resolve(f.file));
+    if (clash) throw new UsageError(`the ${f.name} snapshot read live would be written to ${f.file}, which this plan also names: choose another --out`);
+  }
 }

@@ -1,9 +1,6 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import type { OctosyncCommand } from '../command.js';
-import { readPlanFile } from '../../plan-format/file.js';
-import { renderJson, renderMarkdown, renderText } from '../../render/index.js';
-import { colourFor, out } from '../output.js';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 
@@ -19,7 +16,11 @@ export const showCommand: OctosyncCommand<ShowArgs> = {
     y
       .positional('plan', { type: 'string', demandOption: true, describe: 'Plan file written by octosync plan' })
       .option('format', { choices: FORMATS, default: 'text' as const, describe: 'Output format' }) as unknown as Argv<ShowArgs>,
-  run: (argv, io) => {
+  run: async (argv, io) => {
+    // Loaded here, not above: `octosync --help` must not pay for the plan reader and the renderers.
+    const { readPlanFile } = await import('../../plan-format/file.js');
+    const { renderJson, renderMarkdown, renderText } = await import('../../render/index.js');
+    const { colourFor, out } = await import('../output.js');
     // The plan is read with every check apply makes: a tampered or foreign plan is refused, not rendered.
     const plan = readPlanFile(argv.plan);
     if (argv.format === 'json') out(renderJson(plan));

@@ -1,8 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { ExitCode, OctosyncError, UsageError } from '../../errors.js';
 import type { OctosyncCommand } from '../command.js';
-import { startSimulator } from '../../simulator/server.js';
-import { LIMITED_KEY_LACKS } from '../../simulator/permissions.js';
 
 interface SimulatorArgs {
   port: number;
@@ -53,6 +51,9 @@ export const simulatorCommand: OctosyncCommand<SimulatorArgs> = {
   run: async (argv: ArgumentsCamelCase<SimulatorArgs>) => {
     if (argv.apiKey.length + argv.readOnlyApiKey.length + argv.accessToken.length === 0) throw new UsageError('give the simulator at least one --api-key or --access-token');
     if (argv.faultRate < 0 || argv.faultRate > 1) throw new UsageError('--fault-rate must be between 0 and 1');
+    // Loaded here, not above: `octosync --help` must not pay for the simulator.
+    const { startSimulator } = await import('../../simulator/server.js');
+    const { LIMITED_KEY_LACKS } = await import('../../simulator/permissions.js');
     const sim = await startSimulator({
       port: argv.port,
       host: argv.host,

@@ -1,13 +1,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
-import { writeSnapshotFile } from '../../snapshot/file.js';
-import { takeSnapshot } from '../../snapshot/take.js';
-import { checkWritableFile } from '../../util/out-file.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
-import { info } from '../output.js';
-import { ProgressLine } from '../progress.js';
-import { kindTable } from '../summary.js';
 
 interface SnapshotArgs extends ConnectionArgs, OutputFormatArgs {
   out: string;
@@ -18,36 +12,20 @@ export const snapshotCommand: OctosyncCommand<SnapshotArgs> = {
   describe: 'Read a space into a normalised, name-keyed JSON snapshot (no ids, no secrets); a read-only API key suffices',
   builder: (y: Argv) => outputFormatOption(connectionOptions(y).option('out', { type: 'string', demandOption: true, describe: 'Snapshot file to write' })),
   run: async (argv) => {
+    // Loaded here, not above: `octosync --help` must not pay for the HTTP client and the normalisers.
+    const { readSpaces } = await import('../read-spaces.js');
+    const { writeSnapshotFile } = await import('../../snapshot/file.js');
+    const { checkWritableFile } = await import('../../util/out-file.js');
+    const { info } = await import('../output.js');
     const conn = resolveConnection(argv);
     // Before reading the space: a long read must not end in a write that fails.
     checkWritableFile(argv.out, '--out');
     info(`Reading space '${conn.space}' from ${conn.server} ...`);
-    const byKind = new Map<string, number[]>();
-    let requests = 0;
-    let failedRequests = 0;
-    const progress = new ProgressLine('Snapshot', { unit: 'kinds', rate: () => ({ count: requests, unit: 'requests' }) }).start();
-    let result: Awaited<ReturnType<typeof takeSnapshot>>;
-    try {
-      result = await takeSnapshot({
-        ...conn,
-        onRequest: (e) => {
-          requests++;
-          if (e.error || e.status === undefined || e.status >= 400) failedRequests++;
-        },
-        onKinds: (defs) => progress.setTotal(defs.length),
-        onKind: (def, count) => {
-          byKind.set(def.kind, [count]);
-          progress.advance();
-        },
-      });
-    } catch (err) {
-      progress.abandon();
-      throw err;
-    }
-    progress.finish();
+    const { results, byKind, table, failedRequests } = await readSpaces([{ label: 'Items', connection: conn }]);
+    const [result] = results;
     writeSnapshotFile(argv.out, result.snapshot);
     for (const w of result.snapshot.warnings) info(`warning: ${w}`);
-    info(kindTable(['Items'], byKind));
+    info(table);
     info(`Snapshot written to ${argv.out}: ${result.requests} requests in ${result.seconds.toFixed(1)} s${failedRequests ? ` (${failedRequests} failed)` : ''}.`);
     return {
       exitCode: ExitCode.ok,
