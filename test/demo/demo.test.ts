@@ -12,7 +12,7 @@ describe('octosync demo', () => {
     expect(result.secondPlanHasChanges).toBe(false);
     const text = printed.join('\n');
     expect(text).toMatch(/Plan: \d+ to create, \d+ to update, \d+ skipped\./);
-    expect(text).toMatch(/No changes: the destination matches the source under this policy\./);
+    expect(text).toMatch(/No changes to write\. \d+ items keep source differences held back under this policy \(listed with the skips\)\./);
     for (const file of Object.values(result.files)) {
       expect(existsSync(file)).toBe(true);
       expect(text).toContain(file);

@@ -84,7 +84,7 @@ describe('the npm package', () => {
     const r = octosync(['demo', '--no-color']);
     expect(output(r)).toMatch(/^exit 0\n/);
     expect(r.stdout).toMatch(/Plan: \d+ to create, \d+ to update, \d+ skipped\./);
-    expect(r.stdout).toMatch(/No changes: the destination matches the source under this policy\./);
+    expect(r.stdout).toMatch(/No changes to write\. \d+ items keep source differences held back under this policy \(listed with the skips\)\./);
   });
 
   it('validates the shipped example policies', () => {
