@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ApplyLocks } from '../../src/apply/lock.js';
 import { OctosyncError } from '../../src/errors.js';
 import { normaliseServerUrl } from '../../src/octopus/client.js';
 import { applyTo } from '../helpers/sync.js';
+import { workDir } from '../helpers/workdir.js';
 import { duplicateNames, FixtureSync, neverSynced, sourceWithServerMadeChildren } from '../helpers/reliability.js';
 
 /**
@@ -70,7 +71,7 @@ describe('two applies at once', () => {
     const dst = await sync.destination({ latencyMs: 30 });
     try {
       const { planFile } = await sync.planFor(dst, 'plan-a');
-      const other = join(mkdtempSync(join(tmpdir(), 'octosync-test-')), 'plan-b.json');
+      const other = join(workDir(), 'plan-b.json');
       copyFileSync(planFile, other);
       const first = firstWrite(dst, planFile);
       const writesBefore = dst.stats.writes;
@@ -122,7 +123,7 @@ describe('two applies at once', () => {
     try {
       const before = neverSynced(dst);
       const { planFile } = await sync.planFor(dst, `machines-${trial}`);
-      const machineB = mkdtempSync(join(tmpdir(), 'octosync-test-'));
+      const machineB = workDir();
       const planB = join(machineB, 'plan.json');
       copyFileSync(planFile, planB);
       const runs = await Promise.allSettled([applyTo(dst.url, planFile), applyTo(dst.url, planB, { lockDir: machineB })]);
