@@ -1,11 +1,11 @@
-import { detectTenantVariablesApi, type TenantVariablesApi } from '../octopus/capabilities.js';
+import type { TenantVariablesApi } from '../octopus/capabilities.js';
 import type { OctopusClient } from '../octopus/client.js';
 import { kindDef, supersededMembers } from '../registry/kinds.js';
 import { indexActions, indexSpace, normalizeItem, templateState } from '../snapshot/assemble.js';
 import type { TemplateState } from '../snapshot/modules/template-usage.js';
-import { connectToSpace, type SpaceRef } from '../snapshot/connect.js';
+import type { SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
-import { checkReadPermissions } from '../snapshot/permissions.js';
+import { openSpace } from '../snapshot/open.js';
 import { readSpace, type RawDoc, type RawSpace } from '../snapshot/read.js';
 import type { SnapshotItem } from '../snapshot/types.js';
 import type { KindName } from '../registry/kinds.js';
@@ -42,10 +42,8 @@ export class DestinationState {
   }
 
   static async read(client: OctopusClient, spaceName: string, aliases?: Map<string, string>): Promise<DestinationState> {
-    const space = await connectToSpace(client, spaceName);
-    const tenantVariablesApi = await detectTenantVariablesApi(client);
     // Apply writes what it reads: a key that cannot see teams or unscoped variables is refused before any write.
-    await checkReadPermissions(client, space, true);
+    const { space, tenantVariablesApi } = await openSpace(client, spaceName, true);
     const raw = await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion, tenantVariablesApi });
     return new DestinationState(space, raw, tenantVariablesApi, aliases);
   }

@@ -3,9 +3,7 @@ import type { KindDef } from '../registry/types.js';
 import { kindDef } from '../registry/kinds.js';
 import { TOOL_VERSION } from '../version.js';
 import { assembleSnapshot } from './assemble.js';
-import { connectToSpace } from './connect.js';
-import { detectTenantVariablesApi, type TenantVariablesApi } from '../octopus/capabilities.js';
-import { checkReadPermissions, type ReadPermissions } from './permissions.js';
+import { openSpace, type OpenSpace } from './open.js';
 import { readSpace } from './read.js';
 import { SNAPSHOT_FORMAT_VERSION, type Snapshot } from './types.js';
 
@@ -34,14 +32,11 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
   const abandon = () => client.close();
   options.signal?.addEventListener('abort', abandon, { once: true });
   const counts: Record<string, number> = {};
-  let space: Awaited<ReturnType<typeof connectToSpace>>;
+  let opened: OpenSpace;
   let raw: Awaited<ReturnType<typeof readSpace>>;
-  let permissions: ReadPermissions;
-  let tenantVariablesApi: TenantVariablesApi;
   try {
-    space = await connectToSpace(client, options.space);
-    tenantVariablesApi = await detectTenantVariablesApi(client);
-    permissions = await checkReadPermissions(client, space);
+    opened = await openSpace(client, options.space);
+    const { space, tenantVariablesApi, permissions } = opened;
     raw = await readSpace(client, {
       spaceId: space.id,
       serverVersion: space.serverVersion,
@@ -58,6 +53,7 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
     client.close();
     options.signal?.removeEventListener('abort', abandon);
   }
+  const { space, tenantVariablesApi, permissions } = opened;
   const { resources, inventory, warnings } = assembleSnapshot(raw);
   const snapshot: Snapshot = {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
