@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { randomBytes } from 'node:crypto';
-import { applyPlan } from '../apply/apply.js';
+import { applyPlanFile } from '../cli/commands/apply-files.js';
 import { hasChanges } from '../plan-format/operations.js';
 import { makePlans } from '../plan/make.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -76,7 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     print(renderText(made.plan, chalk));
 
     print(chalk.bold('\n3. Apply the plan to the destination'));
-    const applied = await applyPlan({ server: dest.url, apiKey: destKey, space: 'Default', planFile: files.plan, logFile: files.log, journalFile: files.journal });
+    const applied = await applyPlanFile({ server: dest.url, apiKey: destKey, space: 'Default', planFile: files.plan, logFile: files.log, journalFile: files.journal });
     print(`   Apply complete: ${applied.created} created, ${applied.updated} updated, ${applied.failed.length} failed; ${applied.cleanup.length} placeholder(s) to fill in.\n`);
 
     print(chalk.bold('4. Snapshot the destination again and plan again'));
