@@ -1,22 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { RequestEvent } from '../octopus/client.js';
-import { redact } from '../util/redact.js';
+import { appendJsonLine, touchFile } from '../util/write-out.js';
 import type { JournalSink, LogSink } from './types.js';
 
-/** JSON lines, each passed through the secrets scrubber before it reaches the disk. */
+/** JSON lines, each passed through the output sanitizer (by field name and by registered secret) before it reaches the disk. */
 export class JsonLines {
   constructor(readonly file: string | undefined) {
-    if (file) {
-      mkdirSync(dirname(file) || '.', { recursive: true });
-      writeFileSync(file, '', { flag: 'a' });
-    }
+    if (file) touchFile(file);
   }
 
   write(record: Record<string, unknown>): void {
-    if (!this.file) return;
-    appendFileSync(this.file, redact(JSON.stringify(record)) + '\n');
+    if (this.file) appendJsonLine(this.file, record);
   }
 }
 
@@ -66,8 +61,9 @@ export class LogFile implements LogSink {
   }
 
   request(e: RequestEvent): void {
+    // The body's secrets (a SensitiveValue's NewValue, a sensitive variable's Value) go by their field names.
     const { body, ...line } = e;
-    this.lines.write({ type: 'request', ...line, operation: this.current.getStore() ?? null, ...(this.level === 'debug' && body !== undefined ? { body: redactBody(body) } : {}) });
+    this.lines.write({ type: 'request', ...line, operation: this.current.getStore() ?? null, ...(this.level === 'debug' && body !== undefined ? { body } : {}) });
   }
 
   decision(operation: string, action: string, reason: string): void {
@@ -81,20 +77,4 @@ export class LogFile implements LogSink {
   within<T>(operation: string, work: () => Promise<T>): Promise<T> {
     return this.current.run(operation, work);
   }
-}
-
-/**
- * A request body fit for a log: SensitiveValue `NewValue`s and the values of sensitive variables replaced.
- * octosync never holds a real secret (it writes placeholders), but a log is no place to find out.
- */
-export function redactBody(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(redactBody);
-  if (!body || typeof body !== 'object') return body;
-  const out: Record<string, unknown> = {};
-  const sensitiveVariable = (body as Record<string, unknown>).IsSensitive === true;
-  for (const [k, v] of Object.entries(body)) {
-    if ((k === 'NewValue' && v !== null) || (k === 'Value' && sensitiveVariable && v !== null)) out[k] = '(redacted)';
-    else out[k] = redactBody(v);
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
@@ -13,7 +13,8 @@ import { startSimulator, type RunningSimulator } from '../simulator/server.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { registerSecret } from '../util/redact.js';
+import { registerSecret } from '../util/sanitize.js';
+import { writeTextFile } from '../util/write-out.js';
 import { OctosyncError } from '../errors.js';
 
 export interface DemoOptions {
@@ -72,7 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     print(chalk.bold('2. Plan under examples/dev-test-to-staging-prod.yaml'));
     const [made] = makePlans({ source: files.sourceSnapshot, destinations: [files.destinationSnapshot], policy: files.policy, out: files.plan });
-    writeFileSync(files.planMarkdown, renderMarkdown(made.plan));
+    writeTextFile(files.planMarkdown, renderMarkdown(made.plan));
     print(renderText(made.plan, chalk));
 
     print(chalk.bold('\n3. Apply the plan to the destination'));

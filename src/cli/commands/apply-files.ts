@@ -5,7 +5,8 @@ import { JournalFile, LogFile } from '../../apply/records.js';
 import type { ApplyProgress, ApplyResult } from '../../apply/types.js';
 import { normaliseServerUrl, OctopusClient, type ClientOptions } from '../../octopus/client.js';
 import { readPlanFile } from '../../plan-format/file.js';
-import { writeFileAtomic } from '../../util/canonical.js';
+import { registerSecret } from '../../util/sanitize.js';
+import { writeTextFile } from '../../util/write-out.js';
 
 export interface ApplyFileOptions extends ClientOptions {
   planFile: string;
@@ -33,6 +34,9 @@ export interface ApplyFileOptions extends ClientOptions {
  * clean-up report beside the plan (or where the flags say), and the destination's client, then applies.
  */
 export async function applyPlanFile(options: ApplyFileOptions): Promise<ApplyResult> {
+  // Callers other than the CLI (the demo, scripts) pass keys here: they are scrubbed from every output too.
+  registerSecret(options.apiKey);
+  registerSecret(options.accessToken);
   const plan = readPlanFile(options.planFile);
   checkApproved(options.planFile, plan, options.expectChecksum);
   const journalFile = options.journalFile ?? `${options.planFile}.journal.jsonl`;
@@ -52,8 +56,8 @@ export async function applyPlanFile(options: ApplyFileOptions): Promise<ApplyRes
     const cleanupBase = options.cleanupBase ?? options.planFile.replace(/\.json$/i, '') + '.cleanup';
     const cleanupReport = (report: { markdown: string; json: string }) => {
       const files = { json: `${cleanupBase}.json`, markdown: `${cleanupBase}.md` };
-      writeFileAtomic(files.json, report.json);
-      writeFileAtomic(files.markdown, report.markdown);
+      writeTextFile(files.json, report.json);
+      writeTextFile(files.markdown, report.markdown);
       return files;
     };
     try {
