@@ -6,7 +6,9 @@
  *   the environment and key files; sensitive values seen in the server's documents) is replaced wherever it
  *   appears, in any text;
  * - by field name: in a document written as JSON, the values of sensitive fields (a SensitiveValue's
- *   `NewValue`, a sensitive variable's `Value`, passwords, keys, tokens, secrets) are replaced, and registered.
+ *   `NewValue`, a sensitive variable's `Value`, passwords, keys, tokens, secrets) are replaced. What octosync
+ *   writes itself (a placeholder in a request body) is not registered: only what a server sends is
+ *   (`registerSecretsIn`), so that a report reads the same whatever the log level.
  * API keys are also recognised by their form (`API-` and 16 or more capitals and digits).
  */
 
@@ -60,9 +62,9 @@ export function isSensitiveField(key: string, parent: Record<string, unknown>): 
 }
 
 /**
- * A copy of a document fit for output: the string values of sensitive fields replaced (and registered, so that
- * they are scrubbed from any other text too), every other string scrubbed of registered secrets. Objects under
- * a sensitive name (a snapshot's `{HasValue}`) are walked like any other.
+ * A copy of a document fit for output: the string values of sensitive fields replaced, every other string
+ * scrubbed of registered secrets. Objects under a sensitive name (a snapshot's `{HasValue}`) are walked like
+ * any other.
  */
 export function sanitizeValue<T>(value: T): T {
   return walk(value) as T;
@@ -75,10 +77,7 @@ function walk(value: unknown): unknown {
   const parent = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(parent)) {
-    if (typeof v === 'string' && v !== '' && isSensitiveField(k, parent)) {
-      registerSecret(v);
-      out[k] = FIELD_MARK;
-    } else out[k] = walk(v);
+    out[k] = typeof v === 'string' && v !== '' && isSensitiveField(k, parent) ? FIELD_MARK : walk(v);
   }
   return out;
 }
