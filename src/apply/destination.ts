@@ -9,6 +9,7 @@ import { openSpace } from '../snapshot/open.js';
 import { readSpace, type RawDoc, type RawSpace } from '../snapshot/read.js';
 import type { SnapshotItem } from '../snapshot/types.js';
 import type { KindName } from '../registry/kinds.js';
+import { registerSecretsIn } from '../util/sanitize.js';
 
 const pathKey = (kind: KindName, keyPath: string[]) => `${kind}\u0000${JSON.stringify(keyPath)}`;
 
@@ -64,6 +65,8 @@ export class DestinationState {
 
   /** Records a document read or written in this run, so later operations resolve its name. */
   remember(kind: KindName, keyPath: string[], doc: RawDoc): void {
+    // A sensitive value a server leaks (it should send none) is scrubbed from every output from now on.
+    registerSecretsIn(doc);
     const def = kindDef(kind);
     const id = doc[def.idMember ?? 'Id'];
     this.ids.set(pathKey(kind, keyPath), id);

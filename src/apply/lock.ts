@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSy
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OctosyncError } from '../errors.js';
+import { sanitizeText } from '../util/sanitize.js';
 
 interface Holder {
   pid: number;
@@ -57,7 +58,7 @@ export class ApplyLocks {
       try {
         const fd = openSync(file, 'wx');
         try {
-          writeSync(fd, JSON.stringify(me) + '\n');
+          writeSync(fd, sanitizeText(JSON.stringify(me)) + '\n');
         } finally {
           closeSync(fd);
         }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { CleanupEntry } from '../plan-format/types.js';
 import { destinationKey } from './lock.js';
 import { JsonLines } from './records.js';
+import type { LedgerSink } from './types.js';
 
 const entryKey = (e: Pick<CleanupEntry, 'kind' | 'keyPath' | 'field'>) => JSON.stringify([e.kind, e.keyPath, e.field]);
 
@@ -12,7 +13,7 @@ const entryKey = (e: Pick<CleanupEntry, 'kind' | 'keyPath' | 'field'>) => JSON.s
  * by a new one (which no longer writes what is already there), still has them reported. The run that
  * finishes a plan reports them all and starts the ledger afresh. Kept beside the journal, one per destination.
  */
-export class PlaceholderLedger {
+export class PlaceholderLedger implements LedgerSink {
   private lines?: JsonLines;
 
   constructor(readonly file: string) {}

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { applyPlan } from '../apply/apply.js';
+import { applyPlanFile } from '../cli/commands/apply-files.js';
 import { hasChanges } from '../plan-format/operations.js';
 import { makePlans } from '../plan/make.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
@@ -66,7 +66,7 @@ async function run(job: Job): Promise<PhaseResult> {
     detail = { counts: made.plan.counts, operations: made.plan.operations.length, hasChanges: hasChanges(made.plan), warnings: made.plan.warnings.length };
   } else {
     const byMethod: Record<string, number> = {};
-    const result = await applyPlan({
+    const result = await applyPlanFile({
       server: job.server,
       apiKey: job.apiKey,
       space: job.space,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { InputFileError, UsageError } from '../errors.js';
 import { normaliseServerUrl } from '../octopus/url.js';
-import { registerSecret } from '../util/redact.js';
+import { registerSecret } from '../util/sanitize.js';
 
 export interface ConnectionArgs {
   server?: string;

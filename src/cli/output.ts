@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { redact } from '../util/redact.js';
+import { writeStderr, writeStdout } from '../util/write-out.js';
 
 /**
  * Colour for stdout: off with NO_COLOR (which chalk itself ignores, chalk#547), with --no-color, or when
@@ -12,11 +12,11 @@ export function colourFor(stream: NodeJS.WriteStream, noColorFlag = false): Chal
   return new Chalk({ level: forced ? 1 : 2 });
 }
 
-/** Progress and messages go to stderr so that stdout stays clean for results. Everything passes `redact`. */
+/** Progress and messages go to stderr so that stdout stays clean for results. Everything passes the sanitizer. */
 export function info(line: string): void {
-  process.stderr.write(redact(line) + '\n');
+  writeStderr(line + '\n');
 }
 
 export function out(text: string): void {
-  process.stdout.write(redact(text));
+  writeStdout(text);
 }

@@ -1,4 +1,4 @@
-import { redact } from '../util/redact.js';
+import { writeStream } from '../util/write-out.js';
 
 export interface ProgressOptions {
   /** What is counted: `kinds`, `operations`. */
@@ -77,14 +77,14 @@ export class ProgressLine {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.show();
-    if (this.live) this.stream.write('\n');
+    if (this.live) writeStream(this.stream, '\n');
   }
 
   /** After a failure: the live line is erased (the error says what happened), a log gets nothing more. */
   abandon(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (this.live) this.stream.write('\r\x1b[K');
+    if (this.live) writeStream(this.stream, '\r\x1b[K');
   }
 
   /** The line as it stands (no escapes). */
@@ -98,14 +98,14 @@ export class ProgressLine {
 
   private show(): void {
     this.lastShown = this.now();
-    const line = redact(this.text());
+    const line = this.text();
     if (!this.live) {
-      this.stream.write(line + '\n');
+      writeStream(this.stream, line + '\n');
       return;
     }
     // Carriage return and "erase line": the line is rewritten in place; cut to the terminal's width.
     const width = this.stream.columns ? this.stream.columns - 1 : line.length;
     const shown = line.length > width ? line.slice(0, width) : line;
-    this.stream.write(`\r\x1b[K${shown}`);
+    writeStream(this.stream, `\r\x1b[K${shown}`);
   }
 }

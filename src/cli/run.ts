@@ -3,7 +3,8 @@ import { ExitCode, exitCodesHelp, OctosyncError, UsageError } from '../errors.js
 import { commands } from './commands/index.js';
 import { wantsJson, type CommandResult, type OctosyncCommand } from './command.js';
 import { TOOL_VERSION } from '../version.js';
-import { redact } from '../util/redact.js';
+import { sanitizeJson } from '../util/sanitize.js';
+import { writeStderr, writeStdout } from '../util/write-out.js';
 
 const EPILOGUE = `octosync --version prints the version.\n\n${exitCodesHelp()}`;
 
@@ -15,7 +16,7 @@ const EPILOGUE = `octosync --version prints the version.\n\n${exitCodesHelp()}`;
 export async function run(argv: string[]): Promise<number> {
   // yargs' own --version would clash with `simulator --version`; the tool's version is answered here.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(`${TOOL_VERSION}\n`);
+    writeStdout(`${TOOL_VERSION}\n`);
     return ExitCode.ok;
   }
   let result: CommandResult | undefined;
@@ -61,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function printJson(doc: unknown): void {
-  process.stdout.write(redact(JSON.stringify(doc, null, 2)) + '\n');
+  writeStdout(sanitizeJson(doc, 2) + '\n');
 }
 
 function errorData(err: unknown): Record<string, unknown> {
@@ -73,11 +74,11 @@ function errorData(err: unknown): Record<string, unknown> {
 
 function report(err: unknown): number {
   if (err instanceof OctosyncError) {
-    process.stderr.write(redact(`octosync: ${err.message}`) + '\n');
+    writeStderr(`octosync: ${err.message}\n`);
     return err.exitCode;
   }
   const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  process.stderr.write(redact(`octosync: internal error (this is a bug, please report it): ${detail}`) + '\n');
-  if (process.env.OCTOSYNC_DEBUG && err instanceof Error) process.stderr.write(redact(String(err.stack)) + '\n');
+  writeStderr(`octosync: internal error (this is a bug, please report it): ${detail}\n`);
+  if (process.env.OCTOSYNC_DEBUG && err instanceof Error) writeStderr(`${err.stack}\n`);
   return ExitCode.error;
 }

@@ -1,4 +1,5 @@
 import { ExitCode } from '../errors.js';
+import { writeStderr } from '../util/write-out.js';
 
 /**
  * Ctrl-C or SIGTERM: stop starting operations and let those in flight finish (apply then writes its journal
@@ -9,10 +10,10 @@ export function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      process.stderr.write(`octosync: ${name} again: stopping now; run the same plan again to finish\n`);
+      writeStderr(`octosync: ${name} again: stopping now; run the same plan again to finish\n`);
       process.exit(ExitCode.interrupted);
     }
-    process.stderr.write(`octosync: ${name}: finishing the requests in flight, starting no new ones (Ctrl-C again to stop at once)\n`);
+    writeStderr(`octosync: ${name}: finishing the requests in flight, starting no new ones (Ctrl-C again to stop at once)\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);

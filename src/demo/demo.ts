@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { randomBytes } from 'node:crypto';
-import { applyPlan } from '../apply/apply.js';
+import { applyPlanFile } from '../cli/commands/apply-files.js';
 import { hasChanges } from '../plan-format/operations.js';
 import { makePlans } from '../plan/make.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -13,7 +13,8 @@ import { startSimulator, type RunningSimulator } from '../simulator/server.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { registerSecret } from '../util/redact.js';
+import { registerSecret } from '../util/sanitize.js';
+import { writeTextFile } from '../util/write-out.js';
 import { OctosyncError } from '../errors.js';
 
 export interface DemoOptions {
@@ -72,11 +73,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     print(chalk.bold('2. Plan under examples/dev-test-to-staging-prod.yaml'));
     const [made] = makePlans({ source: files.sourceSnapshot, destinations: [files.destinationSnapshot], policy: files.policy, out: files.plan });
-    writeFileSync(files.planMarkdown, renderMarkdown(made.plan));
+    writeTextFile(files.planMarkdown, renderMarkdown(made.plan));
     print(renderText(made.plan, chalk));
 
     print(chalk.bold('\n3. Apply the plan to the destination'));
-    const applied = await applyPlan({ server: dest.url, apiKey: destKey, space: 'Default', planFile: files.plan, logFile: files.log, journalFile: files.journal });
+    const applied = await applyPlanFile({ server: dest.url, apiKey: destKey, space: 'Default', planFile: files.plan, logFile: files.log, journalFile: files.journal });
     print(`   Apply complete: ${applied.created} created, ${applied.updated} updated, ${applied.failed.length} failed; ${applied.cleanup.length} placeholder(s) to fill in.\n`);
 
     print(chalk.bold('4. Snapshot the destination again and plan again'));

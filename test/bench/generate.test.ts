@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyPlan } from '../../src/apply/apply.js';
+import { applyPlanFile } from '../../src/cli/commands/apply-files.js';
 import { httpProbe, readBound, writeBound } from '../../src/bench/bounds.js';
 import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed } from '../../src/bench/generate.js';
 import { makePlans } from '../../src/plan/make.js';
@@ -54,7 +54,7 @@ describe('benchmark spaces', () => {
     expect(writes.skips).toBe(0);
     expect(first.plan.warnings).toEqual([]);
     dst.stats.reset();
-    const applied = await applyPlan({ server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, planFile: first.planFile, journalFile: join(dir, 'j1.jsonl'), cleanupBase: join(dir, 'c1') });
+    const applied = await applyPlanFile({ server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, planFile: first.planFile, journalFile: join(dir, 'j1.jsonl'), cleanupBase: join(dir, 'c1') });
     expect(applied.failed).toEqual([]);
     expect(applied.created).toBe(writes.creates);
     expect(dst.stats.writes).toBe(writes.documents + writes.lateReferences);
@@ -63,7 +63,7 @@ describe('benchmark spaces', () => {
     const [again] = makePlans({ source: join(dir, 'source.json'), destinations: [join(dir, 'destination-1.json')], out: join(dir, 'plan-2.json') });
     expect(again.plan.counts).toMatchObject({ create: 0, update: 0, skip: 0 });
     dst.stats.reset();
-    await applyPlan({ server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, planFile: again.planFile, journalFile: join(dir, 'j2.jsonl'), cleanupBase: join(dir, 'c2') });
+    await applyPlanFile({ server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, planFile: again.planFile, journalFile: join(dir, 'j2.jsonl'), cleanupBase: join(dir, 'c2') });
     expect(dst.stats.writes).toBe(0);
   });
 });

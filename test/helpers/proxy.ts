@@ -8,6 +8,8 @@ export interface ProxyOptions {
   dropPageNext?: boolean;
   /** Answers these paths (regex on path and query) itself, with this status and body. */
   answer?: { match: RegExp; status: number; body: string; contentType?: string }[];
+  /** Changes the server's answers to requests of this method (or any) on these paths, as a misbehaving server would. */
+  rewrite?: { match: RegExp; method?: string; change: (answer: { status: number; text: string }) => { status: number; text: string } }[];
   /** Holds answers to these paths back for this long, as a slow server does. */
   delay?: { match: RegExp; ms: number }[];
 }
@@ -66,7 +68,11 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
           text = JSON.stringify(body);
         }
       }
-      res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
+      let status = upstream.status;
+      for (const r of options.rewrite ?? []) {
+        if (r.match.test(path) && (!r.method || r.method === req.method)) ({ status, text } = r.change({ status, text }));
+      }
+      res.writeHead(status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
       res.end(text);
     })().catch((err) => {
       res.writeHead(502);

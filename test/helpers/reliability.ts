@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { applyPlan } from '../../src/apply/apply.js';
+import { applyPlanFile } from '../../src/cli/commands/apply-files.js';
 import { makePlans, type MadePlan } from '../../src/plan/make.js';
 import type { SeedFile } from '../../src/simulator/seed.js';
 import type { RunningSimulator, SimulatorOptions } from '../../src/simulator/server.js';
@@ -95,7 +95,7 @@ export class FixtureSync {
     try {
       const { planFile } = await sync.planFor(dst, 'reference');
       dst.stats.reset();
-      await applyPlan({ server: dst.url, apiKey: API_KEY, space: 'Default', planFile });
+      await applyPlanFile({ server: dst.url, apiKey: API_KEY, space: 'Default', planFile });
       const { writes } = dst.stats;
       const posts = dst.stats.toJSON().byMethod.POST ?? 0;
       sync.reference = { contents: resourceContents(await snapshotTo(dst.url, join(dir, 'reference-after.json'))), counts: storeCounts(dst), writes, posts };

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPlan, type ApplyOptions, type ApplyResult } from '../../src/apply/apply.js';
+import type { ApplyResult } from '../../src/apply/apply.js';
+import { applyPlanFile, type ApplyFileOptions } from '../../src/cli/commands/apply-files.js';
 import { makePlans } from '../../src/plan/make.js';
 import type { Plan } from '../../src/plan-format/types.js';
 import { writeSnapshotFile } from '../../src/snapshot/file.js';
@@ -33,6 +34,6 @@ export async function planSync(dir: string, sourceUrl: string, destUrl: string, 
   return { plan: made.plan, file: out };
 }
 
-export function applyTo(destUrl: string, planFile: string, extra: Partial<ApplyOptions> = {}): Promise<ApplyResult> {
-  return applyPlan({ server: destUrl, apiKey: API_KEY, space: 'Default', planFile, ...extra });
+export function applyTo(destUrl: string, planFile: string, extra: Partial<ApplyFileOptions> = {}): Promise<ApplyResult> {
+  return applyPlanFile({ server: destUrl, apiKey: API_KEY, space: 'Default', planFile, ...extra });
 }

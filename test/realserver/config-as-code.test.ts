@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPlan } from '../../src/apply/apply.js';
+import { applyPlanFile } from '../../src/cli/commands/apply-files.js';
 import { API_KEY, withSimulator } from '../helpers/simulator.js';
 import { workDir } from '../helpers/sync.js';
 import { byName, decisionsOf, defaultSpace, editDoc, environments, examplePolicyFile, expectNoChanges, lifecycle, planOne, scriptStep, secret } from '../usecases/helpers.js';
@@ -76,7 +76,7 @@ describe('config-as-code projects (issue 13, point 3)', () => {
     expect(made.plan.warnings.join('\n')).toMatch(/project 'Web' is version-controlled .*deployment settings and non-sensitive variables live in git/);
 
     const log = join(dir, 'cac.log.jsonl');
-    const result = await applyPlan({ server: dest.url, apiKey: API_KEY, space: 'Default', planFile: made.planFile, logFile: log, logLevel: 'debug' });
+    const result = await applyPlanFile({ server: dest.url, apiKey: API_KEY, space: 'Default', planFile: made.planFile, logFile: log, logLevel: 'debug' });
     expect(result.failed).toEqual([]);
     const writes = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.type === 'request' && e.method !== 'GET');
     expect(writes.length).toBeGreaterThan(0);
@@ -103,7 +103,7 @@ describe('config-as-code projects (issue 13, point 3)', () => {
     await editDoc(source.api, 'projects', 'Web', (p) => (p.Description = 'web v3'));
     const next = await planOne(dir, 'cac-next', source.url, dest.url, POLICY);
     expect(next.plan.operations.find((o) => o.id === 'project/Web')).toMatchObject({ action: 'update' });
-    const nextResult = await applyPlan({ server: dest.url, apiKey: API_KEY, space: 'Default', planFile: next.planFile });
+    const nextResult = await applyPlanFile({ server: dest.url, apiKey: API_KEY, space: 'Default', planFile: next.planFile });
     expect(nextResult.failed).toEqual([]);
     expect((await byName(dest.api, 'projects', 'Web')).Description).toBe('web v3');
   });
@@ -112,7 +112,7 @@ describe('config-as-code projects (issue 13, point 3)', () => {
     const made = await planOne(dir, 'cac-first', source.url, empty.url, POLICY);
     expect(made.plan.operations.find((o) => o.id === 'project/Web')).toMatchObject({ action: 'skip', reason: expect.stringMatching(/version-controlled \(config as code\) on the source and not on the destination/) });
     expect(made.plan.operations.find((o) => o.id === 'projectVariables/Web')).toMatchObject({ action: 'skip' });
-    const result = await applyPlan({ server: empty.url, apiKey: API_KEY, space: 'Default', planFile: made.planFile });
+    const result = await applyPlanFile({ server: empty.url, apiKey: API_KEY, space: 'Default', planFile: made.planFile });
     expect(result.failed).toEqual([]);
     const projects = (await empty.api('GET', '/api/Spaces-1/projects/all')).body.map((p: any) => p.Name);
     expect(projects).toEqual(['Api']);
@@ -149,7 +149,7 @@ describe('config-as-code projects on a server without deployment settings (2021.
     expect(api.action).toBe('update');
     expect(decisionsOf(made.plan, 'project/Api')).toEqual(expect.arrayContaining(['keep DefaultGuidedFailureMode', 'keep ReleaseNotesTemplate']));
     expect(api.decisions!.find((d) => d.subject === 'ReleaseNotesTemplate')!.reason).toMatch(/deployment settings and the steps they name live in git \(version-controlled on the destination\)/);
-    const result = await applyPlan({ server: dest.url, apiKey: API_KEY, space: 'Default', planFile: made.planFile });
+    const result = await applyPlanFile({ server: dest.url, apiKey: API_KEY, space: 'Default', planFile: made.planFile });
     expect(result.failed).toEqual([]);
     expect(await byName(dest.api, 'projects', 'Api')).toMatchObject({ Description: 'api v2', IsVersionControlled: true, DefaultGuidedFailureMode: 'EnvironmentDefault', ReleaseNotesTemplate: null });
     // Still held back on the next run: listed, not counted unchanged.

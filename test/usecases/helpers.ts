@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { applyPlan, type ApplyResult } from '../../src/apply/apply.js';
+import type { ApplyResult } from '../../src/apply/apply.js';
+import { applyPlanFile } from '../../src/cli/commands/apply-files.js';
 import { hasChanges } from '../../src/plan-format/operations.js';
 import { makePlans, type MadePlan } from '../../src/plan/make.js';
 import type { Plan } from '../../src/plan-format/types.js';
@@ -57,7 +58,7 @@ export async function planOne(dir: string, name: string, sourceUrl: string, dest
 }
 
 export async function apply(destUrl: string, made: MadePlan): Promise<ApplyResult> {
-  const result = await applyPlan({ server: destUrl, apiKey: API_KEY, space: 'Default', planFile: made.planFile });
+  const result = await applyPlanFile({ server: destUrl, apiKey: API_KEY, space: 'Default', planFile: made.planFile });
   if (result.failed.length) throw new Error(`apply failed: ${JSON.stringify(result.failed)}`);
   return result;
 }

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { ApplyResult, OperationOutcome } from '../../apply/apply.js';
+import type { ApplyResult, OperationOutcome } from '../../apply/types.js';
 import { applyExitCodesHelp, ExitCode } from '../../errors.js';
 import type { Operation } from '../../plan-format/types.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
@@ -39,7 +39,7 @@ export const applyCommand: OctosyncCommand<ApplyArgs> = {
   run: async (argv) => {
     const conn = resolveConnection(argv);
     // Loaded here, not above: `octosync --help` must not pay for apply and the HTTP client.
-    const { applyPlan } = await import('../../apply/apply.js');
+    const { applyPlanFile } = await import('./apply-files.js');
     const { info } = await import('../output.js');
     const { ProgressLine } = await import('../progress.js');
     const { stopOnSignals } = await import('../signals.js');
@@ -66,7 +66,7 @@ export const applyCommand: OctosyncCommand<ApplyArgs> = {
     let result: ApplyResult;
     const stop = stopOnSignals();
     try {
-      result = await applyPlan({
+      result = await applyPlanFile({
         ...conn,
         planFile: argv.plan,
         logFile: argv.log,

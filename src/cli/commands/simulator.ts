@@ -77,7 +77,8 @@ export const simulatorCommand: OctosyncCommand<SimulatorArgs> = {
       if (err?.code === 'EADDRNOTAVAIL') throw new OctosyncError(`--host ${argv.host}: no such address on this machine (EADDRNOTAVAIL)`);
       throw err;
     });
-    process.stderr.write(`Octopus API simulator ${argv.version} listening on ${sim.url} (Ctrl-C to stop)\n`);
+    const { writeStderr } = await import('../../util/write-out.js');
+    writeStderr(`Octopus API simulator ${argv.version} listening on ${sim.url} (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
       const stop = () => void sim.close().then(resolve);
       process.once('SIGINT', stop);
