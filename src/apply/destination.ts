@@ -6,6 +6,7 @@ import type { TemplateState } from '../snapshot/modules/template-usage.js';
 import type { SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
 import { openSpace } from '../snapshot/open.js';
+import { decodeKindDoc, type OctopusDoc } from '../snapshot/documents.js';
 import { readSpace, type RawDoc, type RawSpace } from '../snapshot/read.js';
 import type { SnapshotItem } from '../snapshot/types.js';
 import type { KindName } from '../registry/kinds.js';
@@ -17,7 +18,7 @@ const pathKey = (kind: KindName, keyPath: string[]) => `${kind}\u0000${JSON.stri
  * documents by kind and names, and the ids of names, kept current as apply creates items.
  */
 export class DestinationState {
-  private readonly rawByPath = new Map<string, RawDoc>();
+  private readonly rawByPath = new Map<string, OctopusDoc>();
   private readonly ids = new Map<string, string>();
   readonly index: IdIndex;
   private readonly keyPathsById: Map<KindName, Map<string, string[]>>;
@@ -36,7 +37,7 @@ export class DestinationState {
     for (const [kind, byId] of keyPaths) {
       for (const doc of raw.get(kind) ?? []) {
         const keyPath = byId.get(doc.Id);
-        if (keyPath) this.remember(kind, keyPath, doc);
+        if (keyPath) this.record(kind, keyPath, doc);
       }
     }
   }
@@ -48,7 +49,7 @@ export class DestinationState {
     return new DestinationState(space, raw, tenantVariablesApi, aliases);
   }
 
-  rawDoc(kind: KindName, keyPath: string[]): RawDoc | undefined {
+  rawDoc(kind: KindName, keyPath: string[]): OctopusDoc | undefined {
     return this.rawByPath.get(pathKey(kind, keyPath));
   }
 
@@ -62,10 +63,18 @@ export class DestinationState {
     return this.ids.get(pathKey(kind, keyPath));
   }
 
-  /** Records a document read or written in this run, so later operations resolve its name. */
-  remember(kind: KindName, keyPath: string[], doc: RawDoc): void {
+  /**
+   * Records a document the server answered in this run (written, or found by name), so later operations resolve
+   * its name: checked as a read is (snapshot/documents.ts), since what comes back is what later writes build on.
+   */
+  remember(kind: KindName, keyPath: string[], answer: unknown): void {
+    const where = `the server (${kindDef(kind).label.toLowerCase()} '${keyPath.join(' / ')}' as written)`;
+    this.record(kind, keyPath, decodeKindDoc(kind, answer, { source: where }));
+  }
+
+  private record(kind: KindName, keyPath: string[], doc: OctopusDoc): void {
     const def = kindDef(kind);
-    const id = doc[def.idMember ?? 'Id'];
+    const id = String(doc[def.idMember ?? 'Id']);
     this.ids.set(pathKey(kind, keyPath), id);
     this.rawByPath.set(pathKey(kind, keyPath), doc);
     if (!def.parent?.ownedOne) this.index.add(doc.Id, { kind, name: keyPath[keyPath.length - 1], keyPath });

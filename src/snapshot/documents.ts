@@ -35,7 +35,9 @@ const KIND_SPECS: Partial<Record<KindName, Spec>> = {
   machine: { Roles: optional(stringList), EnvironmentIds: optional(stringList), TenantIds: optional(stringList), TenantTags: optional(stringList) },
   worker: { WorkerPoolIds: optional(stringList) },
   tenant: { ProjectEnvironments: optional(object) },
-  project: { PersistenceSettings: optional(object) },
+  // Variable templates: apply writes tenants' values against them by name.
+  project: { PersistenceSettings: optional(object), Templates: optional(objectList) },
+  libraryVariableSet: { Templates: optional(objectList) },
 };
 
 function specOf(def: KindDef): Spec {

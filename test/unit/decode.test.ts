@@ -88,3 +88,15 @@ describe('documents of registry kinds', () => {
     expect(variablesAreInGit({ PersistenceSettings: null })).toBe(false);
   });
 });
+
+describe('documents apply is answered with', () => {
+  it('are checked as reads are, naming the item the answer was for', async () => {
+    const { DestinationState } = await import('../../src/apply/destination.js');
+    const dest = new DestinationState({ id: 'Spaces-1', name: 'Default', serverVersion: '2024.3.1' }, new Map());
+    dest.remember('environment', ['Production'], { Id: 'Environments-1', Name: 'Production' });
+    expect(dest.idOf('environment', ['Production'])).toBe('Environments-1');
+    expect(failure(() => dest.remember('environment', ['Staging'], { Name: 'Staging' }))).toBe(
+      "unexpected response from the server (environment 'Staging' as written): 'Id' is not a string",
+    );
+  });
+});
