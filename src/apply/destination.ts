@@ -7,7 +7,7 @@ import type { SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
 import { openSpace } from '../snapshot/open.js';
 import { decodeKindDoc, type OctopusDoc } from '../snapshot/documents.js';
-import { readSpace, type RawDoc, type RawSpace } from '../snapshot/read.js';
+import { readSpace, type RawSpace } from '../snapshot/read.js';
 import type { SnapshotItem } from '../snapshot/types.js';
 import type { KindName } from '../registry/kinds.js';
 
@@ -68,8 +68,7 @@ export class DestinationState {
    * its name: checked as a read is (snapshot/documents.ts), since what comes back is what later writes build on.
    */
   remember(kind: KindName, keyPath: string[], answer: unknown): void {
-    const where = `the server (${kindDef(kind).label.toLowerCase()} '${keyPath.join(' / ')}' as written)`;
-    this.record(kind, keyPath, decodeKindDoc(kind, answer, { source: where }));
+    this.record(kind, keyPath, decodeAnswer(kind, keyPath, answer));
   }
 
   private record(kind: KindName, keyPath: string[], doc: OctopusDoc): void {
@@ -91,7 +90,9 @@ export class DestinationState {
    * A raw document normalised as a snapshot would record it. `asPlanned`: step template usages are judged
    * against the templates as planned (a plan's patch and staleness check were made against those).
    */
-  normalize(kind: KindName, keyPath: string[], doc: RawDoc, asPlanned = false): SnapshotItem {
+  normalize(kind: KindName, keyPath: string[], answer: unknown, asPlanned = false): SnapshotItem {
+    // Apply reads items afresh before it writes them (and after an ambiguous write): checked as a snapshot's are.
+    const doc = decodeAnswer(kind, keyPath, answer);
     const warnings: string[] = [];
     const templates = (name: string) => (asPlanned ? this.templateAsPlanned(name) : this.template(name));
     const superseded = supersededMembers(kind, (k) => this.raw.has(k));
@@ -114,4 +115,9 @@ export class DestinationState {
   get spaceBase(): string {
     return `/api/${this.space.id}`;
   }
+}
+
+/** A document the destination answered (read or written by apply), checked as a snapshot's are (documents.ts). */
+function decodeAnswer(kind: KindName, keyPath: string[], answer: unknown): OctopusDoc {
+  return decodeKindDoc(kind, answer, { source: `the server (${kindDef(kind).label.toLowerCase()} '${keyPath.join(' / ')}')` });
 }

@@ -34,7 +34,7 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
     resources[def.plural] = tree;
     const superseded = supersededMembers(def.kind, (k) => raw.has(k));
     for (const doc of raw.get(def.kind) ?? []) {
-      const keyPath = keyPaths.get(def.kind)!.get(doc.Id);
+      const keyPath = keyPaths.get(def.kind)?.get(doc.Id);
       if (!keyPath) continue;
       const ctx: NormalizeContext = { index, warnings, where: `${def.label.toLowerCase()} '${keyPath.join(' / ')}'`, templates: (name) => templates.get(name), superseded };
       const item = normalizeItem(def, doc, ctx);

@@ -57,10 +57,15 @@ const STEP = { Actions: optional(objectList) };
 const ACTION = { Id: string, Name: string };
 const VARIABLE = { Id: optional(string), Name: string };
 
+/** Documents decoded already (by identity): one that reaches a second edge (apply normalises what it read) is not walked again. */
+const decoded = new WeakSet<object>();
+
 /** Checks the members of a document of `kind` that octosync relies on; answers it typed. */
 export function decodeKindDoc(kind: KindName, value: unknown, where: Where): OctopusDoc {
+  if (isDoc(value) && decoded.has(value)) return value as OctopusDoc;
   const doc = decode(value, SPECS.get(kind) ?? BASE, where) as OctopusDoc;
   decodeNested(kindDef(kind).module, doc, { ...where, id: doc.Id });
+  decoded.add(doc);
   return doc;
 }
 

@@ -96,7 +96,7 @@ describe('documents apply is answered with', () => {
     dest.remember('environment', ['Production'], { Id: 'Environments-1', Name: 'Production' });
     expect(dest.idOf('environment', ['Production'])).toBe('Environments-1');
     expect(failure(() => dest.remember('environment', ['Staging'], { Name: 'Staging' }))).toBe(
-      "unexpected response from the server (environment 'Staging' as written): 'Id' is not a string",
+      "unexpected response from the server (environment 'Staging'): 'Id' is not a string",
     );
   });
 });
