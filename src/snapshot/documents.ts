@@ -1,4 +1,4 @@
-import { boolean, decode, isDoc, number, object, objectList, optional, string, stringList, type Check, type Doc, type Where } from '../octopus/decode.js';
+import { boolean, decode, isDoc, shapeError, number, object, objectList, optional, string, stringList, type Check, type Doc, type Where } from '../octopus/decode.js';
 import { KINDS, kindDef, type KindName } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 
@@ -55,7 +55,9 @@ const SPECS = new Map<KindName, Spec>(KINDS.map((def) => [def.kind, specOf(def)]
 
 const STEP = { Actions: optional(objectList) };
 const ACTION = { Id: string, Name: string };
-const VARIABLE = { Id: optional(string), Name: string };
+const VARIABLE = { Id: optional(string), Name: string, Type: optional(string), Scope: optional(object) };
+/** An entry of a variable set's `ScopeValues` lists (`ReferenceDataItem`): scopes are named through them. */
+const SCOPE_VALUE = { Id: string, Name: string };
 
 /** Documents decoded already (by identity): one that reaches a second edge (apply normalises what it read) is not walked again. */
 const decoded = new WeakSet<object>();
@@ -67,6 +69,14 @@ export function decodeKindDoc(kind: KindName, value: unknown, where: Where): Oct
   decodeNested(kindDef(kind).module, doc, { ...where, id: doc.Id });
   decoded.add(doc);
   return doc;
+}
+
+/**
+ * A variable set (a project's or a library's: they have one shape) where it is used: apply normalises variable
+ * sets it has just read; one decoded where it was read is not walked again.
+ */
+export function decodeVariableSet(value: unknown, source: string): OctopusDoc {
+  return decodeKindDoc('projectVariables', value, { source });
 }
 
 /** Every document of a listing of `kind`, each named by its position in the listing. */
@@ -81,6 +91,11 @@ function decodeNested(module: ModuleName | undefined, doc: Doc, where: Where): v
     });
   } else if (module === 'variables') {
     (doc.Variables as Doc[] | null | undefined)?.forEach((variable, v) => decode(variable, VARIABLE, where, `Variables[${v}]`));
+    for (const [list, entries] of Object.entries((doc.ScopeValues as Doc | null | undefined) ?? {})) {
+      if (entries === null) continue;
+      if (!Array.isArray(entries)) throw shapeError(where, doc, `ScopeValues.${list}`, 'is not a list');
+      entries.forEach((entry, e) => decode(entry, SCOPE_VALUE, where, `ScopeValues.${list}[${e}]`));
+    }
   }
 }
 

@@ -100,3 +100,23 @@ describe('documents apply is answered with', () => {
     );
   });
 });
+
+describe('variable sets', () => {
+  const set = (scopeValues: unknown) => ({ Id: 'variableset-Projects-1', OwnerId: 'Projects-1', Variables: [{ Id: 'v1', Name: 'Url', Value: 'x' }], ScopeValues: scopeValues });
+
+  it('check the ScopeValues lists scopes are named through', () => {
+    expect(() => decodeKindDoc('libraryVariables', set({ Environments: [{ Id: 'Environments-1', Name: 'Production' }], Machines: null }), { source })).not.toThrow();
+    expect(failure(() => decodeKindDoc('projectVariables', set({ Environments: [{ Id: 'Environments-1' }] }), { source }))).toMatch(/'ScopeValues\.Environments\[0\]\.Name' is not a string$/);
+    expect(failure(() => decodeKindDoc('projectVariables', set({ Roles: 'web' }), { source }))).toMatch(/'ScopeValues\.Roles' is not a list$/);
+  });
+
+  it('are checked where apply normalises one it has just read, naming the operation', async () => {
+    const { normalizeVariablesWithIds } = await import('../../src/snapshot/modules/variables.js');
+    const { IdIndex } = await import('../../src/snapshot/id-index.js');
+    const ctx = { index: new IdIndex(), warnings: [], where: "project variables 'OctoFX'" };
+    expect(normalizeVariablesWithIds(set({}), ctx).map((v) => v.id)).toEqual(['v1']);
+    expect(failure(() => normalizeVariablesWithIds({ ...set({}), Variables: [{ Id: 'v1', Name: 7 }] }, ctx))).toBe(
+      "unexpected response from the server (project variables 'OctoFX'): 'Variables[0].Name' is not a string",
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import type { TenantVariablesApi } from '../../octopus/capabilities.js';
 import type { OctopusClient } from '../../octopus/client.js';
-import { decode, isDoc, objectList, type Doc } from '../../octopus/decode.js';
+import { decode, decodeItems, isDoc, object, objectList, optional, string, type Doc, type Spec } from '../../octopus/decode.js';
 import { decodeKindDoc, type OctopusDoc } from '../documents.js';
 import type { RawDoc } from '../read.js';
 
@@ -32,8 +32,8 @@ export async function readTenantVariables(client: OctopusClient, space: string, 
   ]);
   return {
     ...base,
-    CommonValues: list(common, `GET ${space}/tenants/${id}/commonvariables`, what),
-    ProjectValues: list(project, `GET ${space}/tenants/${id}/projectvariables`, what),
+    CommonValues: list(common, COMMON_VALUE, `GET ${space}/tenants/${id}/commonvariables`, what),
+    ProjectValues: list(project, PROJECT_VALUE, `GET ${space}/tenants/${id}/projectvariables`, what),
   };
 }
 
@@ -52,12 +52,17 @@ export async function writeTenantVariables(client: OctopusClient, space: string,
     TenantId: tenant.Id,
     TenantName: tenant.Name,
     ApiGeneration: 'v2',
-    CommonValues: list(common, `PUT ${space}/tenants/${tenant.Id}/commonvariables`, what),
-    ProjectValues: list(project, `PUT ${space}/tenants/${tenant.Id}/projectvariables`, what),
+    CommonValues: list(common, COMMON_VALUE, `PUT ${space}/tenants/${tenant.Id}/commonvariables`, what),
+    ProjectValues: list(project, PROJECT_VALUE, `PUT ${space}/tenants/${tenant.Id}/projectvariables`, what),
   };
 }
 
-/** The `Variables` of a v2 answer (`TenantCommonVariablesResource`, `TenantProjectVariablesResource`). */
-function list(doc: unknown, path: string, what: string): Doc[] {
-  return decode(doc, { Variables: objectList }, { source: `${path} (${what})` }).Variables;
+/** The `Variables` of a v2 answer (`TenantCommonVariablesResource`, `TenantProjectVariablesResource`), each value checked. */
+function list(doc: unknown, value: Spec, path: string, what: string): Doc[] {
+  const source = `${path} (${what})`;
+  return decodeItems(decode(doc, { Variables: objectList }, { source }).Variables, value, `${source} Variables`);
 }
+
+/** A common value (`TenantCommonVariable`) and a project value (`TenantProjectVariable`): owner, template, scope. */
+const COMMON_VALUE = { LibraryVariableSetId: string, TemplateId: string, Scope: optional(object) };
+const PROJECT_VALUE = { ProjectId: string, TemplateId: string, Scope: optional(object) };
