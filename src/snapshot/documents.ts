@@ -1,4 +1,4 @@
-import { boolean, decode, isDoc, shapeError, number, object, objectList, optional, string, stringList, type Check, type Doc, type Where } from '../octopus/decode.js';
+import { boolean, decode, isDoc, number, object, objectList, optional, shapeError, string, stringList, type Check, type Doc, type Where } from '../octopus/decode.js';
 import { KINDS, kindDef, type KindName } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 
@@ -59,7 +59,7 @@ const VARIABLE = { Id: optional(string), Name: string, Type: optional(string), S
 /** An entry of a variable set's `ScopeValues` lists (`ReferenceDataItem`): scopes are named through them. */
 const SCOPE_VALUE = { Id: string, Name: string };
 
-/** Documents decoded already (by identity): one that reaches a second edge (apply normalises what it read) is not walked again. */
+/** Documents decoded already, by identity (variable sets of either kind share one shape): one that reaches a second edge (apply normalises what it read) is not walked again. */
 const decoded = new WeakSet<object>();
 
 /** Checks the members of a document of `kind` that octosync relies on; answers it typed. */
