@@ -6,7 +6,8 @@ import type { TemplateState } from '../snapshot/modules/template-usage.js';
 import type { SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
 import { openSpace } from '../snapshot/open.js';
-import { readSpace, type RawDoc, type RawSpace } from '../snapshot/read.js';
+import { decodeKindDoc, type OctopusDoc } from '../snapshot/documents.js';
+import { readSpace, type RawSpace } from '../snapshot/read.js';
 import type { SnapshotItem } from '../snapshot/types.js';
 import type { KindName } from '../registry/kinds.js';
 import { registerSecretsIn } from '../util/sanitize.js';
@@ -18,7 +19,7 @@ const pathKey = (kind: KindName, keyPath: string[]) => `${kind}\u0000${JSON.stri
  * documents by kind and names, and the ids of names, kept current as apply creates items.
  */
 export class DestinationState {
-  private readonly rawByPath = new Map<string, RawDoc>();
+  private readonly rawByPath = new Map<string, OctopusDoc>();
   private readonly ids = new Map<string, string>();
   readonly index: IdIndex;
   private readonly keyPathsById: Map<KindName, Map<string, string[]>>;
@@ -37,7 +38,7 @@ export class DestinationState {
     for (const [kind, byId] of keyPaths) {
       for (const doc of raw.get(kind) ?? []) {
         const keyPath = byId.get(doc.Id);
-        if (keyPath) this.remember(kind, keyPath, doc);
+        if (keyPath) this.record(kind, keyPath, doc);
       }
     }
   }
@@ -49,7 +50,7 @@ export class DestinationState {
     return new DestinationState(space, raw, tenantVariablesApi, aliases);
   }
 
-  rawDoc(kind: KindName, keyPath: string[]): RawDoc | undefined {
+  rawDoc(kind: KindName, keyPath: string[]): OctopusDoc | undefined {
     return this.rawByPath.get(pathKey(kind, keyPath));
   }
 
@@ -63,12 +64,19 @@ export class DestinationState {
     return this.ids.get(pathKey(kind, keyPath));
   }
 
-  /** Records a document read or written in this run, so later operations resolve its name. */
-  remember(kind: KindName, keyPath: string[], doc: RawDoc): void {
+  /**
+   * Records a document the server answered in this run (written, or found by name), so later operations resolve
+   * its name: checked as a read is (snapshot/documents.ts), since what comes back is what later writes build on.
+   */
+  remember(kind: KindName, keyPath: string[], answer: unknown): void {
+    this.record(kind, keyPath, decodeAnswer(kind, keyPath, answer));
+  }
+
+  private record(kind: KindName, keyPath: string[], doc: OctopusDoc): void {
     // A sensitive value a server leaks (it should send none) is scrubbed from every output from now on.
     registerSecretsIn(doc);
     const def = kindDef(kind);
-    const id = doc[def.idMember ?? 'Id'];
+    const id = String(doc[def.idMember ?? 'Id']);
     this.ids.set(pathKey(kind, keyPath), id);
     this.rawByPath.set(pathKey(kind, keyPath), doc);
     if (!def.parent?.ownedOne) this.index.add(doc.Id, { kind, name: keyPath[keyPath.length - 1], keyPath });
@@ -85,7 +93,9 @@ export class DestinationState {
    * A raw document normalised as a snapshot would record it. `asPlanned`: step template usages are judged
    * against the templates as planned (a plan's patch and staleness check were made against those).
    */
-  normalize(kind: KindName, keyPath: string[], doc: RawDoc, asPlanned = false): SnapshotItem {
+  normalize(kind: KindName, keyPath: string[], answer: unknown, asPlanned = false): SnapshotItem {
+    // Apply reads items afresh before it writes them (and after an ambiguous write): checked as a snapshot's are.
+    const doc = decodeAnswer(kind, keyPath, answer);
     const warnings: string[] = [];
     const templates = (name: string) => (asPlanned ? this.templateAsPlanned(name) : this.template(name));
     const superseded = supersededMembers(kind, (k) => this.raw.has(k));
@@ -108,4 +118,9 @@ export class DestinationState {
   get spaceBase(): string {
     return `/api/${this.space.id}`;
   }
+}
+
+/** A document the destination answered (read or written by apply), checked as a snapshot's are (documents.ts). */
+function decodeAnswer(kind: KindName, keyPath: string[], answer: unknown): OctopusDoc {
+  return decodeKindDoc(kind, answer, { source: `the server (${kindDef(kind).label.toLowerCase()} '${keyPath.join(' / ')}')` });
 }

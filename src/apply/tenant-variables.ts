@@ -1,4 +1,5 @@
 import { ServerError } from '../errors.js';
+import { isDoc } from '../octopus/decode.js';
 import type { RawDoc } from '../snapshot/read.js';
 import type { DestinationState } from './destination.js';
 
@@ -89,9 +90,9 @@ export function tenantVariablesV2Body(current: RawDoc, desired: Json, dest: Dest
     const ownerId = dest.idOf(ownerKind, [owner]);
     const doc = ownerId ? dest.rawDoc(ownerKind, [owner]) : undefined;
     if (!ownerId || !doc) throw new ServerError(`tenant '${tenant}': ${kind === 'Project' ? 'project' : 'library variable set'} '${owner}' is not on the destination`);
-    const t = (doc.Templates ?? []).find((x: Json) => x.Name === name);
+    const t = (Array.isArray(doc.Templates) ? doc.Templates.filter(isDoc) : []).find((x) => x.Name === name);
     if (!t) throw new ServerError(`tenant '${tenant}': ${kind === 'Project' ? 'project' : 'library variable set'} '${owner}' has no variable template '${name}' on the destination`);
-    return { ownerId, templateId: t.Id };
+    return { ownerId, templateId: String(t.Id) };
   };
   const envIdOf = (env: string) => {
     const id = dest.idOf('environment', [env]);

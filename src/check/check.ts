@@ -9,6 +9,7 @@ import {
   type FeatureToggle,
   type TenantVariablesApi,
 } from '../octopus/capabilities.js';
+import { isDoc } from '../octopus/decode.js';
 import { kindDef } from '../registry/kinds.js';
 import { assembleSnapshot } from '../snapshot/assemble.js';
 import { connectToSpace } from '../snapshot/connect.js';
@@ -107,22 +108,26 @@ function findings(raw: RawSpace, result: CheckResult): void {
   const add = (subject: string, what: string) => result.cannotSync.push({ subject, what });
   for (const p of raw.get('project') ?? []) {
     if (!p.IsVersionControlled) continue;
-    result.versionControlledProjects.push(p.Name);
-    add(`project '${p.Name}'`, 'version-controlled (config as code): its process and variables live in git and are not synced; its settings are');
+    const name = p.Name ?? p.Id;
+    result.versionControlledProjects.push(name);
+    add(`project '${name}'`, 'version-controlled (config as code): its process and variables live in git and are not synced; its settings are');
   }
   result.versionControlledProjects.sort();
   const certificates = raw.get('certificate') ?? [];
   if (certificates.length) add(`${certificates.length} certificate(s)`, 'certificate data cannot be read: a destination lacking one needs it imported by hand');
   let secrets = 0;
   const count = (v: unknown): void => {
-    if (isSensitiveValue(v) || (v && typeof v === 'object' && (v as any).IsSensitive === true && 'Name' in v)) secrets++;
+    if (isSensitiveValue(v) || (isDoc(v) && v.IsSensitive === true && 'Name' in v)) secrets++;
     else if (Array.isArray(v)) v.forEach(count);
     else if (v && typeof v === 'object') Object.values(v).forEach(count);
   };
   for (const kind of ['projectVariables', 'libraryVariables', 'tenantVariables', 'account'] as const) for (const doc of raw.get(kind) ?? []) count(doc);
   if (secrets) add(`${secrets} sensitive value(s)`, 'never read: written as placeholders on the destination and listed in the clean-up report');
   let scoped = 0;
-  for (const doc of raw.get('tenantVariables') ?? []) scoped += (doc.CommonValues ?? []).filter((v: any) => (v.Scope?.EnvironmentIds ?? []).length > 0).length;
+  for (const doc of raw.get('tenantVariables') ?? []) {
+    const common = Array.isArray(doc.CommonValues) ? doc.CommonValues.filter(isDoc) : [];
+    scoped += common.filter((v) => isDoc(v.Scope) && Array.isArray(v.Scope.EnvironmentIds) && v.Scope.EnvironmentIds.length > 0).length;
+  }
   if (scoped) add(`${scoped} environment-scoped common tenant value(s)`, 'synced only to a destination that speaks the v2 tenant-variable API (2025.2+, CommonVariableScopingFeatureToggle on); held back with a reason elsewhere');
   const machines = (raw.get('machine') ?? []).length;
   const workers = (raw.get('worker') ?? []).length;

@@ -1,5 +1,6 @@
 import { AuthenticationError, ServerError } from '../errors.js';
 import type { OctopusClient } from './client.js';
+import { boolean, decode, decodeItems, list, object, objectList, optional, shapeError, string, stringList, type Decoded } from './decode.js';
 import type { KindName } from '../registry/kinds.js';
 
 /**
@@ -25,12 +26,20 @@ export interface FeatureToggle {
 /** Every feature toggle the server lists (an empty list when it has no such endpoint). */
 export async function readFeatureToggles(client: OctopusClient): Promise<FeatureToggle[]> {
   try {
-    const res = await client.get<{ FeatureToggles?: FeatureToggle[] }>('/api/configuration/feature-toggles', 'feature toggles');
-    return Array.isArray(res?.FeatureToggles) ? res.FeatureToggles.filter((t) => typeof t?.Name === 'string') : [];
+    return featureToggles(await client.get('/api/configuration/feature-toggles', 'feature toggles'), 'GET /api/configuration/feature-toggles');
   } catch (err) {
     if (err instanceof ServerError && err.status === 404) return [];
     throw err;
   }
+}
+
+const TOGGLES = { FeatureToggles: optional(objectList) };
+const TOGGLE = { Name: string, IsEnabled: boolean };
+
+/** The toggles of a `feature-toggles` answer, each with a name and a state. */
+function featureToggles(answer: unknown, source: string): FeatureToggle[] {
+  const toggles = decode(answer, TOGGLES, { source }).FeatureToggles ?? [];
+  return decodeItems(toggles, TOGGLE, `${source} FeatureToggles`).map((t) => ({ Name: t.Name, IsEnabled: t.IsEnabled }));
 }
 
 export function tenantVariablesApiOf(toggles: FeatureToggle[]): TenantVariablesApi {
@@ -39,14 +48,16 @@ export function tenantVariablesApiOf(toggles: FeatureToggle[]): TenantVariablesA
 
 /** Which tenant-variable endpoints the server speaks (one request). */
 export async function detectTenantVariablesApi(client: OctopusClient): Promise<TenantVariablesApi> {
+  const path = `/api/configuration/feature-toggles?Name=${COMMON_VARIABLE_SCOPING}`;
+  let answer: unknown;
   try {
-    const res = await client.get<{ FeatureToggles?: FeatureToggle[] }>(`/api/configuration/feature-toggles?Name=${COMMON_VARIABLE_SCOPING}`, 'feature toggles');
-    return tenantVariablesApiOf(Array.isArray(res?.FeatureToggles) ? res.FeatureToggles : []);
+    answer = await client.get(path, 'feature toggles');
   } catch (err) {
     // No such endpoint (or not for this key): a server too old for v2. Any other failure is reported.
     if ((err instanceof ServerError && err.status === 404) || err instanceof AuthenticationError) return 'v1';
     throw err;
   }
+  return tenantVariablesApiOf(featureToggles(answer, `GET ${path}`));
 }
 
 /** Space permissions of the key's user in one space, from `GET /api/users/{id}/permissions`. */
@@ -63,32 +74,52 @@ export interface KeyPermissions {
  * permissions document cannot be read): callers then go by what their reads meet.
  */
 export async function readKeyPermissions(client: OctopusClient, spaceId: string): Promise<KeyPermissions | undefined> {
-  let me: Record<string, any>;
-  let doc: Record<string, any>;
+  let me: Decoded<typeof USER>;
+  let doc: Decoded<typeof PERMISSIONS>;
+  let permissionsPath: string;
   try {
-    me = await client.get('/api/users/me', 'the API key\'s user');
-    const link: string = me?.Links?.Permissions ?? (me?.Id ? `/api/users/${me.Id}/permissions` : '');
+    me = decode(await client.get('/api/users/me', "the API key's user"), USER, { source: 'GET /api/users/me' });
+    const links = me.Links ? decode(me.Links, USER_LINKS, { source: 'GET /api/users/me' }, 'Links') : undefined;
+    const link = links?.Permissions ?? (me.Id ? `/api/users/${me.Id}/permissions` : '');
     if (!link) return undefined;
-    doc = await client.get(link.replace(/\{.*\}$/, ''), 'the API key\'s permissions');
+    permissionsPath = link.replace(/\{.*\}$/, '');
+    doc = decode(await client.get(permissionsPath, "the API key's permissions"), PERMISSIONS, { source: `GET ${permissionsPath}` });
   } catch (err) {
     if (err instanceof ServerError && err.status === 404) return undefined;
     throw err;
   }
   const granted = new Set<string>();
   const restricted = new Set<string>();
-  for (const [permission, entries] of Object.entries<any[]>(doc?.SpacePermissions ?? {})) {
-    for (const r of Array.isArray(entries) ? entries : []) {
-      if (r?.SpaceId && r.SpaceId !== spaceId) continue;
-      const limited = ['RestrictedToEnvironmentIds', 'RestrictedToProjectIds', 'RestrictedToProjectGroupIds', 'RestrictedToTenantIds'].some((k) => (r?.[k] ?? []).length > 0);
+  for (const [permission, entries] of Object.entries(doc.SpacePermissions ?? {})) {
+    if (!Array.isArray(entries)) throw shapeError({ source: `GET ${permissionsPath}` }, doc, `SpacePermissions.${permission}`, 'is not a list');
+    for (const r of decodeItems(entries, RESTRICTION, `GET ${permissionsPath} SpacePermissions.${permission}`)) {
+      if (r.SpaceId && r.SpaceId !== spaceId) continue;
+      const limited = RESTRICTIONS.some((k) => (r[k] ?? []).length > 0);
       if (limited) restricted.add(permission);
       else granted.add(permission);
     }
   }
   // Teams and user roles are also system-level: a permission granted there counts (SW21 `SystemPermissions`).
-  for (const p of Array.isArray(doc?.SystemPermissions) ? doc.SystemPermissions : []) if (typeof p === 'string' && ['TeamView', 'UserRoleView'].includes(p)) granted.add(p);
+  for (const p of doc.SystemPermissions ?? []) if (['TeamView', 'UserRoleView'].includes(p)) granted.add(p);
   for (const p of granted) restricted.delete(p);
-  return { user: String(me.Username ?? me.DisplayName ?? me.Id ?? 'the API key\'s user'), granted, restricted };
+  return { user: me.Username ?? me.DisplayName ?? me.Id ?? "the API key's user", granted, restricted };
 }
+
+/** `GET /api/users/me`: who the key belongs to, and where its permissions are. */
+const USER = { Id: optional(string), Username: optional(string), DisplayName: optional(string), Links: optional(object) };
+const USER_LINKS = { Permissions: optional(string) };
+
+/** `UserPermissionSetResource`: permission name → the restrictions it is granted with, and system permissions. */
+const PERMISSIONS = { SpacePermissions: optional(object), SystemPermissions: optional(stringList) };
+const RESTRICTIONS = ['RestrictedToEnvironmentIds', 'RestrictedToProjectIds', 'RestrictedToProjectGroupIds', 'RestrictedToTenantIds'] as const;
+/** One grant of a permission (`UserPermissionRestriction`): in which space, limited to which ids. */
+const RESTRICTION = {
+  SpaceId: optional(string),
+  RestrictedToEnvironmentIds: optional(list),
+  RestrictedToProjectIds: optional(list),
+  RestrictedToProjectGroupIds: optional(list),
+  RestrictedToTenantIds: optional(list),
+};
 
 /**
  * What each end of a sync needs (permission names of the Octopus `Permission` enum). The source is only read;

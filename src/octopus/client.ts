@@ -4,6 +4,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { AuthenticationError, InputFileError, ServerError } from '../errors.js';
 import { Limiter } from '../util/limit.js';
+import { decode, isDoc, optional, number, object, list, shapeError, string, type Doc } from './decode.js';
 import { normaliseServerUrl } from './url.js';
 
 export { normaliseServerUrl };
@@ -93,16 +94,19 @@ export class OctopusClient {
     return this.options.timeoutMs ?? 30_000;
   }
 
-  /** GET a JSON document by server-relative path (`/api/Spaces-1/projects`). */
-  get<T = any>(path: string, what?: string): Promise<T> {
+  /**
+   * GET a JSON document by server-relative path (`/api/Spaces-1/projects`). `unknown` unless the caller names
+   * a type: decode it (decode.ts) before relying on its members.
+   */
+  get<T = unknown>(path: string, what?: string): Promise<T> {
     return this.request<T>('GET', path, undefined, what);
   }
 
-  post<T = any>(path: string, body: unknown, what?: string): Promise<T> {
+  post<T = unknown>(path: string, body: unknown, what?: string): Promise<T> {
     return this.request<T>('POST', path, body, what);
   }
 
-  put<T = any>(path: string, body: unknown, what?: string): Promise<T> {
+  put<T = unknown>(path: string, body: unknown, what?: string): Promise<T> {
     return this.request<T>('PUT', path, body, what);
   }
 
@@ -112,19 +116,26 @@ export class OctopusClient {
 
   /**
    * Every item of a paged collection: follows `Links['Page.Next']` to the end (never trusts one page), or
-   * `TotalResults` where a server leaves the link out, and refuses a next link to another origin.
+   * `TotalResults` where a server leaves the link out, and refuses a next link to another origin. Each page is
+   * decoded, and each item must be an object (named by its position in the whole listing when it is not).
    */
-  async listAll<T = any>(path: string, query: Record<string, string> = {}, pageSize = 1000, what?: string): Promise<T[]> {
+  async listAll<T extends Doc = Doc>(path: string, query: Record<string, string> = {}, pageSize = 1000, what?: string): Promise<T[]> {
     const items: T[] = [];
+    const source = listingSource(path, query, what);
     let next: string | undefined = withQuery(path, { ...query, skip: '0', take: String(pageSize) });
     for (let pages = 0; next; pages++) {
       if (pages > 100_000) throw new ServerError(`${what ?? path}: the server keeps returning more pages; giving up`);
-      const page: any = await this.get(next, what);
-      if (!page || !Array.isArray(page.Items)) {
+      const answer = await this.get(next, what);
+      if (!isDoc(answer) || !Array.isArray(answer.Items)) {
         throw new ServerError(`unexpected response from GET ${stripKey(next)}${what ? ` (${what})` : ''}: not a collection (no Items array)`);
       }
-      items.push(...page.Items);
-      const link = page.Links?.['Page.Next'];
+      const page = decode(answer, PAGE, { source });
+      const links = page.Links ? decode(page.Links, PAGE_LINKS, { source }, 'Links') : undefined;
+      for (const item of page.Items) {
+        if (!isDoc(item)) throw shapeError({ source, item: items.length }, item, undefined, 'is not an object');
+        items.push(item as T);
+      }
+      const link = links?.['Page.Next'];
       const total = page.TotalResults;
       if (link) next = this.sameOriginPath(link, next);
       else if (typeof total === 'number' && items.length < total && page.Items.length > 0) {
@@ -255,13 +266,29 @@ function parseJson<T>(text: string, method: string, path: string, what?: string)
 
 /** `ErrorMessage` and `Errors` of an Octopus error body, on one line. */
 function errorDetail(body: string): string {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(body);
-    const parts = [parsed.ErrorMessage, ...(Array.isArray(parsed.Errors) ? parsed.Errors : [])].filter(Boolean);
-    return parts.join(' ').replace(/\s+/g, ' ').slice(0, 500);
+    parsed = JSON.parse(body);
   } catch {
     return /^\s*</.test(body) ? 'an HTML error page' : body.replace(/\s+/g, ' ').slice(0, 200);
   }
+  // Best effort: an error body of another shape adds nothing rather than hide the status behind a shape error.
+  const doc = isDoc(parsed) ? parsed : {};
+  const parts = [doc.ErrorMessage, ...(Array.isArray(doc.Errors) ? doc.Errors : [])].filter((p): p is string => typeof p === 'string' && p !== '');
+  return parts.join(' ').replace(/\s+/g, ' ').slice(0, 500);
+}
+
+/** A page of a collection (`ResourceCollection`): its items, and where the next page is. */
+const PAGE = { Items: list, Links: optional(object), TotalResults: optional(number) };
+const PAGE_LINKS = { 'Page.Next': optional(string) };
+
+/**
+ * A listing as an error line names it (`GET /api/Spaces-1/projects (projects)`): without paging, nor the id lists
+ * of `ids=` batches, which are long.
+ */
+export function listingSource(path: string, query: Record<string, string>, what?: string): string {
+  const shown = Object.fromEntries(Object.entries(query).filter(([k]) => k !== 'ids'));
+  return `GET ${stripKey(withQuery(path, shown))}${what ? ` (${what})` : ''}`;
 }
 
 /** Removes any `apikey=` query parameter before a path reaches a message or a log. */

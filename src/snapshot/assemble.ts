@@ -7,6 +7,7 @@ import { derivedNames } from './modules/derived-names.js';
 import { actionScopeName, normalizeVariableSet, processOwnerOf } from './modules/variables.js';
 import { markCurrentUsages, type TemplateState } from './modules/template-usage.js';
 import type { RawDoc, RawSpace } from './read.js';
+import { variablesAreInGit } from './documents.js';
 import type { InventoryMachine, InventoryWorker, ItemTree, Snapshot, SnapshotItem } from './types.js';
 import type { KindName } from '../registry/kinds.js';
 
@@ -33,7 +34,7 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
     resources[def.plural] = tree;
     const superseded = supersededMembers(def.kind, (k) => raw.has(k));
     for (const doc of raw.get(def.kind) ?? []) {
-      const keyPath = keyPaths.get(def.kind)!.get(doc.Id);
+      const keyPath = keyPaths.get(def.kind)?.get(doc.Id);
       if (!keyPath) continue;
       const ctx: NormalizeContext = { index, warnings, where: `${def.label.toLowerCase()} '${keyPath.join(' / ')}'`, templates: (name) => templates.get(name), superseded };
       const item = normalizeItem(def, doc, ctx);
@@ -43,7 +44,7 @@ export function assembleSnapshot(raw: RawSpace): Assembled {
   }
   for (const project of raw.get('project') ?? []) {
     if (project.IsVersionControlled) {
-      const variables = project.PersistenceSettings?.ConversionState?.VariablesAreInGit ? ' and non-sensitive variables' : '';
+      const variables = variablesAreInGit(project) ? ' and non-sensitive variables' : '';
       warnings.push(`project '${project.Name}' is version-controlled (config as code): its deployment process, deployment settings${variables} live in git and were not read`);
     }
   }
@@ -111,7 +112,7 @@ export function templateState(doc: RawDoc, item: SnapshotItem): TemplateState {
 
 export function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext): SnapshotItem {
   const extra: Partial<SnapshotItem['meta']> = def.kind === 'project' && doc.IsVersionControlled ? { versionControlled: true } : {};
-  if (extra.versionControlled && doc.PersistenceSettings?.ConversionState?.VariablesAreInGit) extra.variablesInGit = true;
+  if (extra.versionControlled && variablesAreInGit(doc)) extra.variablesInGit = true;
   if (def.module === 'process') {
     const content = normalizeDocument(def, doc, ctx);
     if (ctx.templates) markCurrentUsages(content, ctx.templates);
@@ -146,16 +147,19 @@ function placeItem(tree: ItemTree, keyPath: string[], item: SnapshotItem): boole
   return true;
 }
 
+/** A list of strings (decoded as such where it was read: documents.ts), copied. */
+const strings = (list: unknown): string[] => (Array.isArray(list) ? list.map(String) : []);
+
 function inventoryOf(raw: RawSpace, index: IdIndex): Snapshot['inventory'] {
   const names = (ids: unknown, kind: KindName) =>
     (Array.isArray(ids) ? ids : []).map((id) => index.nameOf(String(id), [kind]) ?? String(id)).sort();
   const machines: InventoryMachine[] = (raw.get('machine') ?? [])
     .map((m) => ({
       name: String(m.Name),
-      roles: [...(m.Roles ?? [])].sort(),
+      roles: strings(m.Roles).sort(),
       environments: names(m.EnvironmentIds, 'environment'),
       tenants: names(m.TenantIds, 'tenant'),
-      tenantTags: [...(m.TenantTags ?? [])].sort(),
+      tenantTags: strings(m.TenantTags).sort(),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const workers: InventoryWorker[] = (raw.get('worker') ?? [])

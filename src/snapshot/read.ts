@@ -1,16 +1,18 @@
 import { ServerError } from '../errors.js';
-import type { OctopusClient } from '../octopus/client.js';
+import { listingSource, type OctopusClient } from '../octopus/client.js';
 import { KINDS, kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { atLeast } from '../util/version.js';
 import type { TenantVariablesApi } from '../octopus/capabilities.js';
 import { readTenantVariables } from './modules/tenant-variables-read.js';
 import type { KindName } from '../registry/kinds.js';
+import { decodeKindDoc, decodeKindDocs, type OctopusDoc } from './documents.js';
 
+/** A document apply builds or writes (a loose view; what is read is an `OctopusDoc`, checked where it is read). */
 export type RawDoc = Record<string, any>;
 
-/** Documents as the server returned them, per registry kind. */
-export type RawSpace = Map<KindName, RawDoc[]>;
+/** Documents as the server returned them, per registry kind, their members octosync relies on checked (documents.ts). */
+export type RawSpace = Map<KindName, OctopusDoc[]>;
 
 export interface ReadOptions {
   spaceId: string;
@@ -44,7 +46,9 @@ export async function readSpace(client: OctopusClient, options: ReadOptions): Pr
     collections.map(async (def) => {
       if (def.fetch.from !== 'collection') return;
       const base = def.scope === 'system' ? `/api/${def.fetch.path}` : `${space}/${def.fetch.path}`;
-      let docs = await client.listAll<RawDoc>(base, def.fetch.query ?? {}, 1000, def.label.toLowerCase() + 's');
+      const what = def.label.toLowerCase() + 's';
+      const query = def.fetch.query ?? {};
+      let docs = decodeKindDocs(def.kind, await client.listAll(base, query, 1000, what), listingSource(base, query, what));
       // Some collections mix system and space items (teams): keep this space's; system teams are never synced.
       if (def.scope === 'space') docs = docs.filter((d) => !('SpaceId' in d) || d.SpaceId === options.spaceId);
       raw.set(def.kind, docs);
@@ -68,7 +72,7 @@ export async function readSpace(client: OctopusClient, options: ReadOptions): Pr
   return raw;
 }
 
-async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, space: string, batchSize: number): Promise<RawDoc[]> {
+async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, space: string, batchSize: number): Promise<OctopusDoc[]> {
   if (def.fetch.from !== 'owned' || !def.parent) return [];
   const fetch = def.fetch;
   const parents = raw.get(def.parent.kind) ?? [];
@@ -84,9 +88,10 @@ async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, spa
     batches.map(async (batch) => {
       const what = `${def.label.toLowerCase()}s`;
       if (fetch.list === 'all') {
-        return getArray(client, `${space}/${fetch.path}/all?ids=${batch.map(encodeURIComponent).join(',')}`, what);
+        return getArray(client, def.kind, `${space}/${fetch.path}/all?ids=${batch.map(encodeURIComponent).join(',')}`, what);
       }
-      return client.listAll<RawDoc>(`${space}/${fetch.path}`, { ids: batch.join(',') }, batchSize, what);
+      const [path, query] = [`${space}/${fetch.path}`, { ids: batch.join(',') }];
+      return decodeKindDocs(def.kind, await client.listAll(path, query, batchSize, what), listingSource(path, query, what));
     }),
   );
   const docs = results.flat();
@@ -99,11 +104,17 @@ async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, spa
 }
 
 /** One document per parent (`projects/{id}/deploymentsettings`); config-as-code parents keep theirs in git. */
-async function readNested(client: OctopusClient, def: KindDef, raw: RawSpace, space: string): Promise<RawDoc[]> {
+async function readNested(client: OctopusClient, def: KindDef, raw: RawSpace, space: string): Promise<OctopusDoc[]> {
   if (def.fetch.from !== 'nested' || !def.parent) return [];
   const parents = (raw.get(def.parent.kind) ?? []).filter((p) => !p.IsVersionControlled);
-  const what = def.label.toLowerCase();
-  return Promise.all(parents.map((p) => client.get<RawDoc>(nestedPath(space, def, p.Id), `${what} of ${kindDef(def.parent!.kind).label.toLowerCase()} '${p.Name}'`)));
+  const what = `${def.label.toLowerCase()} of ${kindDef(def.parent.kind).label.toLowerCase()}`;
+  return Promise.all(
+    parents.map(async (p) => {
+      const path = nestedPath(space, def, p.Id);
+      const answer = await client.get(path, `${what} '${p.Name}'`);
+      return decodeKindDoc(def.kind, answer, { source: `GET ${path} (${what} '${p.Name}')` });
+    }),
+  );
 }
 
 /** `/api/Spaces-1/projects/Projects-1/deploymentsettings`: where a nested document is read and written. */
@@ -113,7 +124,7 @@ export function nestedPath(space: string, def: KindDef, parentId: string): strin
   return `${space}/${parent.path}/${encodeURIComponent(parentId)}/${def.fetch.path}`;
 }
 
-async function readModule(client: OctopusClient, def: KindDef, raw: RawSpace, space: string, api: TenantVariablesApi): Promise<RawDoc[]> {
+async function readModule(client: OctopusClient, def: KindDef, raw: RawSpace, space: string, api: TenantVariablesApi): Promise<OctopusDoc[]> {
   if (def.module === 'tenantVariables') {
     return Promise.all((raw.get('tenant') ?? []).map((tenant) => readTenantVariables(client, space, tenant, api)));
   }
@@ -121,8 +132,9 @@ async function readModule(client: OctopusClient, def: KindDef, raw: RawSpace, sp
 }
 
 /** An `/all` endpoint: a bare array (API-FACTS §2.5); anything else is a clear error naming the request. */
-async function getArray(client: OctopusClient, path: string, what: string): Promise<RawDoc[]> {
-  const docs = await client.get<RawDoc[]>(path, what);
-  if (!Array.isArray(docs)) throw new ServerError(`unexpected response from GET ${path.split('?')[0]} (${what}): not an array`);
-  return docs;
+async function getArray(client: OctopusClient, kind: KindName, path: string, what: string): Promise<OctopusDoc[]> {
+  const docs = await client.get(path, what);
+  const source = `GET ${path.split('?')[0]} (${what})`;
+  if (!Array.isArray(docs)) throw new ServerError(`unexpected response from ${source}: not an array`);
+  return decodeKindDocs(kind, docs, source);
 }

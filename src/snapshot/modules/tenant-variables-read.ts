@@ -1,8 +1,8 @@
 import type { TenantVariablesApi } from '../../octopus/capabilities.js';
 import type { OctopusClient } from '../../octopus/client.js';
-import { ServerError } from '../../errors.js';
-
-type RawDoc = Record<string, any>;
+import { decode, decodeItems, isDoc, object, objectList, optional, string, type Doc, type Spec } from '../../octopus/decode.js';
+import { decodeKindDoc, type OctopusDoc } from '../documents.js';
+import type { RawDoc } from '../read.js';
 
 /**
  * Reads and writes one tenant's variables through the generation the server speaks (capabilities.ts).
@@ -15,25 +15,30 @@ type RawDoc = Record<string, any>;
  * The v2 document octosync works with joins the two endpoints' lists:
  * `{Id, TenantId, TenantName, ApiGeneration: 'v2', CommonValues: [...], ProjectValues: [...]}`.
  */
-export async function readTenantVariables(client: OctopusClient, space: string, tenant: RawDoc, api: TenantVariablesApi): Promise<RawDoc> {
+export async function readTenantVariables(client: OctopusClient, space: string, tenant: TenantRef, api: TenantVariablesApi): Promise<OctopusDoc> {
+  const id = String(tenant.Id);
   const what = `tenant '${tenant.Name}' variables`;
-  const connected = Object.keys(tenant.ProjectEnvironments ?? {}).length > 0;
+  const connected = isDoc(tenant.ProjectEnvironments) && Object.keys(tenant.ProjectEnvironments).length > 0;
   if (api === 'v1') {
-    if (!connected) return { Id: `TenantVariables-${tenant.Id}`, TenantId: tenant.Id, TenantName: tenant.Name, ProjectVariables: {}, LibraryVariables: {} };
-    return object(await client.get<RawDoc>(`${space}/tenants/${tenant.Id}/variables`, what), `${space}/tenants/${tenant.Id}/variables`, what);
+    if (!connected) return { Id: `TenantVariables-${id}`, TenantId: id, TenantName: tenant.Name, ProjectVariables: {}, LibraryVariables: {} };
+    const path = `${space}/tenants/${id}/variables`;
+    return decodeKindDoc('tenantVariables', await client.get(path, what), { source: `GET ${path} (${what})` });
   }
-  const base: RawDoc = { Id: `TenantVariables-${tenant.Id}`, TenantId: tenant.Id, TenantName: tenant.Name, ApiGeneration: 'v2' };
+  const base = { Id: `TenantVariables-${id}`, TenantId: id, TenantName: tenant.Name, ApiGeneration: 'v2' };
   if (!connected) return { ...base, CommonValues: [], ProjectValues: [] };
   const [common, project] = await Promise.all([
-    client.get<RawDoc>(`${space}/tenants/${tenant.Id}/commonvariables`, what),
-    client.get<RawDoc>(`${space}/tenants/${tenant.Id}/projectvariables`, what),
+    client.get(`${space}/tenants/${id}/commonvariables`, what),
+    client.get(`${space}/tenants/${id}/projectvariables`, what),
   ]);
   return {
     ...base,
-    CommonValues: list(common, `${space}/tenants/${tenant.Id}/commonvariables`, what),
-    ProjectValues: list(project, `${space}/tenants/${tenant.Id}/projectvariables`, what),
+    CommonValues: list(common, COMMON_VALUE, `GET ${space}/tenants/${id}/commonvariables`, what),
+    ProjectValues: list(project, PROJECT_VALUE, `GET ${space}/tenants/${id}/projectvariables`, what),
   };
 }
+
+/** The tenant whose variables are read: a document as read, or one apply has just written. */
+type TenantRef = { Id?: unknown; Name?: unknown; ProjectEnvironments?: unknown };
 
 /** Writes the bodies `tenantVariablesBody` built: one PUT (v1) or one per v2 endpoint; answers the document as read back. */
 export async function writeTenantVariables(client: OctopusClient, space: string, tenant: RawDoc, body: RawDoc): Promise<RawDoc> {
@@ -47,18 +52,17 @@ export async function writeTenantVariables(client: OctopusClient, space: string,
     TenantId: tenant.Id,
     TenantName: tenant.Name,
     ApiGeneration: 'v2',
-    CommonValues: list(common, `${space}/tenants/${tenant.Id}/commonvariables`, what),
-    ProjectValues: list(project, `${space}/tenants/${tenant.Id}/projectvariables`, what),
+    CommonValues: list(common, COMMON_VALUE, `PUT ${space}/tenants/${tenant.Id}/commonvariables`, what),
+    ProjectValues: list(project, PROJECT_VALUE, `PUT ${space}/tenants/${tenant.Id}/projectvariables`, what),
   };
 }
 
-function object(doc: unknown, path: string, what: string): RawDoc {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new ServerError(`unexpected response from GET ${path} (${what}): not a document`);
-  return doc as RawDoc;
+/** The `Variables` of a v2 answer (`TenantCommonVariablesResource`, `TenantProjectVariablesResource`), each value checked. */
+function list(doc: unknown, value: Spec, path: string, what: string): Doc[] {
+  const source = `${path} (${what})`;
+  return decodeItems(decode(doc, { Variables: objectList }, { source }).Variables, value, `${source} Variables`);
 }
 
-function list(doc: unknown, path: string, what: string): RawDoc[] {
-  const variables = object(doc, path, what).Variables;
-  if (!Array.isArray(variables)) throw new ServerError(`unexpected response from ${path} (${what}): no Variables list`);
-  return variables;
-}
+/** A common value (`TenantCommonVariable`) and a project value (`TenantProjectVariable`): owner, template, scope. */
+const COMMON_VALUE = { LibraryVariableSetId: string, TemplateId: string, Scope: optional(object) };
+const PROJECT_VALUE = { ProjectId: string, TemplateId: string, Scope: optional(object) };

@@ -1,5 +1,7 @@
 import { variableValueKind } from '../../registry/kinds.js';
 import { variableScope } from '../../registry/variable-scopes.js';
+import type { Doc } from '../../octopus/decode.js';
+import { decodeVariableSet } from '../documents.js';
 import type { NormalizeContext } from '../normalize.js';
 import { looksLikeId } from '../normalize.js';
 import type { KindName } from '../../registry/kinds.js';
@@ -19,20 +21,24 @@ export function processOwnerOf(kind: KindName, keyPath: string[]): string {
   return kind === 'runbookProcess' ? runbookOwner(keyPath[keyPath.length - 1]) : DEPLOYMENT_PROCESS_OWNER;
 }
 
-type ScopeValues = Record<string, { Id: string; Name: string; ProcessType?: string }[]>;
+/** The members of a variable set and its variables that are checked where it is read (snapshot/documents.ts). */
+type ScopeValues = Record<string, { Id: string; Name: string; ProcessType?: unknown }[] | null>;
+type VariableDoc = Doc & { Id?: string | null; Name: string; Type?: string | null; Scope?: Doc | null };
 
 /**
  * A variable set as name-keyed content: scopes in names through the set's own `ScopeValues`, reference
  * values (accounts, certificates, worker pools) as names, sensitive values never recorded, variable ids
  * dropped, and the list sorted so that the same variables always give the same bytes.
  */
-export function normalizeVariableSet(doc: Record<string, any>, ctx: NormalizeContext): Record<string, unknown> {
+export function normalizeVariableSet(doc: Doc, ctx: NormalizeContext): Record<string, unknown> {
   return { Variables: normalizeVariablesWithIds(doc, ctx).map((v) => v.variable) };
 }
 
 /** The normalised variables in snapshot order, each with the id it has on its instance (apply keeps them). */
-export function normalizeVariablesWithIds(doc: Record<string, any>, ctx: NormalizeContext): { variable: Record<string, unknown>; id: string | undefined }[] {
-  const scopeValues: ScopeValues = doc.ScopeValues ?? {};
+export function normalizeVariablesWithIds(answer: Doc, ctx: NormalizeContext): { variable: Record<string, unknown>; id: string | undefined }[] {
+  // Apply normalises variable sets it has just read: checked here (at no cost for one checked where it was read).
+  const doc = decodeVariableSet(answer, `the server (${ctx.where})`);
+  const scopeValues = (doc.ScopeValues ?? {}) as ScopeValues;
   const names = new Map<string, string>();
   for (const [list, entries] of Object.entries(scopeValues)) {
     for (const e of entries ?? []) {
@@ -40,7 +46,7 @@ export function normalizeVariablesWithIds(doc: Record<string, any>, ctx: Normali
       names.set(`${list}:${e.Id}`, name);
     }
   }
-  const variables = (doc.Variables ?? []).map((v: Record<string, any>) => {
+  const variables = ((doc.Variables ?? []) as VariableDoc[]).map((v) => {
     const sensitive = v.IsSensitive === true || v.Type === 'Sensitive';
     const variable: Record<string, unknown> = {
       Name: v.Name,
@@ -55,11 +61,11 @@ export function normalizeVariablesWithIds(doc: Record<string, any>, ctx: Normali
     };
     return { variable, id: typeof v.Id === 'string' ? v.Id : undefined };
   });
-  variables.sort((a: { variable: Record<string, unknown> }, b: { variable: Record<string, unknown> }) => compareVariables(a.variable, b.variable));
+  variables.sort((a, b) => compareVariables(a.variable, b.variable));
   return variables;
 }
 
-function translateValue(v: Record<string, any>, ctx: NormalizeContext): unknown {
+function translateValue(v: VariableDoc, ctx: NormalizeContext): unknown {
   const kind = variableValueKind(v.Type);
   if (!kind || typeof v.Value !== 'string') return v.Value ?? null;
   const kinds = [kind];
