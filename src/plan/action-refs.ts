@@ -86,6 +86,7 @@ export function settleActionRefs(def: KindDef, keyPath: string[], desired: Json,
       subject: `step '${name}'`,
       action: 'skip',
       reason: `named here, but the deployment process of project '${project}' will not have this step on the destination`,
+      reasonCode: 'step-name-unavailable',
     }),
   );
 }

@@ -9,6 +9,7 @@ import { itemsOf } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { fingerprint, sortKeys } from '../util/canonical.js';
 import { diff } from '../util/json-patch.js';
+import { patchSensitivePaths, sensitivePointers } from '../util/sensitive.js';
 import { parseVersion } from '../util/version.js';
 import { TOOL_VERSION } from '../version.js';
 import { adoptCaseMatches, caseOnlyMatches, describeCaseMatch } from './case-names.js';
@@ -24,6 +25,7 @@ import { planTenantVariables } from './kinds/tenant-variables.js';
 import { planVariables } from './kinds/variables.js';
 import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from '../plan-format/types.js';
 import type { Policy } from './policy-types.js';
+import type { ReasonCode } from '../plan-format/reasons.js';
 import { reconcileSecrets } from './secrets.js';
 import { referencesOf } from './selection.js';
 import { editRefs, targetPath, translateContent } from './translate.js';
@@ -58,6 +60,7 @@ interface Draft {
   keyPath: string[];
   action: 'create' | 'update' | 'skip';
   reason: string;
+  reasonCode: ReasonCode;
   desired?: Json;
   destContent?: Json;
   destination?: Operation['destination'];
@@ -102,7 +105,7 @@ export function createPlan(input: PlanInput): Plan {
 
   for (const ex of ctx.selection.exclusions) {
     if (kindDef(ex.kind).syncClass === 'environment') continue;
-    drafts.push({ def: kindDef(ex.kind), keyPath: ex.keyPath, action: 'skip', reason: ex.reason, decisions: [], cleanup: [] });
+    drafts.push({ def: kindDef(ex.kind), keyPath: ex.keyPath, action: 'skip', reason: ex.reason, reasonCode: 'excluded-by-policy', decisions: [], cleanup: [] });
   }
   for (const name of [...ctx.createdEnvironments].sort()) {
     const src = itemsOf(source, 'environment').find((e) => (policy.environments.map[e.keyPath[0]] ?? e.keyPath[0]) === name);
@@ -111,6 +114,7 @@ export function createPlan(input: PlanInput): Plan {
       keyPath: [name],
       action: 'create',
       reason: 'not on the destination; environments.create is on',
+      reasonCode: 'environment-created',
       desired: src?.item.content ?? { Name: name },
       decisions: [],
       cleanup: [],
@@ -123,7 +127,7 @@ export function createPlan(input: PlanInput): Plan {
     for (const { keyPath, item } of ctx.selection.items(def.kind)) {
       if (unreadOnDestination.has(def.plural)) {
         ctx.markSkipped(def.kind, keyPath);
-        drafts.push({ def, keyPath, action: 'skip', reason: `the destination snapshot could not read ${def.plural}: take it with a key that may (see "Permissions" in README)`, decisions: [], cleanup: [] });
+        drafts.push({ def, keyPath, action: 'skip', reason: `the destination snapshot could not read ${def.plural}: take it with a key that may (see "Permissions" in README)`, reasonCode: 'destination-unread', decisions: [], cleanup: [] });
         continue;
       }
       const draft = planItem(def, keyPath, item.content, ctx);
@@ -170,17 +174,17 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
   const destItem = ctx.destItem(def.kind, keyPath);
   const dest = destItem?.content;
   const base = { def, keyPath, decisions: [] as Decision[], cleanup: [] as Omit<CleanupEntry, 'operation'>[] };
-  const skip = (reason: string): Draft => ({ ...base, action: 'skip', reason });
+  const skip = (reasonCode: ReasonCode, reason: string): Draft => ({ ...base, action: 'skip', reason, reasonCode });
   const project = keyPath[0];
 
   const inGit = ownerProject(def.kind, keyPath) !== undefined ? gitSkipReason(def.kind, project, ctx) : undefined;
-  if (inGit) return skip(inGit);
+  if (inGit) return skip('version-controlled', inGit);
   if (def.parent) {
     // A child of an item the plan skips (a tenant none of whose links carries over, a project missing what it
     // needs) has nothing to be written into: it is skipped too, saying why.
     const parentPath = def.parent.ownedOne ? keyPath : keyPath.slice(0, -1);
     if (!ctx.willExist(def.parent.kind, parentPath)) {
-      return skip(`its ${kindDef(def.parent.kind).label.toLowerCase()} '${parentPath.join(' / ')}' is skipped`);
+      return skip('parent-skipped', `its ${kindDef(def.parent.kind).label.toLowerCase()} '${parentPath.join(' / ')}' is skipped`);
     }
   }
 
@@ -205,16 +209,16 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
     ({ desired, decisions, cleanup } = r);
   } else if (def.module === 'scopedUserRole') {
     const r = planScopedUserRole(def, content, dest, ctx);
-    if ('skip' in r) return skip(r.skip);
+    if ('skip' in r) return skip(r.skip.code, r.skip.text);
     ({ desired, decisions } = r);
   } else {
     const t = translateContent(def, content, ctx, ownerProject(def.kind, keyPath));
-    if (t.missing.length) return skip(`needs what the destination will not have: ${t.missing.join('; ')}`);
+    if (t.missing.length) return skip('needs-missing-item', `needs what the destination will not have: ${t.missing.join('; ')}`);
     desired = t.content;
-    decisions = t.dropped.map((d) => ({ subject: 'reference', action: 'skip' as const, reason: d }));
+    decisions = t.dropped.map((d) => ({ subject: 'reference', action: 'skip' as const, reason: d, reasonCode: 'reference-dropped' as const }));
     if (def.kind === 'tenant') {
       const r = planTenant(desired, content, dest);
-      if ('skip' in r) return skip(r.skip);
+      if ('skip' in r) return skip('tenant-links-lost', r.skip);
       desired = r.desired;
       decisions.push(...r.decisions);
     }
@@ -224,11 +228,11 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
       desired = withoutEmptyPhases(desired, decisions);
       // No phases at all would mean "every environment" on the destination: not what the source meant.
       if (!dest && (content.Phases as unknown[] | undefined)?.length && desired.Phases.length === 0) {
-        return skip('none of its phases has an environment on the destination');
+        return skip('lifecycle-phases-lost', 'none of its phases has an environment on the destination');
       }
     }
     if (def.kind === 'certificate' && !dest) {
-      return skip('not on the destination, and certificate data cannot be read from the source: import the certificate there by hand');
+      return skip('certificate-unreadable', 'not on the destination, and certificate data cannot be read from the source: import the certificate there by hand');
     }
     cleanup = reconcileSecrets(def, desired, dest, keyPath);
   }
@@ -236,8 +240,9 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
   // Translation may reorder sets (a mapped environment sorts elsewhere): sort as the snapshot does.
   sortUnordered(def, desired);
   if (!destItem) {
-    const reason = def.syncClass === 'exists-by-name' ? 'not on the destination: created (its details are the destination\'s to change)' : 'not on the destination';
-    return { ...base, action: 'create', reason, desired, decisions, cleanup };
+    const byName = def.syncClass === 'exists-by-name';
+    const reason = byName ? 'not on the destination: created (its details are the destination\'s to change)' : 'not on the destination';
+    return { ...base, action: 'create', reason, reasonCode: byName ? 'missing-on-destination-by-name' : 'missing-on-destination', desired, decisions, cleanup };
   }
   if (def.syncClass === 'exists-by-name') {
     if (def.kind !== 'lifecycle' || !ctx.policy.lifecycles.syncPhases) return 'unchanged';
@@ -249,12 +254,12 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
     // Nothing to write; but an item whose source differences are held back is no "unchanged": it is listed.
     const held = heldBack ?? decisions.filter((d) => d.action === 'skip' || d.action === 'keep').length;
     if (held === 0) return 'unchanged';
-    return { ...skip(`left as it is on the destination: ${held} source difference${held === 1 ? ' is' : 's are'} held back (see decisions)`), decisions };
+    return { ...skip('held-back', `left as it is on the destination: ${held} source difference${held === 1 ? ' is' : 's are'} held back (see decisions)`), decisions };
   }
   return {
     ...base,
     action: 'update',
-    reason: updateReason(def),
+    ...updateReason(def),
     desired,
     destContent: dest,
     destination: {
@@ -287,7 +292,7 @@ function settleStepNames(drafts: Draft[], ctx: PlanContext): number {
         continue;
       }
       // What differs names steps the destination will not have: held back, never counted as unchanged.
-      Object.assign(d, { action: 'skip', reason: 'its only differences name steps the destination\'s deployment process will not have', desired: undefined, destContent: undefined, destination: undefined });
+      Object.assign(d, { action: 'skip', reason: 'its only differences name steps the destination\'s deployment process will not have', reasonCode: 'step-names-unavailable', desired: undefined, destContent: undefined, destination: undefined });
     }
   }
   return unchanged;
@@ -304,7 +309,7 @@ function unreadProcesses(drafts: Draft[], ctx: PlanContext): Draft[] {
     for (const { keyPath, item } of ctx.selection.items('project')) {
       const project = keyPath[0];
       if (!item.meta.versionControlled || planned.has(project) || !ctx.willExist('project', keyPath)) continue;
-      out.push({ def, keyPath, action: 'skip', reason: gitSkipReason(def.kind, project, ctx)!, decisions: [], cleanup: [] });
+      out.push({ def, keyPath, action: 'skip', reason: gitSkipReason(def.kind, project, ctx)!, reasonCode: 'version-controlled', decisions: [], cleanup: [] });
     }
   }
   return out;
@@ -320,17 +325,17 @@ function resultContent(kind: KindName, content: Json): Json {
   return plain;
 }
 
-function updateReason(def: KindDef): string {
-  if (def.syncClass === 'match-exactly') return 'differs from the source, and must match it exactly';
-  if (def.kind === 'lifecycle') return 'phases differ (lifecycles.syncPhases is on)';
-  return 'differs from the source';
+function updateReason(def: KindDef): { reason: string; reasonCode: ReasonCode } {
+  if (def.syncClass === 'match-exactly') return { reason: 'differs from the source, and must match it exactly', reasonCode: 'differs-must-match' };
+  if (def.kind === 'lifecycle') return { reason: 'phases differ (lifecycles.syncPhases is on)', reasonCode: 'lifecycle-phases-differ' };
+  return { reason: 'differs from the source', reasonCode: 'differs' };
 }
 
 function withoutEmptyPhases(desired: Json, decisions: Decision[]): Json {
   if (!Array.isArray(desired.Phases)) return desired;
   const phases = desired.Phases.filter((p: Json) => {
     const empty = (p.AutomaticDeploymentTargets ?? []).length + (p.OptionalDeploymentTargets ?? []).length === 0;
-    if (empty) decisions.push({ subject: `phase '${p.Name}'`, action: 'skip', reason: 'none of its environments is on the destination' });
+    if (empty) decisions.push({ subject: `phase '${p.Name}'`, action: 'skip', reason: 'none of its environments is on the destination', reasonCode: 'phase-environments-lost' });
     return !empty;
   });
   return { ...desired, Phases: phases };
@@ -347,7 +352,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   const late: Operation[] = [];
   for (const d of drafts) {
     const id = operationId(d.def.kind, d.keyPath);
-    const op: Operation = { id, action: d.action, kind: d.def.kind, keyPath: d.keyPath, dependsOn: [], reason: d.reason };
+    const op: Operation = { id, action: d.action, kind: d.def.kind, keyPath: d.keyPath, dependsOn: [], reason: d.reason, reasonCode: d.reasonCode };
     if (d.decisions.length) op.decisions = d.decisions;
     if (d.cleanup.length) op.cleanup = d.cleanup.map((c) => ({ operation: id, ...c }));
     if (d.action === 'skip') {
@@ -362,9 +367,14 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     op.dependsOn = dependencies(d, scopeTargets, ctx, created, written);
     let mainWritten = true;
     op.result = fingerprint(resultContent(d.def.kind, early));
-    if (d.action === 'create') op.desired = sortKeys(early);
-    else {
-      op.patch = diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, early), true);
+    if (d.action === 'create') {
+      op.desired = sortKeys(early);
+      op.sensitivePaths = sensitivePointers(op.desired);
+    } else {
+      const before = toKeyed(d.def.kind, d.destContent!);
+      const after = toKeyed(d.def.kind, early);
+      op.patch = diff(before, after, true);
+      op.sensitivePaths = patchSensitivePaths(before, after, op.patch);
       op.destination = d.destination;
       // Only late references changed: the later operation does it all.
       mainWritten = op.patch.length > 0;
@@ -377,6 +387,8 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         .map((r) => operationId(r.kind, r.keyPath))
         .filter((rid) => created.has(rid) && rid !== id);
       if (current && namedActions(d.def, full).some((name) => !current.has(name))) refs.push(operationId('deploymentProcess', [d.keyPath[0]]));
+      const [lateBefore, lateAfter] = [toKeyed(d.def.kind, early), toKeyed(d.def.kind, full)];
+      const latePatch = diff(lateBefore, lateAfter, true);
       late.push({
         id: lateReferencesId(id),
         lateReferencesOf: id,
@@ -385,7 +397,9 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         keyPath: d.keyPath,
         dependsOn: [...new Set([...(mainWritten ? [id] : op.dependsOn), ...refs])].sort(),
         reason: 'references items this plan creates after it: set once they exist',
-        patch: diff(toKeyed(d.def.kind, early), toKeyed(d.def.kind, full), true),
+        reasonCode: 'late-references',
+        patch: latePatch,
+        sensitivePaths: patchSensitivePaths(lateBefore, lateAfter, latePatch),
         result: fingerprint(resultContent(d.def.kind, full)),
         ...(mainWritten ? {} : { destination: d.destination }),
       });
