@@ -14,7 +14,7 @@ import type { KindName } from '../registry/kinds.js';
 
 type Json = Record<string, any>;
 
-import { isSensitiveValue as isSecret } from '../util/sensitive.js';
+import { isSensitiveValue as isSecret, secretToSend, settleSecret } from '../util/sensitive.js';
 
 export interface BodyContext {
   dest: DestinationState;
@@ -149,9 +149,7 @@ function writeSecrets(def: KindDef, body: Json, current: RawDoc | undefined, pla
   function settle(container: Json, key: string, cur: unknown) {
     const v = container[key];
     if (!isSecret(v)) return;
-    if (!v.HasValue) container[key] = { HasValue: false, NewValue: null };
-    else if (isSecret(cur) && cur.HasValue) container[key] = { HasValue: true, NewValue: null };
-    else container[key] = { HasValue: true, NewValue: placeholder };
+    container[key] = secretToSend(settleSecret(v, cur)!, placeholder);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { NormalizeContext } from '../normalize.js';
-import { isSensitiveValue } from '../secrets.js';
+import { isSensitiveTemplate, recordedSecret } from '../../util/sensitive.js';
 
 type Values = Record<string, unknown>;
 
@@ -76,10 +76,6 @@ interface Template {
   sensitive: boolean;
 }
 
-function isSensitiveTemplate(t: any): boolean {
-  return t?.DisplaySettings?.['Octopus.ControlType'] === 'Sensitive';
-}
-
 function templateNames(templates: unknown): Map<string, Template> {
   const out = new Map<string, Template>();
   for (const t of Array.isArray(templates) ? templates : []) out.set(t.Id, { name: t.Name, sensitive: isSensitiveTemplate(t) });
@@ -96,8 +92,4 @@ function namedValues(values: Record<string, unknown>, templates: Map<string, Tem
 }
 
 /** A value as recorded: a secret only as `{HasValue}`, even if a server sent it in clear. */
-function valueOf(value: unknown, template: unknown): unknown {
-  if (isSensitiveValue(value)) return { HasValue: Boolean(value.HasValue) || value.NewValue != null };
-  if (isSensitiveTemplate(template)) return { HasValue: value !== null && value !== '' };
-  return value;
-}
+const valueOf = recordedSecret;
