@@ -1,7 +1,7 @@
 import { currentActions, finalActions, namedActions, settleActionRefs, withoutActionRefs } from './action-refs.js';
 import { isLateReferences, lateReferencesId, operationId } from '../plan-format/operations.js';
 import { planChecksum } from '../plan-format/checksum.js';
-import { gitSides, gitSkipReason, keepGitRules, keepGitSettings, planSensitiveOnly, variablesInGit } from './git-projects.js';
+import { gitSides, gitSkipReason } from './git-projects.js';
 import { OctosyncError } from '../errors.js';
 import { KINDS, kindDef, isLateRef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
@@ -14,15 +14,11 @@ import { parseVersion } from '../util/version.js';
 import { TOOL_VERSION } from '../version.js';
 import { adoptCaseMatches, caseOnlyMatches, describeCaseMatch } from './case-names.js';
 import { PlanContext } from './context.js';
+import { KIND_HOOKS, MODULE_STEPS, planningOrder, type KindHook } from './steps.js';
 import { fromKeyed, toKeyed } from './keyed.js';
 import { fieldPrints } from './field-prints.js';
 import { compareVariables } from '../snapshot/modules/variables.js';
 import { sortUnordered } from '../snapshot/normalize.js';
-import { planProcess } from './kinds/process.js';
-import { planScopedUserRole } from './kinds/scoped-user-role.js';
-import { planTenant } from './kinds/tenant.js';
-import { planTenantVariables } from './kinds/tenant-variables.js';
-import { planVariables } from './kinds/variables.js';
 import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from '../plan-format/types.js';
 import type { Policy } from './policy-types.js';
 import type { ReasonCode } from '../plan-format/reasons.js';
@@ -121,28 +117,13 @@ export function createPlan(input: PlanInput): Plan {
     });
   }
 
-  for (const def of KINDS) {
-    if (def.syncClass === 'never' || def.syncClass === 'environment') continue;
-    if (def.kind === 'tenantVariables' && policy.tenants.variables === 'skip') continue;
-    for (const { keyPath, item } of ctx.selection.items(def.kind)) {
-      if (unreadOnDestination.has(def.plural)) {
-        ctx.markSkipped(def.kind, keyPath);
-        drafts.push({ def, keyPath, action: 'skip', reason: `the destination snapshot could not read ${def.plural}: take it with a key that may (see "Permissions" in README)`, reasonCode: 'destination-unread', decisions: [], cleanup: [] });
-        continue;
-      }
-      const draft = planItem(def, keyPath, item.content, ctx);
-      if (def.kind === 'stepTemplate') {
-        const written = draft && draft !== 'unchanged' && draft.action !== 'skip';
-        const result = written ? fingerprint(resultContent(def.kind, draft.desired!)) : ctx.destItem(def.kind, keyPath)?.meta.fingerprint;
-        if (result) ctx.templateResults.set(keyPath[0], result);
-      }
-      if (draft === 'unchanged') unchanged++;
-      else if (draft) {
-        if (draft.action === 'skip') ctx.markSkipped(def.kind, keyPath);
-        drafts.push(draft);
-      }
-    }
-  }
+  const settles = planningOrder(KINDS);
+  KINDS.forEach((def, position) => {
+    planKind(def, ctx, drafts, unreadOnDestination, () => unchanged++);
+    // Every provider of these facts is planned: later steps may read them.
+    for (const fact of settles.get(position) ?? []) ctx.settle(fact);
+  });
+  ctx.settleAll();
   if (ctx.errors.length) {
     throw new PlanError(`the policy refuses this plan:\n  ${ctx.errors.join('\n  ')}`);
   }
@@ -170,6 +151,32 @@ function withMembersUnknownToSource(desired: Json, dest: Json): Json {
   return out;
 }
 
+/** Every selected item of one kind, through its planning step: drafts for what differs, a count for what agrees. */
+function planKind(def: KindDef, ctx: PlanContext, drafts: Draft[], unreadOnDestination: Set<string>, countUnchanged: () => void): void {
+  if (def.syncClass === 'never' || def.syncClass === 'environment') return;
+  if (def.module && MODULE_STEPS[def.module].planned?.(ctx) === false) return;
+  const hook = KIND_HOOKS[def.kind];
+  for (const { keyPath, item } of ctx.selection.items(def.kind)) {
+    if (unreadOnDestination.has(def.plural)) {
+      ctx.markSkipped(def.kind, keyPath);
+      drafts.push({ def, keyPath, action: 'skip', reason: `the destination snapshot could not read ${def.plural}: take it with a key that may (see "Permissions" in README)`, reasonCode: 'destination-unread', decisions: [], cleanup: [] });
+      continue;
+    }
+    const draft = planItem(def, keyPath, item.content, ctx);
+    if (hook?.recordResult) {
+      // What the item will be once applied: the planned content, or the destination's as it is.
+      const written = draft && draft !== 'unchanged' && draft.action !== 'skip';
+      const result = written ? fingerprint(resultContent(def.kind, draft.desired!)) : ctx.destItem(def.kind, keyPath)?.meta.fingerprint;
+      if (result) hook.recordResult(keyPath, result, ctx);
+    }
+    if (draft === 'unchanged') countUnchanged();
+    else if (draft) {
+      if (draft.action === 'skip') ctx.markSkipped(def.kind, keyPath);
+      drafts.push(draft);
+    }
+  }
+}
+
 function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanContext): Draft | 'unchanged' | undefined {
   const destItem = ctx.destItem(def.kind, keyPath);
   const dest = destItem?.content;
@@ -193,47 +200,19 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
   let cleanup: Omit<CleanupEntry, 'operation'>[] = [];
   /** Source differences left unsynced; where a module does not count them, every `skip` or `keep` decision is one. */
   let heldBack: number | undefined;
-  if (def.module === 'process') {
-    const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
-    ({ desired, decisions, cleanup, heldBack } = r);
-  } else if (def.module === 'variables' && def.syncClass === 'match-exactly') {
-    // A script module's set holds its code (body and language), not values: `variables.overwrite` and the
-    // value-matching rules do not apply; the set becomes the source's, as every must-match kind does.
-    desired = content;
-  } else if (def.module === 'variables') {
-    const plan = (c: Json, d: Json | undefined) => planVariables(def.kind, keyPath, c, d, ctx);
-    const r = def.kind === 'projectVariables' && variablesInGit(project, ctx) ? planSensitiveOnly(project, content, dest, ctx, plan) : plan(content, dest);
-    ({ desired, decisions, cleanup, heldBack } = r);
-  } else if (def.module === 'tenantVariables') {
-    const r = planTenantVariables(keyPath, content, dest, ctx);
-    ({ desired, decisions, cleanup } = r);
-  } else if (def.module === 'scopedUserRole') {
-    const r = planScopedUserRole(def, content, dest, ctx);
+  const hook = KIND_HOOKS[def.kind];
+  if (def.module) {
+    const r = MODULE_STEPS[def.module].plan(def, keyPath, content, dest, ctx);
     if ('skip' in r) return skip(r.skip.code, r.skip.text);
-    ({ desired, decisions } = r);
+    ({ desired, decisions, cleanup, heldBack } = r);
   } else {
     const t = translateContent(def, content, ctx, ownerProject(def.kind, keyPath));
     if (t.missing.length) return skip('needs-missing-item', `needs what the destination will not have: ${t.missing.join('; ')}`);
     desired = t.content;
     decisions = t.dropped.map((d) => ({ subject: 'reference', action: 'skip' as const, reason: d, reasonCode: 'reference-dropped' as const }));
-    if (def.kind === 'tenant') {
-      const r = planTenant(desired, content, dest);
-      if ('skip' in r) return skip('tenant-links-lost', r.skip);
-      desired = r.desired;
-      decisions.push(...r.decisions);
-    }
-    if (def.kind === 'project') desired = keepGitSettings(desired, dest, project, ctx, decisions);
-    if (def.kind === 'channel') desired = keepGitRules(desired, dest, project, ctx, decisions);
-    if (def.kind === 'lifecycle') {
-      desired = withoutEmptyPhases(desired, decisions);
-      // No phases at all would mean "every environment" on the destination: not what the source meant.
-      if (!dest && (content.Phases as unknown[] | undefined)?.length && desired.Phases.length === 0) {
-        return skip('lifecycle-phases-lost', 'none of its phases has an environment on the destination');
-      }
-    }
-    if (def.kind === 'certificate' && !dest) {
-      return skip('certificate-unreadable', 'not on the destination, and certificate data cannot be read from the source: import the certificate there by hand');
-    }
+    const adjusted = hook?.adjust?.(desired, content, dest, keyPath, ctx, decisions);
+    if (adjusted && 'skip' in adjusted) return skip(adjusted.skip.code, adjusted.skip.text);
+    if (adjusted) desired = adjusted.desired;
     cleanup = reconcileSecrets(def, desired, dest, keyPath);
   }
 
@@ -245,8 +224,9 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
     return { ...base, action: 'create', reason, reasonCode: byName ? 'missing-on-destination-by-name' : 'missing-on-destination', desired, decisions, cleanup };
   }
   if (def.syncClass === 'exists-by-name') {
-    if (def.kind !== 'lifecycle' || !ctx.policy.lifecycles.syncPhases) return 'unchanged';
-    desired = { ...dest, Phases: desired.Phases };
+    const written = hook?.existing?.(desired, dest!, ctx);
+    if (!written) return 'unchanged';
+    desired = written;
   }
   if (!def.module) desired = withMembersUnknownToSource(desired, dest!);
   const patch = diff(toKeyed(def.kind, dest!), toKeyed(def.kind, desired));
@@ -259,7 +239,7 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
   return {
     ...base,
     action: 'update',
-    ...updateReason(def),
+    ...updateReason(def, hook),
     desired,
     destContent: dest,
     destination: {
@@ -325,20 +305,10 @@ function resultContent(kind: KindName, content: Json): Json {
   return plain;
 }
 
-function updateReason(def: KindDef): { reason: string; reasonCode: ReasonCode } {
+function updateReason(def: KindDef, hook: KindHook | undefined): { reason: string; reasonCode: ReasonCode } {
   if (def.syncClass === 'match-exactly') return { reason: 'differs from the source, and must match it exactly', reasonCode: 'differs-must-match' };
-  if (def.kind === 'lifecycle') return { reason: 'phases differ (lifecycles.syncPhases is on)', reasonCode: 'lifecycle-phases-differ' };
+  if (hook?.updateReason) return { reason: hook.updateReason.text, reasonCode: hook.updateReason.code };
   return { reason: 'differs from the source', reasonCode: 'differs' };
-}
-
-function withoutEmptyPhases(desired: Json, decisions: Decision[]): Json {
-  if (!Array.isArray(desired.Phases)) return desired;
-  const phases = desired.Phases.filter((p: Json) => {
-    const empty = (p.AutomaticDeploymentTargets ?? []).length + (p.OptionalDeploymentTargets ?? []).length === 0;
-    if (empty) decisions.push({ subject: `phase '${p.Name}'`, action: 'skip', reason: 'none of its environments is on the destination', reasonCode: 'phase-environments-lost' });
-    return !empty;
-  });
-  return { ...desired, Phases: phases };
 }
 
 function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: PlanInput): Plan {
@@ -478,20 +448,7 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
     // A usage records its template's version, which the template's update changes: the update comes first.
     if (r.kind === 'stepTemplate' && written.has(rid)) deps.add(rid);
   }
-  if (def.kind === 'projectVariables') {
-    // Values are scoped to the project's channels, steps and runbooks by name: those come first.
-    for (const id of scopeTargets.get(d.keyPath[0]) ?? []) deps.add(id);
-  }
-  if (def.kind === 'tenantVariables') {
-    // Values are keyed by the tenant's project links (set by the tenant's late-reference operation when the
-    // project is new), by its projects' templates and included sets, and by its sets' templates: those writes
-    // come first. Ids of operations the plan does not hold are dropped when the plan is assembled.
-    const tenant = operationId('tenant', d.keyPath);
-    deps.add(tenant).add(lateReferencesId(tenant));
-    const linked = Object.keys(ctx.sourceItem('tenant', d.keyPath)?.content.ProjectEnvironments ?? {});
-    for (const p of [...linked, ...Object.keys(d.desired?.ProjectVariables ?? {})]) deps.add(operationId('project', [p]));
-    for (const s of Object.keys(d.desired?.LibraryVariables ?? {})) deps.add(operationId('libraryVariableSet', [s]));
-  }
+  if (def.module) for (const id of MODULE_STEPS[def.module].dependsOn?.(def, d.keyPath, d.desired, ctx, scopeTargets) ?? []) deps.add(id);
   deps.delete(operationId(def.kind, d.keyPath));
   return [...deps].sort();
 }

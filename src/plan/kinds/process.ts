@@ -118,13 +118,19 @@ export function planProcess(
     desiredSteps.splice(at, 0, destSteps.get(name)!);
   });
 
-  const actionsOfProject = ctx.desiredActions.get(project) ?? new Set<string>();
+  const desiredActions = ctx.fill('desiredActions');
+  const actionsOfProject = desiredActions.get(project) ?? new Set<string>();
   const owner = processOwnerOf(kind, keyPath);
   for (const s of desiredSteps) for (const a of s.Actions ?? []) actionsOfProject.add(actionScopeName(owner, a.Name));
-  ctx.desiredActions.set(project, actionsOfProject);
-  if (kind === 'deploymentProcess') ctx.deploymentActions.set(project, new Set(desiredSteps.flatMap((s) => (s.Actions ?? []).map((a: Json) => a.Name as string))));
+  desiredActions.set(project, actionsOfProject);
+  if (holdsDeploymentActions(kind)) ctx.fill('deploymentActions').set(project, new Set(desiredSteps.flatMap((s) => (s.Actions ?? []).map((a: Json) => a.Name as string))));
   const heldBack = kept + decisions.filter((d) => d.action === 'skip').length;
   return { desired: { ...source, Steps: desiredSteps }, decisions, cleanup, heldBack };
+}
+
+/** The project's deployment process (not a runbook's): its step names are what channel rules and package settings name. */
+export function holdsDeploymentActions(kind: KindName): boolean {
+  return kind === 'deploymentProcess';
 }
 
 type ActionOutcome =
@@ -190,7 +196,7 @@ function recordTemplateVersion(action: Json, ctx: PlanContext, subject: string, 
   const props = action.Properties;
   const name = props?.[TEMPLATE_ID];
   if (typeof name !== 'string' || name === '') return;
-  const expected = ctx.templateResults.get(name) ?? ctx.destItem('stepTemplate', [name])?.meta.fingerprint;
+  const expected = ctx.fact('templateResults').get(name) ?? ctx.destItem('stepTemplate', [name])?.meta.fingerprint;
   // A template the destination will not have: translation has skipped the step already.
   if (!expected) return;
   const source = props[TEMPLATE_VERSION];

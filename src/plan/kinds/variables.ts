@@ -244,7 +244,7 @@ function existsOnDestination(key: string, value: string, ctx: PlanContext, proje
       if (value === DEPLOYMENT_PROCESS_OWNER) return value;
       return project !== undefined && value.startsWith('Runbook: ') && ctx.willExist('runbook', [project, value.slice('Runbook: '.length)]) ? value : undefined;
     case 'Action':
-      return project !== undefined && ctx.desiredActions.get(project)?.has(value) ? value : undefined;
+      return project !== undefined && ctx.fact('desiredActions').get(project)?.has(value) ? value : undefined;
     case 'Role':
       return value; // a role is a name, the same on every instance: it needs no target carrying it there
     case 'Machine':
