@@ -442,11 +442,12 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
     if (created.has(pid)) deps.add(pid);
   }
   for (const r of referencesOf(ctx.source, def.kind, d.keyPath)) {
-    const path = r.kind === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath;
+    // Environments land under their mapped name.
+    const path = kindDef(r.kind).syncClass === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath;
     const rid = operationId(r.kind, path);
     if (created.has(rid) && !isLateTarget(def, r.kind)) deps.add(rid);
     // A usage records its template's version, which the template's update changes: the update comes first.
-    if (r.kind === 'stepTemplate' && written.has(rid)) deps.add(rid);
+    if (KIND_HOOKS[r.kind]?.usersWaitForUpdate && written.has(rid)) deps.add(rid);
   }
   if (def.module) for (const id of MODULE_STEPS[def.module].dependsOn?.(def, d.keyPath, d.desired, ctx, scopeTargets) ?? []) deps.add(id);
   deps.delete(operationId(def.kind, d.keyPath));

@@ -107,6 +107,8 @@ export interface KindHook {
   provides?: PlanFact[];
   /** Called with each item's fingerprint once applied (planned, or as the destination has it). */
   recordResult?(keyPath: string[], result: string, ctx: PlanContext): void;
+  /** What refers to an item of the kind waits for its update too, not only its creation (a usage records its template's version). */
+  usersWaitForUpdate?: boolean;
 }
 
 export const KIND_HOOKS: Partial<Record<KindName, KindHook>> = {
@@ -138,7 +140,7 @@ export const KIND_HOOKS: Partial<Record<KindName, KindHook>> = {
         ? { desired }
         : { skip: { code: 'certificate-unreadable', text: 'not on the destination, and certificate data cannot be read from the source: import the certificate there by hand' } },
   },
-  stepTemplate: { provides: ['templateResults'], recordResult: (keyPath, result, ctx) => ctx.fill('templateResults').set(keyPath[0], result) },
+  stepTemplate: { provides: ['templateResults'], recordResult: (keyPath, result, ctx) => ctx.fill('templateResults').set(keyPath[0], result), usersWaitForUpdate: true },
 };
 
 function withoutEmptyPhases(desired: Json, decisions: Decision[]): Json {
