@@ -9,12 +9,12 @@ import { parsePath, visitPath } from '../util/docpath.js';
 import { resolveInlineRefs } from '../util/inline-refs.js';
 import { editRefs, targetPath } from '../plan/translate.js';
 import type { DestinationState } from './destination.js';
-import { actionsOf, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../snapshot/modules/template-usage.js';
+import { APPLY_MODULES } from './modules.js';
 import type { KindName } from '../registry/kinds.js';
 
 type Json = Record<string, any>;
 
-import { isSensitiveValue as isSecret } from '../util/sensitive.js';
+import { isSensitiveValue as isSecret, secretToSend, settleSecret } from '../util/sensitive.js';
 
 export interface BodyContext {
   dest: DestinationState;
@@ -40,7 +40,7 @@ export function toApiBody(def: KindDef, keyPath: string[], desired: Json, curren
   }
   for (const member of def.omitOnWrite ?? []) delete body[member];
   restoreNestedIds(def, body, current);
-  if (def.module === 'process') resolveTemplateVersions(body, ctx);
+  if (def.module) APPLY_MODULES[def.module].prepareBody?.(body, ctx);
   resolveRefs(def, body, project, ctx);
   for (const { path } of def.inlineRefs ?? []) {
     visitPath(body, path, (value, set) =>
@@ -53,21 +53,6 @@ export function toApiBody(def: KindDef, keyPath: string[], desired: Json, curren
   }
   writeSecrets(def, body, current, ctx.placeholder);
   return body;
-}
-
-/**
- * Usages planned "at the template's current version" get the destination template's `Version`, read after
- * this run's writes (a template created or updated by the plan is written before its usages).
- */
-function resolveTemplateVersions(body: Json, ctx: BodyContext): void {
-  for (const action of actionsOf(body)) {
-    const props = action.Properties ?? {};
-    if (!isCurrentMarker(props[TEMPLATE_VERSION])) continue;
-    const name = String(props[TEMPLATE_ID]);
-    const template = ctx.dest.template(name);
-    if (!template) throw new ServerError(`cannot find step template '${name}' on the destination (used by action '${action.Name}')`);
-    props[TEMPLATE_VERSION] = String(template.version);
-  }
 }
 
 /** Names → destination ids along the registry's reference paths. */
@@ -149,9 +134,7 @@ function writeSecrets(def: KindDef, body: Json, current: RawDoc | undefined, pla
   function settle(container: Json, key: string, cur: unknown) {
     const v = container[key];
     if (!isSecret(v)) return;
-    if (!v.HasValue) container[key] = { HasValue: false, NewValue: null };
-    else if (isSecret(cur) && cur.HasValue) container[key] = { HasValue: true, NewValue: null };
-    else container[key] = { HasValue: true, NewValue: placeholder };
+    container[key] = secretToSend(settleSecret(v, cur)!, placeholder);
   }
 }
 

@@ -1,7 +1,8 @@
 import type { TenantVariablesApi } from '../octopus/capabilities.js';
 import type { OctopusClient } from '../octopus/client.js';
 import { kindDef, supersededMembers } from '../registry/kinds.js';
-import { indexActions, indexSpace, normalizeItem, templateState } from '../snapshot/assemble.js';
+import { indexSpace, normalizeItem, templateState } from '../snapshot/assemble.js';
+import { indexInner } from '../snapshot/modules/index.js';
 import type { TemplateState } from '../snapshot/modules/template-usage.js';
 import type { SpaceRef } from '../snapshot/connect.js';
 import type { IdIndex } from '../snapshot/id-index.js';
@@ -80,7 +81,7 @@ export class DestinationState {
     this.ids.set(pathKey(kind, keyPath), id);
     this.rawByPath.set(pathKey(kind, keyPath), doc);
     if (!def.parent?.ownedOne) this.index.add(doc.Id, { kind, name: keyPath[keyPath.length - 1], keyPath });
-    if (def.module === 'process') indexActions(this.index, kind, keyPath, doc);
+    indexInner(def, this.index, keyPath, doc);
   }
 
   /**

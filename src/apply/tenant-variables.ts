@@ -4,7 +4,7 @@ import type { RawDoc } from '../snapshot/read.js';
 import type { DestinationState } from './destination.js';
 
 type Json = Record<string, any>;
-import { isSensitiveValue as isSecret } from '../util/sensitive.js';
+import { isSensitiveValue as isSecret, recordedSecret, secretToSend, settleSecret } from '../util/sensitive.js';
 
 /**
  * The body that writes a tenant's variables through the generation `current` was read with (v2: see
@@ -16,10 +16,9 @@ export function tenantVariablesBody(current: RawDoc, desired: Json, dest: Destin
   if (current.ApiGeneration === 'v2') return tenantVariablesV2Body(current, desired, dest, placeholder);
   const body: Json = structuredClone(current);
   const setValue = (values: Json, templateId: string, value: unknown) => {
-    if (isSecret(value)) {
-      const existing = values[templateId];
-      values[templateId] = isSecret(existing) && existing.HasValue ? { HasValue: true, NewValue: null } : { HasValue: true, NewValue: placeholder };
-    } else values[templateId] = value;
+    // A secret the plan wants is `{HasValue: true}` (plan/kinds/tenant-variables.ts): kept, or a placeholder.
+    if (isSecret(value)) values[templateId] = secretToSend(settleSecret(value, values[templateId])!, placeholder);
+    else values[templateId] = value;
   };
   const templateId = (templates: Json[] | undefined, name: string, owner: string) => {
     const t = (templates ?? []).find((x) => x.Name === name);
@@ -69,11 +68,7 @@ interface Cell {
 const cellKey = (c: Cell) => JSON.stringify([c.kind, c.ownerId, c.templateId, c.env]);
 
 /** A value as the snapshot records it (secrets as `{HasValue}`), to tell a kept value from a changed one. */
-function recorded(value: unknown, template: Json | undefined): unknown {
-  if (isSecret(value)) return { HasValue: Boolean(value.HasValue) || value.NewValue != null };
-  if (template?.DisplaySettings?.['Octopus.ControlType'] === 'Sensitive') return { HasValue: value !== null && value !== '' };
-  return value;
-}
+const recorded = recordedSecret;
 
 /**
  * The two v2 bodies (`PUT …/commonvariables` and `…/projectvariables`, each the whole list; see the simulator's
@@ -124,7 +119,7 @@ export function tenantVariablesV2Body(current: RawDoc, desired: Json, dest: Dest
         return same;
       });
       if (kept.length === 0) continue;
-      const value = isSecret(v.Value) ? { HasValue: true, NewValue: null } : v.Value;
+      const value = isSecret(v.Value) ? secretToSend('keep', placeholder) : v.Value;
       bodies[kind].push({ Id: v.Id, [OWNER_ID[kind]]: v[OWNER_ID[kind]], TemplateId: v.TemplateId, Value: value, Scope: { EnvironmentIds: kept.filter((e) => e !== '') } });
     }
   }
@@ -138,7 +133,7 @@ export function tenantVariablesV2Body(current: RawDoc, desired: Json, dest: Dest
     fresh.set(group, entry);
   }
   for (const { cell, value, envs } of fresh.values()) {
-    const written = isSecret(value) ? { HasValue: true, NewValue: placeholder } : value;
+    const written = isSecret(value) ? secretToSend('placeholder', placeholder) : value;
     bodies[cell.kind].push({ [OWNER_ID[cell.kind]]: cell.ownerId, TemplateId: cell.templateId, Value: written, Scope: { EnvironmentIds: envs.sort() } });
   }
   return { ApiGeneration: 'v2', common: { Variables: bodies.Common }, project: { Variables: bodies.Project } };

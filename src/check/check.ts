@@ -14,7 +14,7 @@ import { kindDef } from '../registry/kinds.js';
 import { assembleSnapshot } from '../snapshot/assemble.js';
 import { connectToSpace } from '../snapshot/connect.js';
 import { readSpace, type RawSpace } from '../snapshot/read.js';
-import { isSensitiveValue } from '../snapshot/secrets.js';
+import { isSensitiveValue, isSensitiveVariable } from '../util/sensitive.js';
 
 export interface CheckOptions extends ClientOptions {
   space: string;
@@ -117,7 +117,7 @@ function findings(raw: RawSpace, result: CheckResult): void {
   if (certificates.length) add(`${certificates.length} certificate(s)`, 'certificate data cannot be read: a destination lacking one needs it imported by hand');
   let secrets = 0;
   const count = (v: unknown): void => {
-    if (isSensitiveValue(v) || (isDoc(v) && v.IsSensitive === true && 'Name' in v)) secrets++;
+    if (isSensitiveValue(v) || (isSensitiveVariable(v) && 'Name' in (v as object))) secrets++;
     else if (Array.isArray(v)) v.forEach(count);
     else if (v && typeof v === 'object') Object.values(v).forEach(count);
   };

@@ -16,10 +16,10 @@ export function lateReferencesId(id: string): string {
 
 /**
  * A late-reference operation: sets references to items the plan creates after the item itself. Told by its
- * `lateReferencesOf` field; plans made before that field by the id's suffix alone.
+ * `lateReferencesOf` field alone (plans of format 1, which may lack it, are refused when read).
  */
 export function isLateReferences(op: Operation): boolean {
-  return op.lateReferencesOf !== undefined || op.id.endsWith(LATE);
+  return op.lateReferencesOf !== undefined;
 }
 
 /** Anything for apply to write: creates, updates, or late reference updates (which the counts leave out). */

@@ -1,8 +1,10 @@
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { Policy } from '../plan/policy-types.js';
 import type { KindName } from '../registry/kinds.js';
+import type { ReasonCode } from './reasons.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+/** 2: every reason has a `reasonCode`, every written operation its `sensitivePaths`, late references only by `lateReferencesOf`. */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Action = 'create' | 'update' | 'skip';
 
@@ -23,6 +25,8 @@ export interface Decision {
   subject: string;
   action: 'create' | 'update' | 'skip' | 'keep' | 'remove';
   reason: string;
+  /** The reason as a code (src/plan-format/reasons.ts). */
+  reasonCode: ReasonCode;
 }
 
 export interface Operation {
@@ -34,6 +38,8 @@ export interface Operation {
   keyPath: string[];
   dependsOn: string[];
   reason: string;
+  /** The reason as a code (src/plan-format/reasons.ts). */
+  reasonCode: ReasonCode;
   /** create: the full desired content (normalised, by name). */
   desired?: Record<string, unknown>;
   /** update: RFC 6902 patch against the destination's normalised content in keyed form. */
@@ -48,8 +54,13 @@ export interface Operation {
   decisions?: Decision[];
   cleanup?: CleanupEntry[];
   /**
-   * A late-reference update (`<id>#references`): the id of the operation whose item it completes, setting its
-   * references to items the plan creates after it.
+   * create/update: JSON pointers to the secrets this operation carries — into `desired` for a create, into the
+   * patched (keyed) document for an update. Renderers mask what these name, and only that (src/util/sensitive.ts).
+   */
+  sensitivePaths?: string[];
+  /**
+   * A late-reference update: the id of the operation whose item it completes, setting its references to items
+   * the plan creates after it. This field, not the id (`<id>#references`), says an operation is one.
    */
   lateReferencesOf?: string;
 }

@@ -26,7 +26,7 @@ export function currentActions(project: string, ctx: PlanContext): Set<string> {
 
 /** Actions the project's deployment process will hold once the plan is applied (as it is, when the plan leaves it). */
 export function finalActions(project: string, ctx: PlanContext): Set<string> {
-  return ctx.deploymentActions.get(project) ?? currentActions(project, ctx);
+  return ctx.fact('deploymentActions').get(project) ?? currentActions(project, ctx);
 }
 
 /** The step names a content's action references hold. */
@@ -86,6 +86,7 @@ export function settleActionRefs(def: KindDef, keyPath: string[], desired: Json,
       subject: `step '${name}'`,
       action: 'skip',
       reason: `named here, but the deployment process of project '${project}' will not have this step on the destination`,
+      reasonCode: 'step-name-unavailable',
     }),
   );
 }

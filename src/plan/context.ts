@@ -7,6 +7,25 @@ import { pathKey, Selection } from './selection.js';
 import type { KindName } from '../registry/kinds.js';
 
 /**
+ * What planning steps learn for later ones. Each fact is filled by the steps that declare they provide it and
+ * read by those that declare they need it (plan/steps.ts); the planner settles a fact once its providers are
+ * planned, and a read before that, or a fill after, throws: the order is checked, not assumed.
+ */
+export interface PlanFacts {
+  /** Per project: actions its desired processes will hold, as `Action` scope values `<owner> / <action>`. */
+  desiredActions: Map<string, Set<string>>;
+  /** Per project: names of the actions its deployment process will hold (steps named by channel rules and package settings). */
+  deploymentActions: Map<string, Set<string>>;
+  /**
+   * Step templates by name: the fingerprint each will have on the destination once the plan is applied
+   * (usages record "at the template's current version" against it).
+   */
+  templateResults: Map<string, string>;
+}
+
+export type PlanFact = keyof PlanFacts;
+
+/**
  * Everything a planning step may consult: both snapshots, the policy, the selection, the environment map,
  * and what will exist on the destination once the plan is applied. Pure data: no network, no clock.
  */
@@ -15,15 +34,10 @@ export class PlanContext {
   readonly environments: EnvironmentMap;
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
-  /** Per project: actions its desired processes will hold, as `Action` scope values `<owner> / <action>`. */
-  readonly desiredActions = new Map<string, Set<string>>();
-  /** Per project: names of the actions its deployment process will hold (steps named by channel rules and package settings). */
-  readonly deploymentActions = new Map<string, Set<string>>();
-  /**
-   * Step templates by name: the fingerprint each will have on the destination once the plan is applied
-   * (usages record "at the template's current version" against it).
-   */
-  readonly templateResults = new Map<string, string>();
+  /** What earlier planning steps leave for later ones: filled through `fill`, read through `fact` (below). */
+  private readonly facts: PlanFacts = { desiredActions: new Map(), deploymentActions: new Map(), templateResults: new Map() };
+  /** Facts whose every provider has been planned: readable, no longer fillable. */
+  private readonly settled = new Set<PlanFact>();
   /** Environments this plan creates on the destination. */
   readonly createdEnvironments = new Set<string>();
   /** Items the plan skips: what refers to them cannot count on them (the QA lifecycle → QA channel cascade). */
@@ -54,6 +68,31 @@ export class PlanContext {
         this.warnings.push(`environments ${sources.map((s) => `'${s}'`).join(' and ')} all map to '${target}' on the destination: what is scoped to each lands on '${target}'`);
       }
     }
+  }
+
+  /**
+   * A fact for a planning step that provides it (plan/steps.ts) to fill. Refused once the fact is settled: a
+   * provider planned after a step that read the fact would be missed by it.
+   */
+  fill<F extends PlanFact>(fact: F): PlanFacts[F] {
+    if (this.settled.has(fact)) throw new Error(`planning order: '${fact}' is filled after a step read it (see plan/steps.ts)`);
+    return this.facts[fact];
+  }
+
+  /** A fact for a planning step that needs it: only once every step that provides it has been planned. */
+  fact<F extends PlanFact>(fact: F): PlanFacts[F] {
+    if (!this.settled.has(fact)) throw new Error(`planning order: '${fact}' is read before every step that provides it was planned (see plan/steps.ts)`);
+    return this.facts[fact];
+  }
+
+  /** Every provider of the fact has been planned (the planner says so, from the step table's declarations). */
+  settle(fact: PlanFact): void {
+    this.settled.add(fact);
+  }
+
+  /** Every step is planned: every fact is final (one no kind provides is empty). */
+  settleAll(): void {
+    for (const fact of Object.keys(this.facts) as PlanFact[]) this.settled.add(fact);
   }
 
   destItem(kind: KindName, keyPath: string[]): SnapshotItem | undefined {

@@ -60,7 +60,7 @@ export function keepGitSettings(desired: Json, dest: Json | undefined, project: 
   const out = { ...desired };
   const keep = (member: string, value: unknown) => {
     if (JSON.stringify(out[member]) !== JSON.stringify(value)) {
-      decisions.push({ subject: member, action: 'keep', reason: `deployment settings and the steps they name live in git (version-controlled on the ${where}): left as the destination has them` });
+      decisions.push({ subject: member, action: 'keep', reason: `deployment settings and the steps they name live in git (version-controlled on the ${where}): left as the destination has them`, reasonCode: 'version-controlled-kept' });
     }
     if (value === undefined) delete out[member];
     else out[member] = structuredClone(value);
@@ -77,7 +77,7 @@ export function keepGitRules(desired: Json, dest: Json | undefined, project: str
   if (!where) return desired;
   const rules = dest?.Rules ?? [];
   if (JSON.stringify(desired.Rules ?? []) !== JSON.stringify(rules)) {
-    decisions.push({ subject: 'version rules', action: 'keep', reason: `they name steps of a deployment process in git (version-controlled on the ${where}): left as the destination has them` });
+    decisions.push({ subject: 'version rules', action: 'keep', reason: `they name steps of a deployment process in git (version-controlled on the ${where}): left as the destination has them`, reasonCode: 'version-controlled-kept' });
   }
   return { ...desired, Rules: structuredClone(rules) };
 }
@@ -97,7 +97,7 @@ export function planSensitiveOnly<R extends { desired: Json; decisions: Decision
   const others = ((dest?.Variables as Json[]) ?? []).filter((v) => !v.IsSensitive);
   const r = plan(sensitive(content)!, sensitive(dest));
   r.desired = { ...r.desired, Variables: [...others, ...((r.desired.Variables as Json[]) ?? [])] };
-  r.decisions.push({ subject: 'non-sensitive variables', action: 'keep', reason: `they live in git (project '${project}' is version-controlled on the ${gitSides(project, ctx)}): not synced; sensitive variables are` });
+  r.decisions.push({ subject: 'non-sensitive variables', action: 'keep', reason: `they live in git (project '${project}' is version-controlled on the ${gitSides(project, ctx)}): not synced; sensitive variables are`, reasonCode: 'version-controlled-kept' });
   // Held back too: the plan lists the set as a skip rather than counting it unchanged.
   if ('heldBack' in r && typeof r.heldBack === 'number') r.heldBack += 1;
   return r;

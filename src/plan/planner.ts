@@ -1,7 +1,7 @@
 import { currentActions, finalActions, namedActions, settleActionRefs, withoutActionRefs } from './action-refs.js';
 import { isLateReferences, lateReferencesId, operationId } from '../plan-format/operations.js';
 import { planChecksum } from '../plan-format/checksum.js';
-import { gitSides, gitSkipReason, keepGitRules, keepGitSettings, planSensitiveOnly, variablesInGit } from './git-projects.js';
+import { gitSides, gitSkipReason } from './git-projects.js';
 import { OctosyncError } from '../errors.js';
 import { KINDS, kindDef, isLateRef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
@@ -9,21 +9,19 @@ import { itemsOf } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { fingerprint, sortKeys } from '../util/canonical.js';
 import { diff } from '../util/json-patch.js';
+import { patchSensitivePaths, sensitivePointers } from '../util/sensitive.js';
 import { parseVersion } from '../util/version.js';
 import { TOOL_VERSION } from '../version.js';
 import { adoptCaseMatches, caseOnlyMatches, describeCaseMatch } from './case-names.js';
 import { PlanContext } from './context.js';
+import { KIND_HOOKS, MODULE_STEPS, planningOrder, type KindHook } from './steps.js';
 import { fromKeyed, toKeyed } from './keyed.js';
 import { fieldPrints } from './field-prints.js';
 import { compareVariables } from '../snapshot/modules/variables.js';
 import { sortUnordered } from '../snapshot/normalize.js';
-import { planProcess } from './kinds/process.js';
-import { planScopedUserRole } from './kinds/scoped-user-role.js';
-import { planTenant } from './kinds/tenant.js';
-import { planTenantVariables } from './kinds/tenant-variables.js';
-import { planVariables } from './kinds/variables.js';
 import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from '../plan-format/types.js';
 import type { Policy } from './policy-types.js';
+import type { ReasonCode } from '../plan-format/reasons.js';
 import { reconcileSecrets } from './secrets.js';
 import { referencesOf } from './selection.js';
 import { editRefs, targetPath, translateContent } from './translate.js';
@@ -58,6 +56,7 @@ interface Draft {
   keyPath: string[];
   action: 'create' | 'update' | 'skip';
   reason: string;
+  reasonCode: ReasonCode;
   desired?: Json;
   destContent?: Json;
   destination?: Operation['destination'];
@@ -102,7 +101,7 @@ export function createPlan(input: PlanInput): Plan {
 
   for (const ex of ctx.selection.exclusions) {
     if (kindDef(ex.kind).syncClass === 'environment') continue;
-    drafts.push({ def: kindDef(ex.kind), keyPath: ex.keyPath, action: 'skip', reason: ex.reason, decisions: [], cleanup: [] });
+    drafts.push({ def: kindDef(ex.kind), keyPath: ex.keyPath, action: 'skip', reason: ex.reason, reasonCode: 'excluded-by-policy', decisions: [], cleanup: [] });
   }
   for (const name of [...ctx.createdEnvironments].sort()) {
     const src = itemsOf(source, 'environment').find((e) => (policy.environments.map[e.keyPath[0]] ?? e.keyPath[0]) === name);
@@ -111,34 +110,20 @@ export function createPlan(input: PlanInput): Plan {
       keyPath: [name],
       action: 'create',
       reason: 'not on the destination; environments.create is on',
+      reasonCode: 'environment-created',
       desired: src?.item.content ?? { Name: name },
       decisions: [],
       cleanup: [],
     });
   }
 
-  for (const def of KINDS) {
-    if (def.syncClass === 'never' || def.syncClass === 'environment') continue;
-    if (def.kind === 'tenantVariables' && policy.tenants.variables === 'skip') continue;
-    for (const { keyPath, item } of ctx.selection.items(def.kind)) {
-      if (unreadOnDestination.has(def.plural)) {
-        ctx.markSkipped(def.kind, keyPath);
-        drafts.push({ def, keyPath, action: 'skip', reason: `the destination snapshot could not read ${def.plural}: take it with a key that may (see "Permissions" in README)`, decisions: [], cleanup: [] });
-        continue;
-      }
-      const draft = planItem(def, keyPath, item.content, ctx);
-      if (def.kind === 'stepTemplate') {
-        const written = draft && draft !== 'unchanged' && draft.action !== 'skip';
-        const result = written ? fingerprint(resultContent(def.kind, draft.desired!)) : ctx.destItem(def.kind, keyPath)?.meta.fingerprint;
-        if (result) ctx.templateResults.set(keyPath[0], result);
-      }
-      if (draft === 'unchanged') unchanged++;
-      else if (draft) {
-        if (draft.action === 'skip') ctx.markSkipped(def.kind, keyPath);
-        drafts.push(draft);
-      }
-    }
-  }
+  const settles = planningOrder(KINDS);
+  KINDS.forEach((def, position) => {
+    planKind(def, ctx, drafts, unreadOnDestination, () => unchanged++);
+    // Every provider of these facts is planned: later steps may read them.
+    for (const fact of settles.get(position) ?? []) ctx.settle(fact);
+  });
+  ctx.settleAll();
   if (ctx.errors.length) {
     throw new PlanError(`the policy refuses this plan:\n  ${ctx.errors.join('\n  ')}`);
   }
@@ -166,21 +151,47 @@ function withMembersUnknownToSource(desired: Json, dest: Json): Json {
   return out;
 }
 
+/** Every selected item of one kind, through its planning step: drafts for what differs, a count for what agrees. */
+function planKind(def: KindDef, ctx: PlanContext, drafts: Draft[], unreadOnDestination: Set<string>, countUnchanged: () => void): void {
+  if (def.syncClass === 'never' || def.syncClass === 'environment') return;
+  if (def.module && MODULE_STEPS[def.module].planned?.(ctx) === false) return;
+  const hook = KIND_HOOKS[def.kind];
+  for (const { keyPath, item } of ctx.selection.items(def.kind)) {
+    if (unreadOnDestination.has(def.plural)) {
+      ctx.markSkipped(def.kind, keyPath);
+      drafts.push({ def, keyPath, action: 'skip', reason: `the destination snapshot could not read ${def.plural}: take it with a key that may (see "Permissions" in README)`, reasonCode: 'destination-unread', decisions: [], cleanup: [] });
+      continue;
+    }
+    const draft = planItem(def, keyPath, item.content, ctx);
+    if (hook?.recordResult) {
+      // What the item will be once applied: the planned content, or the destination's as it is.
+      const written = draft && draft !== 'unchanged' && draft.action !== 'skip';
+      const result = written ? fingerprint(resultContent(def.kind, draft.desired!)) : ctx.destItem(def.kind, keyPath)?.meta.fingerprint;
+      if (result) hook.recordResult(keyPath, result, ctx);
+    }
+    if (draft === 'unchanged') countUnchanged();
+    else if (draft) {
+      if (draft.action === 'skip') ctx.markSkipped(def.kind, keyPath);
+      drafts.push(draft);
+    }
+  }
+}
+
 function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanContext): Draft | 'unchanged' | undefined {
   const destItem = ctx.destItem(def.kind, keyPath);
   const dest = destItem?.content;
   const base = { def, keyPath, decisions: [] as Decision[], cleanup: [] as Omit<CleanupEntry, 'operation'>[] };
-  const skip = (reason: string): Draft => ({ ...base, action: 'skip', reason });
+  const skip = (reasonCode: ReasonCode, reason: string): Draft => ({ ...base, action: 'skip', reason, reasonCode });
   const project = keyPath[0];
 
   const inGit = ownerProject(def.kind, keyPath) !== undefined ? gitSkipReason(def.kind, project, ctx) : undefined;
-  if (inGit) return skip(inGit);
+  if (inGit) return skip('version-controlled', inGit);
   if (def.parent) {
     // A child of an item the plan skips (a tenant none of whose links carries over, a project missing what it
     // needs) has nothing to be written into: it is skipped too, saying why.
     const parentPath = def.parent.ownedOne ? keyPath : keyPath.slice(0, -1);
     if (!ctx.willExist(def.parent.kind, parentPath)) {
-      return skip(`its ${kindDef(def.parent.kind).label.toLowerCase()} '${parentPath.join(' / ')}' is skipped`);
+      return skip('parent-skipped', `its ${kindDef(def.parent.kind).label.toLowerCase()} '${parentPath.join(' / ')}' is skipped`);
     }
   }
 
@@ -189,59 +200,33 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
   let cleanup: Omit<CleanupEntry, 'operation'>[] = [];
   /** Source differences left unsynced; where a module does not count them, every `skip` or `keep` decision is one. */
   let heldBack: number | undefined;
-  if (def.module === 'process') {
-    const r = planProcess(def.kind as 'deploymentProcess' | 'runbookProcess', keyPath, content, dest, ctx);
+  const hook = KIND_HOOKS[def.kind];
+  if (def.module) {
+    const r = MODULE_STEPS[def.module].plan(def, keyPath, content, dest, ctx);
+    if ('skip' in r) return skip(r.skip.code, r.skip.text);
     ({ desired, decisions, cleanup, heldBack } = r);
-  } else if (def.module === 'variables' && def.syncClass === 'match-exactly') {
-    // A script module's set holds its code (body and language), not values: `variables.overwrite` and the
-    // value-matching rules do not apply; the set becomes the source's, as every must-match kind does.
-    desired = content;
-  } else if (def.module === 'variables') {
-    const plan = (c: Json, d: Json | undefined) => planVariables(def.kind, keyPath, c, d, ctx);
-    const r = def.kind === 'projectVariables' && variablesInGit(project, ctx) ? planSensitiveOnly(project, content, dest, ctx, plan) : plan(content, dest);
-    ({ desired, decisions, cleanup, heldBack } = r);
-  } else if (def.module === 'tenantVariables') {
-    const r = planTenantVariables(keyPath, content, dest, ctx);
-    ({ desired, decisions, cleanup } = r);
-  } else if (def.module === 'scopedUserRole') {
-    const r = planScopedUserRole(def, content, dest, ctx);
-    if ('skip' in r) return skip(r.skip);
-    ({ desired, decisions } = r);
   } else {
     const t = translateContent(def, content, ctx, ownerProject(def.kind, keyPath));
-    if (t.missing.length) return skip(`needs what the destination will not have: ${t.missing.join('; ')}`);
+    if (t.missing.length) return skip('needs-missing-item', `needs what the destination will not have: ${t.missing.join('; ')}`);
     desired = t.content;
-    decisions = t.dropped.map((d) => ({ subject: 'reference', action: 'skip' as const, reason: d }));
-    if (def.kind === 'tenant') {
-      const r = planTenant(desired, content, dest);
-      if ('skip' in r) return skip(r.skip);
-      desired = r.desired;
-      decisions.push(...r.decisions);
-    }
-    if (def.kind === 'project') desired = keepGitSettings(desired, dest, project, ctx, decisions);
-    if (def.kind === 'channel') desired = keepGitRules(desired, dest, project, ctx, decisions);
-    if (def.kind === 'lifecycle') {
-      desired = withoutEmptyPhases(desired, decisions);
-      // No phases at all would mean "every environment" on the destination: not what the source meant.
-      if (!dest && (content.Phases as unknown[] | undefined)?.length && desired.Phases.length === 0) {
-        return skip('none of its phases has an environment on the destination');
-      }
-    }
-    if (def.kind === 'certificate' && !dest) {
-      return skip('not on the destination, and certificate data cannot be read from the source: import the certificate there by hand');
-    }
+    decisions = t.dropped.map((d) => ({ subject: 'reference', action: 'skip' as const, reason: d, reasonCode: 'reference-dropped' as const }));
+    const adjusted = hook?.adjust?.(desired, content, dest, keyPath, ctx, decisions);
+    if (adjusted && 'skip' in adjusted) return skip(adjusted.skip.code, adjusted.skip.text);
+    if (adjusted) desired = adjusted.desired;
     cleanup = reconcileSecrets(def, desired, dest, keyPath);
   }
 
   // Translation may reorder sets (a mapped environment sorts elsewhere): sort as the snapshot does.
   sortUnordered(def, desired);
   if (!destItem) {
-    const reason = def.syncClass === 'exists-by-name' ? 'not on the destination: created (its details are the destination\'s to change)' : 'not on the destination';
-    return { ...base, action: 'create', reason, desired, decisions, cleanup };
+    const byName = def.syncClass === 'exists-by-name';
+    const reason = byName ? 'not on the destination: created (its details are the destination\'s to change)' : 'not on the destination';
+    return { ...base, action: 'create', reason, reasonCode: byName ? 'missing-on-destination-by-name' : 'missing-on-destination', desired, decisions, cleanup };
   }
   if (def.syncClass === 'exists-by-name') {
-    if (def.kind !== 'lifecycle' || !ctx.policy.lifecycles.syncPhases) return 'unchanged';
-    desired = { ...dest, Phases: desired.Phases };
+    const written = hook?.existing?.(desired, dest!, ctx);
+    if (!written) return 'unchanged';
+    desired = written;
   }
   if (!def.module) desired = withMembersUnknownToSource(desired, dest!);
   const patch = diff(toKeyed(def.kind, dest!), toKeyed(def.kind, desired));
@@ -249,12 +234,12 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
     // Nothing to write; but an item whose source differences are held back is no "unchanged": it is listed.
     const held = heldBack ?? decisions.filter((d) => d.action === 'skip' || d.action === 'keep').length;
     if (held === 0) return 'unchanged';
-    return { ...skip(`left as it is on the destination: ${held} source difference${held === 1 ? ' is' : 's are'} held back (see decisions)`), decisions };
+    return { ...skip('held-back', `left as it is on the destination: ${held} source difference${held === 1 ? ' is' : 's are'} held back (see decisions)`), decisions };
   }
   return {
     ...base,
     action: 'update',
-    reason: updateReason(def),
+    ...updateReason(def, hook),
     desired,
     destContent: dest,
     destination: {
@@ -287,7 +272,7 @@ function settleStepNames(drafts: Draft[], ctx: PlanContext): number {
         continue;
       }
       // What differs names steps the destination will not have: held back, never counted as unchanged.
-      Object.assign(d, { action: 'skip', reason: 'its only differences name steps the destination\'s deployment process will not have', desired: undefined, destContent: undefined, destination: undefined });
+      Object.assign(d, { action: 'skip', reason: 'its only differences name steps the destination\'s deployment process will not have', reasonCode: 'step-names-unavailable', desired: undefined, destContent: undefined, destination: undefined });
     }
   }
   return unchanged;
@@ -304,7 +289,7 @@ function unreadProcesses(drafts: Draft[], ctx: PlanContext): Draft[] {
     for (const { keyPath, item } of ctx.selection.items('project')) {
       const project = keyPath[0];
       if (!item.meta.versionControlled || planned.has(project) || !ctx.willExist('project', keyPath)) continue;
-      out.push({ def, keyPath, action: 'skip', reason: gitSkipReason(def.kind, project, ctx)!, decisions: [], cleanup: [] });
+      out.push({ def, keyPath, action: 'skip', reason: gitSkipReason(def.kind, project, ctx)!, reasonCode: 'version-controlled', decisions: [], cleanup: [] });
     }
   }
   return out;
@@ -320,20 +305,10 @@ function resultContent(kind: KindName, content: Json): Json {
   return plain;
 }
 
-function updateReason(def: KindDef): string {
-  if (def.syncClass === 'match-exactly') return 'differs from the source, and must match it exactly';
-  if (def.kind === 'lifecycle') return 'phases differ (lifecycles.syncPhases is on)';
-  return 'differs from the source';
-}
-
-function withoutEmptyPhases(desired: Json, decisions: Decision[]): Json {
-  if (!Array.isArray(desired.Phases)) return desired;
-  const phases = desired.Phases.filter((p: Json) => {
-    const empty = (p.AutomaticDeploymentTargets ?? []).length + (p.OptionalDeploymentTargets ?? []).length === 0;
-    if (empty) decisions.push({ subject: `phase '${p.Name}'`, action: 'skip', reason: 'none of its environments is on the destination' });
-    return !empty;
-  });
-  return { ...desired, Phases: phases };
+function updateReason(def: KindDef, hook: KindHook | undefined): { reason: string; reasonCode: ReasonCode } {
+  if (def.syncClass === 'match-exactly') return { reason: 'differs from the source, and must match it exactly', reasonCode: 'differs-must-match' };
+  if (hook?.updateReason) return { reason: hook.updateReason.text, reasonCode: hook.updateReason.code };
+  return { reason: 'differs from the source', reasonCode: 'differs' };
 }
 
 function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: PlanInput): Plan {
@@ -347,7 +322,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
   const late: Operation[] = [];
   for (const d of drafts) {
     const id = operationId(d.def.kind, d.keyPath);
-    const op: Operation = { id, action: d.action, kind: d.def.kind, keyPath: d.keyPath, dependsOn: [], reason: d.reason };
+    const op: Operation = { id, action: d.action, kind: d.def.kind, keyPath: d.keyPath, dependsOn: [], reason: d.reason, reasonCode: d.reasonCode };
     if (d.decisions.length) op.decisions = d.decisions;
     if (d.cleanup.length) op.cleanup = d.cleanup.map((c) => ({ operation: id, ...c }));
     if (d.action === 'skip') {
@@ -362,9 +337,14 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     op.dependsOn = dependencies(d, scopeTargets, ctx, created, written);
     let mainWritten = true;
     op.result = fingerprint(resultContent(d.def.kind, early));
-    if (d.action === 'create') op.desired = sortKeys(early);
-    else {
-      op.patch = diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, early), true);
+    if (d.action === 'create') {
+      op.desired = sortKeys(early);
+      op.sensitivePaths = sensitivePointers(op.desired);
+    } else {
+      const before = toKeyed(d.def.kind, d.destContent!);
+      const after = toKeyed(d.def.kind, early);
+      op.patch = diff(before, after, true);
+      op.sensitivePaths = patchSensitivePaths(before, after, op.patch);
       op.destination = d.destination;
       // Only late references changed: the later operation does it all.
       mainWritten = op.patch.length > 0;
@@ -377,6 +357,8 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         .map((r) => operationId(r.kind, r.keyPath))
         .filter((rid) => created.has(rid) && rid !== id);
       if (current && namedActions(d.def, full).some((name) => !current.has(name))) refs.push(operationId('deploymentProcess', [d.keyPath[0]]));
+      const [lateBefore, lateAfter] = [toKeyed(d.def.kind, early), toKeyed(d.def.kind, full)];
+      const latePatch = diff(lateBefore, lateAfter, true);
       late.push({
         id: lateReferencesId(id),
         lateReferencesOf: id,
@@ -385,7 +367,9 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         keyPath: d.keyPath,
         dependsOn: [...new Set([...(mainWritten ? [id] : op.dependsOn), ...refs])].sort(),
         reason: 'references items this plan creates after it: set once they exist',
-        patch: diff(toKeyed(d.def.kind, early), toKeyed(d.def.kind, full), true),
+        reasonCode: 'late-references',
+        patch: latePatch,
+        sensitivePaths: patchSensitivePaths(lateBefore, lateAfter, latePatch),
         result: fingerprint(resultContent(d.def.kind, full)),
         ...(mainWritten ? {} : { destination: d.destination }),
       });
@@ -458,26 +442,14 @@ function dependencies(d: Draft, scopeTargets: Map<string, string[]>, ctx: PlanCo
     if (created.has(pid)) deps.add(pid);
   }
   for (const r of referencesOf(ctx.source, def.kind, d.keyPath)) {
-    const path = r.kind === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath;
+    // Environments land under their mapped name.
+    const path = kindDef(r.kind).syncClass === 'environment' ? [ctx.environments.map(r.keyPath[0]) ?? r.keyPath[0]] : r.keyPath;
     const rid = operationId(r.kind, path);
     if (created.has(rid) && !isLateTarget(def, r.kind)) deps.add(rid);
     // A usage records its template's version, which the template's update changes: the update comes first.
-    if (r.kind === 'stepTemplate' && written.has(rid)) deps.add(rid);
+    if (KIND_HOOKS[r.kind]?.usersWaitForUpdate && written.has(rid)) deps.add(rid);
   }
-  if (def.kind === 'projectVariables') {
-    // Values are scoped to the project's channels, steps and runbooks by name: those come first.
-    for (const id of scopeTargets.get(d.keyPath[0]) ?? []) deps.add(id);
-  }
-  if (def.kind === 'tenantVariables') {
-    // Values are keyed by the tenant's project links (set by the tenant's late-reference operation when the
-    // project is new), by its projects' templates and included sets, and by its sets' templates: those writes
-    // come first. Ids of operations the plan does not hold are dropped when the plan is assembled.
-    const tenant = operationId('tenant', d.keyPath);
-    deps.add(tenant).add(lateReferencesId(tenant));
-    const linked = Object.keys(ctx.sourceItem('tenant', d.keyPath)?.content.ProjectEnvironments ?? {});
-    for (const p of [...linked, ...Object.keys(d.desired?.ProjectVariables ?? {})]) deps.add(operationId('project', [p]));
-    for (const s of Object.keys(d.desired?.LibraryVariables ?? {})) deps.add(operationId('libraryVariableSet', [s]));
-  }
+  if (def.module) for (const id of MODULE_STEPS[def.module].dependsOn?.(def, d.keyPath, d.desired, ctx, scopeTargets) ?? []) deps.add(id);
   deps.delete(operationId(def.kind, d.keyPath));
   return [...deps].sort();
 }

@@ -3,7 +3,7 @@ import { parsePath } from '../util/docpath.js';
 import type { CleanupEntry } from '../plan-format/types.js';
 
 type Json = Record<string, any>;
-import { isSensitiveValue as isSecret } from '../util/sensitive.js';
+import { settleSecret } from '../util/sensitive.js';
 
 /**
  * Secrets in the desired content of a generic kind (`{HasValue}` in snapshots): where the destination has a
@@ -14,10 +14,9 @@ import { isSensitiveValue as isSecret } from '../util/sensitive.js';
 export function reconcileSecrets(def: KindDef, desired: Json, dest: Json | undefined, keyPath: string[]): Omit<CleanupEntry, 'operation'>[] {
   const cleanup: Omit<CleanupEntry, 'operation'>[] = [];
   const settle = (container: Json, key: string, destValue: unknown, label: string) => {
-    const value = container[key];
-    if (!isSecret(value) && !(isSecret(destValue) && destValue.HasValue)) return;
-    if (isSecret(destValue) && destValue.HasValue) container[key] = destValue;
-    else if (isSecret(value) && value.HasValue) {
+    const outcome = settleSecret(container[key], destValue);
+    if (outcome === 'keep') container[key] = destValue;
+    else if (outcome === 'placeholder') {
       cleanup.push({ kind: def.kind, keyPath, field: label, instruction: 'written as a placeholder: set the real secret on the destination' });
     }
   };

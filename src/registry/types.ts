@@ -138,8 +138,12 @@ export interface KindDefOf<N extends string, K extends string = N> {
   secrets?: DocPath[];
   /** Arrays whose order carries no meaning, sorted by this key (or by value for strings) in the content. */
   unordered?: { path: DocPath; by?: string }[];
-  /** The module that handles the kind's special shape (variables, processes, tenant variables, scoped user roles). */
-  module?: 'process' | 'variables' | 'tenantVariables' | 'scopedUserRole';
+  /**
+   * The module that handles the kind's special shape (variables, processes, tenant variables, scoped user roles).
+   * Each stage maps every module to its handler in a `Record<SpecialModule, …>` table (plan/steps.ts,
+   * snapshot/modules/index.ts, apply/modules.ts), so a module named here without a handler in each does not compile.
+   */
+  module?: SpecialModule;
   /**
    * The kind's documents have no `Name`: each is named by the item this reference points at (a scoped user
    * role by its user role's name), with ` (2)`, ` (3)` … for further copies under the same parent
@@ -160,6 +164,10 @@ export interface KindDefOf<N extends string, K extends string = N> {
    */
   supersedes?: string[];
 }
+
+/** Special modules: kinds whose shape the generic handling of each stage does not cover. */
+export const SPECIAL_MODULES = ['process', 'variables', 'tenantVariables', 'scopedUserRole'] as const;
+export type SpecialModule = (typeof SPECIAL_MODULES)[number];
 
 /** A kind of the registry. */
 export type KindDef = KindDefOf<KindName>;

@@ -96,10 +96,10 @@ export function kindRows(plan: Plan): KindRow[] {
 
 export function operationView(op: Operation): OperationView {
   const base = { op, title: itemTitle(op.kind, op.keyPath), decisions: op.decisions ?? [], cleanup: op.cleanup ?? [] };
-  if (op.action === 'create') return { ...base, sign: '+', verb: 'will be created', lines: createLines(op.desired ?? {}) };
+  if (op.action === 'create') return { ...base, sign: '+', verb: 'will be created', lines: createLines(op.desired ?? {}, op.sensitivePaths ?? []) };
   if (op.action === 'skip') return { ...base, sign: '=', verb: 'is skipped', lines: [] };
   const verb = isLateReferences(op) ? 'will have its references set' : 'will be updated in-place';
-  return { ...base, sign: '~', verb, lines: patchLines(op.patch ?? []) };
+  return { ...base, sign: '~', verb, lines: patchLines(op.patch ?? [], op.sensitivePaths ?? []) };
 }
 
 type Json = Record<string, unknown>;
@@ -111,10 +111,10 @@ const named = (v: unknown): v is Json[] => Array.isArray(v) && v.every((el) => e
 
 /**
  * A create, summarised: top-level fields (empty ones left out), steps with their actions, variables by
- * name with their scope, other named lists by their names. Secrets are masked first.
+ * name with their scope, other named lists by their names. Secrets (the plan's `sensitivePaths`) are masked first.
  */
-function createLines(desired: Json): DiffLine[] {
-  const content = masked(desired) as Json;
+function createLines(desired: Json, sensitivePaths: readonly string[]): DiffLine[] {
+  const content = masked(desired, sensitivePaths) as Json;
   const simple: [string, string][] = [];
   const blocks: DiffLine[][] = [];
   for (const key of Object.keys(content).sort()) {
@@ -183,23 +183,20 @@ function scopeText(scope: unknown): string {
 
 /**
  * An update: one entry per RFC 6902 operation, paths as member paths. The old value shows only where the
- * plan has it (a `test` operation just before, on the same path).
+ * plan has it (a `test` operation just before, on the same path). A change at or inside a secret the plan
+ * names is shown as the secret's member, masked; secrets inside a written value are masked in it.
  */
-function patchLines(patch: PatchOperation[]): DiffLine[] {
+function patchLines(patch: PatchOperation[], sensitivePaths: readonly string[]): DiffLine[] {
   const out: DiffLine[] = [];
   patch.forEach((p, i) => {
     const next = patch[i + 1];
     if (p.op === 'test' && next && next.op !== 'test' && next.path === p.path) return; // read as the next one's old value
     const prev = patch[i - 1];
     const old = prev && prev.op === 'test' && prev.path === p.path ? { value: prev.value } : undefined;
-    let tokens = pointerTokens(p.path);
-    let secret = sensitiveVariableValue(p.path, patch);
-    if (tokens.length > 0 && tokens[tokens.length - 1] === 'HasValue') {
-      tokens = tokens.slice(0, -1);
-      secret = true;
-    }
-    const label = memberPath(tokens);
-    const shown = (v: unknown) => (secret ? MASKED : masked(v));
+    const holder = sensitivePaths.find((s) => p.path === s || p.path.startsWith(`${s}/`));
+    const secret = holder !== undefined;
+    const label = memberPath(pointerTokens(holder ?? p.path));
+    const shown = (v: unknown) => (secret ? MASKED : masked(v, sensitivePaths, p.path));
     switch (p.op) {
       case 'add':
         out.push(...laid('+', label, shown(p.value)));
@@ -260,19 +257,6 @@ function textDiff(label: string, old: string, value: string): DiffLine[] {
     }
   }
   return out;
-}
-
-/** The `Value` of a variable (keyed form: `/Variables/<name>/<index>/Value`) that the same patch marks sensitive. */
-function sensitiveVariableValue(path: string, patch: PatchOperation[]): boolean {
-  const tokens = pointerTokens(path);
-  if (tokens.length !== 4 || tokens[0] !== 'Variables' || tokens[3] !== 'Value') return false;
-  const owner = path.slice(0, path.lastIndexOf('/'));
-  return patch.some(
-    (p) =>
-      ('value' in p && p.path === `${owner}/IsSensitive` && p.value === true) ||
-      ('value' in p && p.path === `${owner}/Type` && p.value === 'Sensitive') ||
-      ('value' in p && p.path === owner && (p.value as Json | null)?.IsSensitive === true),
-  );
 }
 
 function laid(sign: Sign, label: string, value: unknown): DiffLine[] {

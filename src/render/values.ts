@@ -2,8 +2,8 @@
  * Values as people read them in a rendered plan: JSON pointers as member paths, secrets masked, long
  * values laid out over several lines. Pure: no colour, no I/O.
  */
-import { unescapeToken } from '../util/json-patch.js';
-import { isSensitiveValue } from '../util/sensitive.js';
+import { escapeToken, unescapeToken } from '../util/json-patch.js';
+import { underSensitive } from '../util/sensitive.js';
 
 /** What is printed in place of any secret. */
 export const SENSITIVE = '(sensitive)';
@@ -12,21 +12,17 @@ export const SENSITIVE = '(sensitive)';
 class Sensitive {}
 const MASK = new Sensitive();
 
-/** An Octopus SensitiveValue as snapshots record it: `{HasValue}`. */
-export const isSecret = isSensitiveValue;
-
 /**
- * A copy of a value with every secret replaced by the mask: objects with `HasValue`, and the `Value` of a
- * variable marked `IsSensitive` (or of type `Sensitive`).
+ * A copy of a value found at JSON pointer `at`, with what the plan's `sensitivePaths` name replaced by the
+ * mask. The renderer does not judge sensitivity itself: the plan says where its secrets are.
  */
-export function masked(value: unknown): unknown {
-  if (isSecret(value)) return MASK;
-  if (Array.isArray(value)) return value.map(masked);
+export function masked(value: unknown, sensitivePaths: readonly string[], at = ''): unknown {
+  if (underSensitive(at, sensitivePaths)) return MASK;
+  if (!sensitivePaths.some((p) => p.startsWith(`${at}/`))) return value;
+  if (Array.isArray(value)) return value.map((v, i) => masked(v, sensitivePaths, `${at}/${i}`));
   if (value && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    const sensitiveVariable = obj.IsSensitive === true || obj.Type === 'Sensitive';
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(obj)) out[k] = sensitiveVariable && k === 'Value' ? MASK : masked(v);
+    for (const [k, v] of Object.entries(value)) out[k] = masked(v, sensitivePaths, `${at}/${escapeToken(k)}`);
     return out;
   }
   return value;

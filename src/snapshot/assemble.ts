@@ -2,10 +2,9 @@ import { KINDS, supersededMembers } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { IdIndex } from './id-index.js';
 import { finishItem, normalizeDocument, type NormalizeContext } from './normalize.js';
-import { normalizeTenantVariables } from './modules/tenant-variables.js';
 import { derivedNames } from './modules/derived-names.js';
-import { actionScopeName, normalizeVariableSet, processOwnerOf } from './modules/variables.js';
-import { markCurrentUsages, type TemplateState } from './modules/template-usage.js';
+import { indexInner, SNAPSHOT_MODULES } from './modules/index.js';
+import type { TemplateState } from './modules/template-usage.js';
 import type { RawDoc, RawSpace } from './read.js';
 import { variablesAreInGit } from './documents.js';
 import type { InventoryMachine, InventoryWorker, ItemTree, Snapshot, SnapshotItem } from './types.js';
@@ -82,27 +81,14 @@ export function indexSpace(raw: RawSpace, aliases?: Map<string, string>): SpaceI
       if (!def.parent?.ownedOne) index.add(doc.Id, { kind: def.kind, name: keyPath[keyPath.length - 1], keyPath });
     }
   }
-  // Actions are scoped to by id (variables): name them from the processes, with the process that holds them.
-  for (const { kind } of KINDS.filter((k) => k.module === 'process')) {
-    for (const doc of raw.get(kind) ?? []) {
-      const keyPath = keyPaths.get(kind)?.get(doc.Id);
-      if (keyPath) indexActions(index, kind, keyPath, doc);
+  // Ids inside documents are scoped to by id (a process's actions, by variables): the modules name them.
+  for (const def of KINDS.filter((k) => k.module)) {
+    for (const doc of raw.get(def.kind) ?? []) {
+      const keyPath = keyPaths.get(def.kind)?.get(doc.Id);
+      if (keyPath) indexInner(def, index, keyPath, doc);
     }
   }
   return { index, keyPaths, warnings };
-}
-
-/**
- * A process document's actions in the index, named `<owner> / <action>` (an `Action` scope value); the key
- * path ends with the action's own name, which is what channel rules and package settings name.
- */
-export function indexActions(index: IdIndex, kind: KindName, keyPath: string[], doc: RawDoc): void {
-  const owner = processOwnerOf(kind, keyPath);
-  for (const step of doc.Steps ?? []) {
-    for (const action of step.Actions ?? []) {
-      index.add(action.Id, { kind: 'action', name: actionScopeName(owner, action.Name), keyPath: [...keyPath, action.Name] });
-    }
-  }
 }
 
 /** A step template as its usages see it: its save counter and its content's fingerprint. */
@@ -113,15 +99,9 @@ export function templateState(doc: RawDoc, item: SnapshotItem): TemplateState {
 export function normalizeItem(def: KindDef, doc: RawDoc, ctx: NormalizeContext): SnapshotItem {
   const extra: Partial<SnapshotItem['meta']> = def.kind === 'project' && doc.IsVersionControlled ? { versionControlled: true } : {};
   if (extra.versionControlled && variablesAreInGit(doc)) extra.variablesInGit = true;
-  if (def.module === 'process') {
-    const content = normalizeDocument(def, doc, ctx);
-    if (ctx.templates) markCurrentUsages(content, ctx.templates);
-    return finishItem(doc, content, extra);
-  }
-  if (def.module === 'variables') return finishItem(doc, normalizeVariableSet(doc, ctx), extra);
-  if (def.module === 'tenantVariables') {
-    // The document's Id is not the tenant's; apply reads it through the tenant.
-    return finishItem({ ...doc, Id: doc.TenantId }, normalizeTenantVariables(doc, ctx), extra);
+  if (def.module) {
+    const normalized = SNAPSHOT_MODULES[def.module].normalize(def, doc, ctx);
+    return finishItem(normalized.doc, normalized.content, extra);
   }
   return finishItem(doc, normalizeDocument(def, doc, ctx), extra);
 }

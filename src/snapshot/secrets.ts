@@ -1,5 +1,5 @@
 import { visitPath } from '../util/docpath.js';
-import { isSensitiveValue } from '../util/sensitive.js';
+import { isSensitiveTemplate, isSensitiveValue, recordedSecret } from '../util/sensitive.js';
 
 /**
  * Secrets never reach a snapshot. A SensitiveValue (`{HasValue, NewValue, Hint}`) becomes `{HasValue}`;
@@ -14,16 +14,16 @@ export function scrubSecrets(doc: unknown, paths: string[]): void {
     if (parameter) {
       visitPath(doc, parameter[1], (el) => {
         if (typeof el !== 'object' || el === null || !('DefaultValue' in el)) return;
-        const p = el as { DefaultValue: unknown; DisplaySettings?: Record<string, unknown> };
-        if (isSensitiveValue(p.DefaultValue)) p.DefaultValue = { HasValue: Boolean(p.DefaultValue.HasValue) || p.DefaultValue.NewValue != null };
-        else if (p.DisplaySettings?.['Octopus.ControlType'] === 'Sensitive' && typeof p.DefaultValue === 'string' && p.DefaultValue !== '') {
-          p.DefaultValue = { HasValue: true };
+        const p = el as { DefaultValue: unknown };
+        // A plain default stays one unless the parameter is Sensitive (an empty default is no secret to hide).
+        if (isSensitiveValue(p.DefaultValue) || (isSensitiveTemplate(p) && typeof p.DefaultValue === 'string' && p.DefaultValue !== '')) {
+          p.DefaultValue = recordedSecret(p.DefaultValue, p);
         }
       });
       continue;
     }
     visitPath(doc, path, (value, set) => {
-      if (isSensitiveValue(value)) set({ HasValue: Boolean(value.HasValue) || value.NewValue != null });
+      if (isSensitiveValue(value)) set(recordedSecret(value));
       else if (!path.endsWith('{}') && typeof value === 'string' && value !== '') {
         // A server that leaked a secret as a plain string: record only that it has a value.
         set({ HasValue: true });
@@ -32,4 +32,3 @@ export function scrubSecrets(doc: unknown, paths: string[]): void {
   }
 }
 
-export { isSensitiveValue };

@@ -41,7 +41,7 @@ describe('tenants on an isolated instance', () => {
       'project/OctoFX',
       'tenant/Gov A',
     ]);
-    expect(op(p, 'tenant/Gov A')!.decisions).toEqual([{ subject: 'reference', action: 'skip', reason: "project 'Tools' is not on the destination and not synced" }]);
+    expect(op(p, 'tenant/Gov A')!.decisions).toEqual([{ subject: 'reference', action: 'skip', reason: "project 'Tools' is not on the destination and not synced", reasonCode: 'reference-dropped' }]);
   });
 
   it('the variables of a skipped tenant are skipped too, saying why', () => {

@@ -230,6 +230,7 @@ describe('variables: scope-mismatch modes never write a scope untranslated (issu
       subject: "variable 'Old' (Environment: Test)",
       action: 'keep',
       reason: "environment 'Test' is not on the destination; the existing one is left as it is (ignore-on-new-leave-existing)",
+      reasonCode: 'scope-mismatch-leave-existing',
     });
   });
 
@@ -299,7 +300,7 @@ describe('variables: held back is not unchanged (issue 12, point 1)', () => {
     const op = p.operations.find((o) => o.id === 'projectVariables/OctoFX')!;
     expect(op.action).toBe('skip');
     expect(op.decisions).toEqual([
-      { subject: "variable 'Site.Url' (Environment: Development, Production)", action: 'skip', reason: "environment 'Development' is not on the destination (skip-unless-partial): dropped from its scope" },
+      { subject: "variable 'Site.Url' (Environment: Development, Production)", action: 'skip', reason: "environment 'Development' is not on the destination (skip-unless-partial): dropped from its scope", reasonCode: 'scope-value-dropped' },
     ]);
   });
 

@@ -69,7 +69,7 @@ describe.each([
   it('first sync: creates the project, then its process, then sets the rules and packages that name its step', async () => {
     const made = await planOne(dir, 'first', source.url, dest.url, POLICY);
     const ops = made.plan.operations;
-    const late = ops.filter((o) => o.id.endsWith('#references')).map((o) => o.id).sort();
+    const late = ops.filter((o) => o.lateReferencesOf !== undefined).map((o) => o.id).sort();
     expect(late).toEqual(expectedLate);
     for (const id of late) expect(ops.find((o) => o.id === id)!.dependsOn).toContain('deploymentProcess/OctoFX');
     // The create itself carries no step names and no auto-create-release (the server refuses both before the process).

@@ -13,25 +13,29 @@ function bigOperations(n: number): Operation[] {
     const name = `Project ${String(i).padStart(5, '0')}`;
     const base = { id: `project/${name}`, kind: 'project' as const, keyPath: [name], dependsOn: [] };
     if (i % 3 === 0) {
-      ops.push({ ...base, action: 'skip', reason: 'version-controlled (config as code): its process and variables live in git' });
+      ops.push({ ...base, action: 'skip', reason: 'version-controlled (config as code): its process and variables live in git', reasonCode: 'version-controlled' });
     } else if (i % 3 === 1) {
       ops.push({
         ...base,
         action: 'create',
         reason: 'not on the destination',
+        reasonCode: 'missing-on-destination',
         desired: { Name: name, Description: `The ${name} service`, LifecycleId: 'Default Lifecycle', ProjectGroupId: 'Apps' },
-        decisions: [{ subject: "channel 'Hotfix'", action: 'skip', reason: "lifecycle 'Hotfix' is not on the destination" }],
+        decisions: [{ subject: "channel 'Hotfix'", action: 'skip', reason: "lifecycle 'Hotfix' is not on the destination", reasonCode: 'reference-dropped' }],
+        sensitivePaths: [],
       });
     } else {
       ops.push({
         ...base,
         action: 'update',
         reason: 'differs from the source',
+        reasonCode: 'differs',
         patch: [
           { op: 'replace', path: '/Description', value: `New description of ${name}` },
           { op: 'add', path: '/Templates/0', value: { Name: 'Region', DefaultValue: { HasValue: true } } },
         ],
         destination: { id: `Projects-${i}`, fingerprint: `sha256:${'0'.repeat(64)}` },
+        sensitivePaths: ['/Templates/0/DefaultValue'],
       });
     }
   }
@@ -78,8 +82,9 @@ describe('renderMarkdown', () => {
       keyPath: ['<b>Tools</b>'],
       dependsOn: [],
       reason: 'not on the destination',
+      reasonCode: 'missing-on-destination',
       desired: { Name: '<b>Tools</b>', Description: 'has ``` fences\nand *stars*' },
-      decisions: [{ subject: 'variable *x*', action: 'create', reason: 'a | b' }],
+      decisions: [{ subject: 'variable *x*', action: 'create', reason: 'a | b', reasonCode: 'value-copied' }],
     };
     const md = renderMarkdown(samplePlan([op]));
     expect(md).toContain('<summary><code>+</code> Script module "&lt;b&gt;Tools&lt;/b&gt;" will be created</summary>');
@@ -116,6 +121,7 @@ describe('renderMarkdown', () => {
       keyPath: ['Tools'],
       dependsOn: [],
       reason: 'differs from the source',
+      reasonCode: 'differs',
       patch: [{ op: 'replace', path: '/ScriptBody', value: script }],
     };
     const one = renderMarkdown(samplePlan([huge, ...ops.slice(0, 3)]));

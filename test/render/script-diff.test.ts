@@ -23,6 +23,7 @@ const update: Operation = {
   keyPath: ['OctoFX'],
   dependsOn: [],
   reason: 'differs from the source',
+  reasonCode: 'differs',
   patch: [
     { op: 'test', path: BODY, value: oldScript },
     { op: 'replace', path: BODY, value: newScript },
@@ -38,6 +39,7 @@ const created: Operation = {
   keyPath: ['Helpers'],
   dependsOn: [],
   reason: 'not on the destination',
+  reasonCode: 'missing-on-destination',
   desired: { Name: 'Helpers', ScriptBody: [longLine, ...Array.from({ length: 11 }, (_, i) => `function f${i} { }`)].join('\n') },
 };
 

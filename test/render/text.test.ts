@@ -55,6 +55,7 @@ describe('renderText', () => {
       keyPath: ['Private'],
       dependsOn: [],
       reason: 'differs from the source',
+      reasonCode: 'differs',
       patch: [{ op: 'replace', path: '/FeedUri', value: 'https://feed.example/v3' }],
       destination: { id: 'Feeds-1', fingerprint: `sha256:${'0'.repeat(64)}` },
     };
@@ -94,6 +95,31 @@ describe('renderText', () => {
     expect(out).toContain('+ LibraryVariables.Shared = { ApiKey = (sensitive), Secretish = "tenant-plain" }');
   });
 
+  it('masks what the plan’s sensitivePaths name, and judges nothing itself', () => {
+    const op: Operation = {
+      id: 'account/Vault',
+      action: 'update',
+      kind: 'account',
+      keyPath: ['Vault'],
+      dependsOn: [],
+      reason: 'differs from the source',
+      reasonCode: 'differs',
+      patch: [
+        { op: 'replace', path: '/Token', value: 'named-secret-value' },
+        { op: 'add', path: '/Bag', value: { Inner: 'inner-secret-value', Plain: 'shown-value' } },
+        { op: 'replace', path: '/Description', value: 'plain description' },
+      ],
+      sensitivePaths: ['/Bag/Inner', '/Token'],
+      destination: { id: 'Accounts-9', fingerprint: `sha256:${'9'.repeat(64)}` },
+    };
+    const out = text([op]);
+    expect(out).toContain('~ Token = (sensitive)');
+    expect(out).toContain('+ Bag = { Inner = (sensitive), Plain = "shown-value" }');
+    expect(out).toContain('~ Description = "plain description"');
+    expect(out).not.toContain('named-secret-value');
+    expect(out).not.toContain('inner-secret-value');
+  });
+
   it('ends with the plan line from the counts (late reference updates are not counted in it)', () => {
     const out = text();
     const lines = out.trimEnd().split('\n');
@@ -110,7 +136,7 @@ describe('renderText', () => {
     }
     expect(text(skipsOnly)).toContain('1 skipped (reasons above).');
     // Only a late reference update: a change, though the counts say 0 updates.
-    const late = sampleOperations().filter((o) => o.id.endsWith('#references'));
+    const late = sampleOperations().filter((o) => o.lateReferencesOf !== undefined);
     const lines = text(late).trimEnd().split('\n');
     expect(lines[lines.length - 1]).toBe('Plan: 0 to create, 0 to update, 0 skipped.');
   });
@@ -123,7 +149,8 @@ describe('renderText', () => {
       keyPath: ['OctoFX'],
       dependsOn: [],
       reason: 'left as it is on the destination: 1 source difference is held back (see decisions)',
-      decisions: [{ subject: "variable 'Application.Database.Name' (Environment: Development)", action: 'skip', reason: "environment 'Development' is not on the destination" }],
+      reasonCode: 'held-back',
+      decisions: [{ subject: "variable 'Application.Database.Name' (Environment: Development)", action: 'skip', reason: "environment 'Development' is not on the destination", reasonCode: 'environment-dropped' }],
     };
     const out = text([held]);
     expect(block(out, 'is skipped')).toContain("skip variable 'Application.Database.Name' (Environment: Development): environment 'Development' is not on the destination");

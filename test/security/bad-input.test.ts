@@ -205,8 +205,8 @@ describe('malformed input files', () => {
       }
       for (const top of ['[]', '"text"', '42', 'null', 'true', '{}', '{"formatVersion": 1}']) {
         // An empty policy (`{}`, or `null` as an empty YAML document reads) is the defaults.
-        // `{"formatVersion": 1}`: a snapshot of the older format is refused by its version first.
-        const older = top.includes('formatVersion') && (role === 'source' || role === 'destination') ? ['/formatVersion'] : undefined;
+        // `{"formatVersion": 1}`: a snapshot or a plan of the older format is refused by its version first.
+        const older = top.includes('formatVersion') && role !== 'policy' ? ['/formatVersion'] : undefined;
         cases.push({ role, label: `top level ${top}`, text: top, pointer: role === 'policy' ? undefined : '/', orPointers: older, mayPass: role === 'policy' && (top === '{}' || top === 'null') });
       }
     }

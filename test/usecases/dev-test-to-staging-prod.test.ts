@@ -171,6 +171,7 @@ describe('use case 1: a Dev/Test instance feeding a Staging/Production instance'
       subject: "variable 'Staging.Banner' (Environment: Pre-Production)",
       action: 'skip',
       reason: "environment 'Pre-Production' is not on the destination, so no environment scope matches (skip-unless-partial)",
+      reasonCode: 'scope-mismatch-skip',
     });
 
     // Mapped back to Staging in the policy, the rename changes nothing on the destination.

@@ -218,6 +218,7 @@ describe('tenant variables across API generations (first and recurring sync)', (
       subject: "library set 'Tenant Settings' values for Production",
       action: 'skip',
       reason: `the destination (Octopus ${V2025_1}) has no environment-scoped common tenant variables (CommonVariableScopingFeatureToggle is off)`,
+      reasonCode: 'scoped-common-unsupported',
     });
     expect((await applyTo(dest.url, first.file)).failed).toEqual([]);
     expect(await tenantValuesV1(dest, 'Acme')).toMatchObject({ 'Tenant Settings/DB.Host': 'db.acme', 'Web/Production/Site.Url': 'https://acme.example' });

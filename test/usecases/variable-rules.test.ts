@@ -215,7 +215,7 @@ describe('point 4: every scope-mismatch mode, end to end', () => {
     for (const [name, values] of Object.entries(expected)) expect(await valuesOf(dst.api, octofx, name)).toEqual(values);
     if (mode === 'ignore-on-new-leave-existing') {
       // Once they exist, the new ones are "existing" too: from then on their mismatches leave them as they are.
-      const left = (name: string, env: string) => ({ subject: expect.stringContaining(`'${name}'`), action: 'keep', reason: `environment '${env}' is not on the destination; the existing one is left as it is (ignore-on-new-leave-existing)` });
+      const left = (name: string, env: string) => ({ subject: expect.stringContaining(`'${name}'`), action: 'keep', reason: `environment '${env}' is not on the destination; the existing one is left as it is (ignore-on-new-leave-existing)`, reasonCode: 'scope-mismatch-leave-existing' });
       expect(variablesOp(again)!.decisions).toEqual([left('New.None', 'Development'), left('New.Partial', 'Development'), left('Old.None', 'Test')]);
     }
   });

@@ -7,6 +7,7 @@ import { translateContent } from '../translate.js';
 import { actionScopeName, processOwnerOf } from '../../snapshot/modules/variables.js';
 import { currentMarker, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../../snapshot/modules/template-usage.js';
 import type { KindName } from '../../registry/kinds.js';
+import { isSensitiveValue, settleSecret } from '../../util/sensitive.js';
 
 type Json = Record<string, any>;
 
@@ -51,7 +52,7 @@ export function planProcess(
     const existing = destSteps.get(step.Name);
     const translated = translateContent(def, { Steps: [step] }, ctx, project, SCOPE_PATHS);
     if (translated.missing.length) {
-      decisions.push({ subject: `step '${step.Name}'`, action: 'skip', reason: translated.missing.join('; ') });
+      decisions.push({ subject: `step '${step.Name}'`, action: 'skip', reason: translated.missing.join('; '), reasonCode: 'step-needs-missing-item' });
       if (existing) desiredSteps.push(existing);
       continue;
     }
@@ -70,24 +71,24 @@ export function planProcess(
         break;
       }
       if (outcome.kind === 'skip') {
-        decisions.push({ subject: `step '${step.Name}', action '${action.Name}'`, action: 'skip', reason: outcome.reason });
+        decisions.push({ subject: `step '${step.Name}', action '${action.Name}'`, action: 'skip', reason: outcome.reason, reasonCode: 'scope-mismatch-skip' });
         continue;
       }
       keepSecrets(outcome.action, existingAction, `step '${step.Name}', action '${action.Name}'`, cleanup, keyPath, kind);
       // Synced with part of its scope: the part left behind is said (and counted as held back).
-      for (const note of outcome.dropped) decisions.push({ subject: `step '${step.Name}', action '${action.Name}'`, action: 'skip', reason: `${note}: dropped from its scope` });
+      for (const note of outcome.dropped) decisions.push({ subject: `step '${step.Name}', action '${action.Name}'`, action: 'skip', reason: `${note}: dropped from its scope`, reasonCode: 'scope-value-dropped' });
       recordTemplateVersion(outcome.action, ctx, `step '${step.Name}', action '${action.Name}'`, decisions);
       actions.push(outcome.action);
     }
     if (leave && existing) {
-      decisions.push({ subject: `step '${step.Name}'`, action: 'keep', reason: leave });
+      decisions.push({ subject: `step '${step.Name}'`, action: 'keep', reason: leave, reasonCode: 'scope-mismatch-leave-existing' });
       kept++;
       desiredSteps.push(existing);
       continue;
     }
     if (actions.length === 0) {
       if (existing) {
-        decisions.push({ subject: `step '${step.Name}'`, action: 'keep', reason: 'every action of the source step was skipped; the destination step is left as it is' });
+        decisions.push({ subject: `step '${step.Name}'`, action: 'keep', reason: 'every action of the source step was skipped; the destination step is left as it is', reasonCode: 'step-all-actions-skipped' });
         kept++;
         desiredSteps.push(existing);
       }
@@ -97,6 +98,7 @@ export function planProcess(
       subject: `step '${step.Name}'`,
       action: existing ? (fingerprint(existing) === fingerprint({ ...tStep, Actions: actions }) ? 'keep' : 'update') : 'create',
       reason: existing ? 'matched by name' : 'new on the source',
+      reasonCode: existing ? 'step-matched' : 'step-new',
     });
     desiredSteps.push({ ...tStep, Actions: actions });
   }
@@ -107,22 +109,28 @@ export function planProcess(
   destOrder.forEach((name, i) => {
     if (sourceNames.has(name)) return;
     if (ctx.policy.processes.destinationOnlySteps === 'remove') {
-      decisions.push({ subject: `step '${name}'`, action: 'remove', reason: 'only on the destination (processes.destinationOnlySteps: remove)' });
+      decisions.push({ subject: `step '${name}'`, action: 'remove', reason: 'only on the destination (processes.destinationOnlySteps: remove)', reasonCode: 'destination-only-removed' });
       return;
     }
-    decisions.push({ subject: `step '${name}'`, action: 'keep', reason: 'only on the destination (kept)' });
+    decisions.push({ subject: `step '${name}'`, action: 'keep', reason: 'only on the destination (kept)', reasonCode: 'destination-only-kept' });
     const before = destOrder.slice(0, i).reverse().find((n) => desiredSteps.some((s) => s.Name === n));
     const at = before ? desiredSteps.findIndex((s) => s.Name === before) + 1 : 0;
     desiredSteps.splice(at, 0, destSteps.get(name)!);
   });
 
-  const actionsOfProject = ctx.desiredActions.get(project) ?? new Set<string>();
+  const desiredActions = ctx.fill('desiredActions');
+  const actionsOfProject = desiredActions.get(project) ?? new Set<string>();
   const owner = processOwnerOf(kind, keyPath);
   for (const s of desiredSteps) for (const a of s.Actions ?? []) actionsOfProject.add(actionScopeName(owner, a.Name));
-  ctx.desiredActions.set(project, actionsOfProject);
-  if (kind === 'deploymentProcess') ctx.deploymentActions.set(project, new Set(desiredSteps.flatMap((s) => (s.Actions ?? []).map((a: Json) => a.Name as string))));
+  desiredActions.set(project, actionsOfProject);
+  if (holdsDeploymentActions(kind)) ctx.fill('deploymentActions').set(project, new Set(desiredSteps.flatMap((s) => (s.Actions ?? []).map((a: Json) => a.Name as string))));
   const heldBack = kept + decisions.filter((d) => d.action === 'skip').length;
   return { desired: { ...source, Steps: desiredSteps }, decisions, cleanup, heldBack };
+}
+
+/** The project's deployment process (not a runbook's): its step names are what channel rules and package settings name. */
+export function holdsDeploymentActions(kind: KindName): boolean {
+  return kind === 'deploymentProcess';
 }
 
 type ActionOutcome =
@@ -168,11 +176,12 @@ function keepSecrets(
   kind: KindName,
 ): void {
   for (const [name, value] of Object.entries<any>(action.Properties ?? {})) {
-    if (!value || typeof value !== 'object' || !('HasValue' in value)) continue;
+    if (!isSensitiveValue(value)) continue;
     const current = existing?.Properties?.[name];
-    if (current && typeof current === 'object' && current.HasValue) {
+    const outcome = settleSecret(value, current);
+    if (outcome === 'keep') {
       action.Properties[name] = current;
-    } else if (value.HasValue) {
+    } else if (outcome === 'placeholder') {
       cleanup.push({ kind, keyPath, field: `${where}, sensitive property ${name}`, instruction: 'written as a placeholder: set the sensitive value on the destination' });
     }
   }
@@ -187,7 +196,7 @@ function recordTemplateVersion(action: Json, ctx: PlanContext, subject: string, 
   const props = action.Properties;
   const name = props?.[TEMPLATE_ID];
   if (typeof name !== 'string' || name === '') return;
-  const expected = ctx.templateResults.get(name) ?? ctx.destItem('stepTemplate', [name])?.meta.fingerprint;
+  const expected = ctx.fact('templateResults').get(name) ?? ctx.destItem('stepTemplate', [name])?.meta.fingerprint;
   // A template the destination will not have: translation has skipped the step already.
   if (!expected) return;
   const source = props[TEMPLATE_VERSION];
@@ -197,6 +206,7 @@ function recordTemplateVersion(action: Json, ctx: PlanContext, subject: string, 
       subject,
       action: 'skip',
       reason: `on the source this usage is at version ${source ?? '(none)'} of step template '${name}', whose template is at version ${at ?? '?'}: the destination usage records its own template's version (no "update available" is carried over)`,
+      reasonCode: 'template-version-own',
     });
   }
   props[TEMPLATE_VERSION] = currentMarker(expected);

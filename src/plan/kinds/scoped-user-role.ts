@@ -2,12 +2,13 @@ import { kindDef, type KindName } from '../../registry/kinds.js';
 import type { KindDef } from '../../registry/types.js';
 import type { PlanContext } from '../context.js';
 import type { Decision } from '../../plan-format/types.js';
+import type { Reason } from '../../plan-format/reasons.js';
 import { translateContent } from '../translate.js';
 import { itemsOf } from '../../snapshot/tree.js';
 
 type Json = Record<string, any>;
 
-export type ScopedUserRolePlan = { skip: string } | { desired: Json; decisions: Decision[] };
+export type ScopedUserRolePlan = { skip: Reason } | { desired: Json; decisions: Decision[] };
 
 /**
  * A team's scoped user role in destination terms (the guide's "Team User Role Scoping"): projects, project
@@ -21,7 +22,7 @@ export type ScopedUserRolePlan = { skip: string } | { desired: Json; decisions: 
  */
 export function planScopedUserRole(def: KindDef, content: Json, dest: Json | undefined, ctx: PlanContext): ScopedUserRolePlan {
   const t = translateContent(def, content, ctx, undefined);
-  if (t.missing.length) return { skip: `needs what the destination will not have: ${t.missing.join('; ')}` };
+  if (t.missing.length) return { skip: { code: 'needs-missing-item', text: `needs what the destination will not have: ${t.missing.join('; ')}` } };
   for (const ref of def.refs) {
     if (!ref.path.endsWith('[]')) continue;
     const member = ref.path.slice(0, -2);
@@ -29,7 +30,10 @@ export function planScopedUserRole(def: KindDef, content: Json, dest: Json | und
     if (before.length > 0 && (t.content[member] ?? []).length === 0) {
       const label = kindDef(ref.to as KindName).label.toLowerCase();
       return {
-        skip: `restricted on the source to ${before.map((n) => `${label} '${n}'`).join(', ')}, none of which will be on the destination: an empty ${member} would grant the role for every ${label}, so it is not written`,
+        skip: {
+          code: 'restriction-would-widen',
+          text: `restricted on the source to ${before.map((n) => `${label} '${n}'`).join(', ')}, none of which will be on the destination: an empty ${member} would grant the role for every ${label}, so it is not written`,
+        },
       };
     }
   }
@@ -44,5 +48,5 @@ export function planScopedUserRole(def: KindDef, content: Json, dest: Json | und
     const destinationOnly = (dest[member] as string[]).filter((v) => !knownToSource(v) && !kept.includes(v));
     if (destinationOnly.length) desired[member] = [...kept, ...destinationOnly];
   }
-  return { desired, decisions: t.dropped.map((reason) => ({ subject: 'restriction', action: 'skip' as const, reason })) };
+  return { desired, decisions: t.dropped.map((reason) => ({ subject: 'restriction', action: 'skip' as const, reason, reasonCode: 'reference-dropped' as const })) };
 }

@@ -1,5 +1,6 @@
 import type { PlanContext } from '../context.js';
 import type { CleanupEntry, Decision } from '../../plan-format/types.js';
+import { isSensitiveValue } from '../../util/sensitive.js';
 
 type Json = Record<string, any>;
 
@@ -24,17 +25,17 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
   desired.LibraryVariablesByEnvironment ??= {};
 
   const put = (target: Json, template: string, value: unknown, where: string) => {
-    const sensitive = typeof value === 'object' && value !== null;
+    const sensitive = isSensitiveValue(value);
     const current = target[template];
     if (current !== undefined) {
-      if (sensitive || (typeof current === 'object' && current !== null)) return; // never touch an existing secret
+      if (sensitive || isSensitiveValue(current)) return; // never touch an existing secret
       if (current === value) return;
       if (ctx.policy.variables.overwrite !== 'always') {
         // Under `placeholder` the source's value is never copied: the destination's own is no held-back difference.
-        if (mode === 'copy') decisions.push({ subject: `${where} '${template}'`, action: 'keep', reason: 'set differently on the destination: left alone (variables.overwrite: never)' });
+        if (mode === 'copy') decisions.push({ subject: `${where} '${template}'`, action: 'keep', reason: 'set differently on the destination: left alone (variables.overwrite: never)', reasonCode: 'overwrite-never' });
         return;
       }
-      decisions.push({ subject: `${where} '${template}'`, action: 'update', reason: 'overwritten (variables.overwrite: always)' });
+      decisions.push({ subject: `${where} '${template}'`, action: 'update', reason: 'overwritten (variables.overwrite: always)', reasonCode: 'overwrite-always' });
       target[template] = mode === 'placeholder' ? ctx.policy.variables.placeholder : value;
       return;
     }
@@ -47,7 +48,7 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
     } else {
       target[template] = value;
     }
-    decisions.push({ subject: `${where} '${template}'`, action: 'create', reason: mode === 'copy' ? 'not set on the destination: copied' : 'not set on the destination: placeholder' });
+    decisions.push({ subject: `${where} '${template}'`, action: 'create', ...(mode === 'copy' ? { reason: 'not set on the destination: copied', reasonCode: 'value-copied' as const } : { reason: 'not set on the destination: placeholder', reasonCode: 'value-placeholder' as const }) });
   };
 
   for (const [project, byEnv] of Object.entries<Json>(source.ProjectVariables ?? {})) {
@@ -55,7 +56,7 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
     for (const [env, values] of Object.entries<Json>(byEnv)) {
       const mapped = ctx.environments.map(env);
       if (!mapped) {
-        decisions.push({ subject: `project '${project}' values for ${env}`, action: 'skip', reason: ctx.environments.whyDropped(env) });
+        decisions.push({ subject: `project '${project}' values for ${env}`, action: 'skip', reason: ctx.environments.whyDropped(env), reasonCode: 'environment-dropped' });
         continue;
       }
       const target = ((desired.ProjectVariables[project] ??= {})[mapped] ??= {});
@@ -75,12 +76,12 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
       const subject = `library set '${set}' values for ${env}`;
       if (!scopedCommon) {
         const why = `the destination (Octopus ${ctx.destination.server.version}) has no environment-scoped common tenant variables (CommonVariableScopingFeatureToggle is off)`;
-        decisions.push({ subject, action: 'skip', reason: why });
+        decisions.push({ subject, action: 'skip', reason: why, reasonCode: 'scoped-common-unsupported' });
         continue;
       }
       const mapped = ctx.environments.map(env);
       if (!mapped) {
-        decisions.push({ subject, action: 'skip', reason: ctx.environments.whyDropped(env) });
+        decisions.push({ subject, action: 'skip', reason: ctx.environments.whyDropped(env), reasonCode: 'environment-dropped' });
         continue;
       }
       const target = ((desired.LibraryVariablesByEnvironment[set] ??= {})[mapped] ??= {});
@@ -98,7 +99,7 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
 /** Removes empty maps, as the snapshot leaves them out. */
 function prune(obj: Json): void {
   for (const [k, v] of Object.entries(obj)) {
-    if (v && typeof v === 'object' && !('HasValue' in v)) {
+    if (v && typeof v === 'object' && !isSensitiveValue(v)) {
       prune(v);
       if (Object.keys(v).length === 0) delete obj[k];
     }

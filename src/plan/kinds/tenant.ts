@@ -14,7 +14,7 @@ export function planTenant(translated: Json, source: Json, dest: Json | undefine
   const links: Record<string, string[]> = {};
   for (const [project, envs] of Object.entries<string[]>(translated.ProjectEnvironments ?? {})) {
     if (envs.length) links[project] = [...envs].sort();
-    else decisions.push({ subject: `link to project '${project}'`, action: 'skip', reason: 'none of its environments carry over to the destination' });
+    else decisions.push({ subject: `link to project '${project}'`, action: 'skip', reason: 'none of its environments carry over to the destination', reasonCode: 'environment-dropped' });
   }
   const sourceLinks = Object.keys(source.ProjectEnvironments ?? {}).length;
   if (sourceLinks > 0 && Object.keys(links).length === 0 && !dest) {

@@ -3,6 +3,7 @@ import { DEPLOYMENT_PROCESS_OWNER } from '../../snapshot/modules/variables.js';
 import { sortKeys } from '../../util/canonical.js';
 import type { PlanContext } from '../context.js';
 import type { CleanupEntry, Decision } from '../../plan-format/types.js';
+import type { ReasonCode } from '../../plan-format/reasons.js';
 import { variableScope } from '../../registry/variable-scopes.js';
 import { applyMismatch, type Translation } from '../scopes.js';
 import type { KindName } from '../../registry/kinds.js';
@@ -43,8 +44,8 @@ export function planVariables(kind: KindName, keyPath: string[], source: Json, d
   const matched = new Set<number>();
   const appended: Json[] = [];
   let heldBack = 0;
-  const hold = (v: Json, action: 'skip' | 'keep', reason: string) => {
-    decisions.push({ subject: describe(v), action, reason });
+  const hold = (v: Json, action: 'skip' | 'keep', reasonCode: ReasonCode, reason: string) => {
+    decisions.push({ subject: describe(v), action, reason, reasonCode });
     heldBack++;
   };
 
@@ -61,12 +62,12 @@ export function planVariables(kind: KindName, keyPath: string[], source: Json, d
      * Values whose environments are not on the destination, under `newValues: placeholder`: one unscoped placeholder
      * stands for them (the guide's second table). Other mismatches (a target, an excluded channel) stay skips.
      */
-    const lost: { v: Json; reason: string }[] = [];
+    const lost: { v: Json; code: ReasonCode; reason: string }[] = [];
     for (const v of values) {
       // A value naming a certificate, account or worker pool the destination will not have: never a name where an id belongs.
       const unresolvable = missingReference(v, ctx);
       if (unresolvable) {
-        hold(v, 'skip', unresolvable);
+        hold(v, 'skip', 'value-reference-missing', unresolvable);
         continue;
       }
       const scoped = translateScope(v.Scope ?? {}, ctx, project, isNewName);
@@ -75,25 +76,25 @@ export function planVariables(kind: KindName, keyPath: string[], source: Json, d
         continue;
       }
       if (scoped.kind === 'keep') {
-        hold(v, 'keep', scoped.reason);
+        hold(v, 'keep', 'scope-mismatch-leave-existing', scoped.reason);
         continue;
       }
       if (policy.variables.newValues === 'placeholder' && (scoped.kind === 'skip' ? scoped.environmentMismatch : scoped.lost)) {
-        lost.push({ v, reason: scoped.kind === 'skip' ? scoped.reason : scoped.dropped.join('; ') });
+        lost.push({ v, ...(scoped.kind === 'skip' ? { code: scoped.code, reason: scoped.reason } : { code: 'scope-value-dropped' as const, reason: scoped.dropped.join('; ') }) });
         continue;
       }
       if (scoped.kind === 'skip') {
-        hold(v, 'skip', scoped.reason);
+        hold(v, 'skip', scoped.code, scoped.reason);
         continue;
       }
       const twin = candidates.find((c) => sameSlot(slotOf(c), { IsSensitive: v.IsSensitive, Value: v.Value, Scope: scoped.scope }));
       if (twin) {
-        hold(v, 'skip', `once translated, it has the same value and scope as ${describe(twin.source)}`);
+        hold(v, 'skip', 'value-duplicate', `once translated, it has the same value and scope as ${describe(twin.source)}`);
         continue;
       }
       candidates.push({ source: v, value: v.Value, scope: scoped.scope });
       // Synced with part of its scope: the part left behind is a held-back difference too.
-      for (const d of scoped.dropped) hold(v, 'skip', `${d}: dropped from its scope`);
+      for (const d of scoped.dropped) hold(v, 'skip', 'scope-value-dropped', `${d}: dropped from its scope`);
     }
     const free = (test: (d: Json) => boolean) => destIdx.find(([d, i]) => !matched.has(i) && test(d));
     const pending: Candidate[] = [];
@@ -110,7 +111,7 @@ export function planVariables(kind: KindName, keyPath: string[], source: Json, d
       const [d, i] = hit;
       matched.add(i);
       if (!same(described(d), described(c.source))) {
-        decisions.push({ subject: describe(c.source), action: 'update', reason: 'same value and scope; its description, prompt or editability follows the source' });
+        decisions.push({ subject: describe(c.source), action: 'update', reason: 'same value and scope; its description, prompt or editability follows the source', reasonCode: 'details-follow-source' });
         destVars[i] = { ...d, ...described(c.source) };
       }
     }
@@ -123,14 +124,14 @@ export function planVariables(kind: KindName, keyPath: string[], source: Json, d
       const [d, i] = hit;
       matched.add(i);
       if (secret) {
-        hold(c.source, 'keep', `the destination holds a sensitive value of '${name}': its values keep their scopes (a new scope could shadow the secret)`);
+        hold(c.source, 'keep', 'sensitive-kept', `the destination holds a sensitive value of '${name}': its values keep their scopes (a new scope could shadow the secret)`);
         continue;
       }
       if (destVars.some((o) => o.Name === name && sameSlot(o, slotOf(c)))) {
-        hold(c.source, 'skip', `the destination already has this value at ${scopeText(c.scope)}`);
+        hold(c.source, 'skip', 'value-duplicate', `the destination already has this value at ${scopeText(c.scope)}`);
         continue;
       }
-      decisions.push({ subject: describe(c.source), action: 'update', reason: `same value on the destination; its scope becomes ${scopeText(c.scope)}` });
+      decisions.push({ subject: describe(c.source), action: 'update', reason: `same value on the destination; its scope becomes ${scopeText(c.scope)}`, reasonCode: 'scope-follows-source' });
       destVars[i] = { ...d, ...described(c.source), Scope: c.scope };
     }
     // Pass 3: equal scope.
@@ -141,32 +142,32 @@ export function planVariables(kind: KindName, keyPath: string[], source: Json, d
         matched.add(i);
         if (c.source.IsSensitive && d.IsSensitive) {
           // The source's secret cannot be read, so no difference is known: said, not counted as held back.
-          decisions.push({ subject: describe(c.source), action: 'keep', reason: 'sensitive value already on the destination at this scope: never touched' });
+          decisions.push({ subject: describe(c.source), action: 'keep', reason: 'sensitive value already on the destination at this scope: never touched', reasonCode: 'sensitive-kept' });
         } else if (c.source.IsSensitive || d.IsSensitive) {
-          hold(c.source, 'keep', d.IsSensitive ? 'the destination holds a sensitive value at this scope: never touched' : 'the destination has a plain value at this scope: left alone (the source\'s is sensitive)');
+          hold(c.source, 'keep', 'sensitive-kept', d.IsSensitive ? 'the destination holds a sensitive value at this scope: never touched' : 'the destination has a plain value at this scope: left alone (the source\'s is sensitive)');
         } else if (policy.variables.overwrite === 'always') {
-          decisions.push({ subject: describe(c.source), action: 'update', reason: 'same scope, different value: overwritten (variables.overwrite: always)' });
+          decisions.push({ subject: describe(c.source), action: 'update', reason: 'same scope, different value: overwritten (variables.overwrite: always)', reasonCode: 'overwrite-always' });
           destVars[i] = { ...d, Value: c.value, Type: c.source.Type };
         } else {
-          hold(c.source, 'keep', 'same scope, different value on the destination: left alone (variables.overwrite: never)');
+          hold(c.source, 'keep', 'overwrite-never', 'same scope, different value on the destination: left alone (variables.overwrite: never)');
         }
         continue;
       }
       if (secret) {
-        hold(c.source, 'keep', `the destination holds a sensitive value of '${name}': left alone, nothing added beside it`);
+        hold(c.source, 'keep', 'sensitive-kept', `the destination holds a sensitive value of '${name}': left alone, nothing added beside it`);
         continue;
       }
       const created = newValue(c, policy.variables.placeholder);
       appended.push(created.variable);
-      decisions.push({ subject: describe(c.source), action: 'create', reason: created.reason });
+      decisions.push({ subject: describe(c.source), action: 'create', reason: created.reason, reasonCode: created.code });
       if (created.cleanup) cleanup.push({ kind, keyPath, field: `variable '${name}' ${scopeText(c.scope)}`, instruction: created.cleanup });
     }
     if (lost.length) {
       const placeholder = lostPlaceholder(name, lost.map((l) => l.v), isNewName, candidates, policy.variables.placeholder);
-      for (const l of lost) hold(l.v, 'skip', `${l.reason}; ${placeholder.why}`);
+      for (const l of lost) hold(l.v, 'skip', l.code, `${l.reason}; ${placeholder.why}`);
       if (placeholder.variable) {
         appended.push(placeholder.variable);
-        decisions.push({ subject: describe(placeholder.variable), action: 'create', reason: `placeholder for ${lost.length} value${lost.length === 1 ? '' : 's'} whose environments are not on the destination (variables.newValues: placeholder)` });
+        decisions.push({ subject: describe(placeholder.variable), action: 'create', reason: `placeholder for ${lost.length} value${lost.length === 1 ? '' : 's'} whose environments are not on the destination (variables.newValues: placeholder)`, reasonCode: 'value-placeholder' });
         cleanup.push({ kind, keyPath, field: `variable '${name}' (unscoped)`, instruction: 'value written as a placeholder: fill in the value for this instance (and scope it)' });
       }
     }
@@ -187,14 +188,14 @@ function lostPlaceholder(name: string, lost: Json[], isNewName: boolean, candida
   return { variable, why: 'one unscoped placeholder stands for it (variables.newValues: placeholder)' };
 }
 
-function newValue(c: Candidate, placeholder: string): { variable: Json; reason: string; cleanup?: string } {
+function newValue(c: Candidate, placeholder: string): { variable: Json; reason: string; code: ReasonCode; cleanup?: string } {
   const v = c.source;
   const base = { ...v, Scope: c.scope };
   if (v.IsSensitive) {
     // Its value cannot be read from the source: a placeholder, and a clean-up entry (the guide's rule).
-    return { variable: { ...base, Value: null }, reason: `new sensitive variable: created with a placeholder value ('${placeholder}')`, cleanup: 'sensitive value written as a placeholder: set the real value' };
+    return { variable: { ...base, Value: null }, reason: `new sensitive variable: created with a placeholder value ('${placeholder}')`, code: 'sensitive-placeholder', cleanup: 'sensitive value written as a placeholder: set the real value' };
   }
-  return { variable: base, reason: 'new on the source: copied' };
+  return { variable: base, reason: 'new on the source: copied', code: 'value-copied' };
 }
 
 type ScopeResult =
@@ -206,7 +207,7 @@ type ScopeResult =
       /** What the translation dropped, per dimension: `environment 'Test' is not on the destination (skip-unless-partial)`. */
       dropped: string[];
     }
-  | { kind: 'skip'; reason: string; /** Skipped for environments the destination does not have (the guide's initial-sync tables). */ environmentMismatch: boolean }
+  | { kind: 'skip'; code: ReasonCode; reason: string; /** Skipped for environments the destination does not have (the guide's initial-sync tables). */ environmentMismatch: boolean }
   | { kind: 'keep'; reason: string }
   | { kind: 'error'; reason: string };
 
@@ -218,12 +219,12 @@ function translateScope(scope: Record<string, string[]>, ctx: PlanContext, proje
     const dim = variableScope(key);
     if (!dim) {
       // A scope octosync cannot translate (Tenant, User, …) would reach apply as a source name: never.
-      return { kind: 'skip', reason: `scoped to ${key}, which octosync does not translate between instances`, environmentMismatch: false };
+      return { kind: 'skip', code: 'scope-untranslatable', reason: `scoped to ${key}, which octosync does not translate between instances`, environmentMismatch: false };
     }
     const { dimension, label } = dim;
     const pairs: Translation[] = values.map((v) => [v, existsOnDestination(key, v, ctx, project)]);
     const outcome = applyMismatch(ctx.policy.scopeMismatch.variables[dimension], label, pairs, isNew);
-    if (outcome.outcome === 'skip') return { kind: 'skip', reason: outcome.reason, environmentMismatch: key === 'Environment' };
+    if (outcome.outcome === 'skip') return { kind: 'skip', code: 'scope-mismatch-skip', reason: outcome.reason, environmentMismatch: key === 'Environment' };
     if (outcome.outcome === 'error') return { kind: 'error', reason: outcome.reason };
     if (outcome.outcome === 'leave-existing') return { kind: 'keep', reason: outcome.reason };
     if (outcome.values.length) out[key] = outcome.values;
@@ -243,7 +244,7 @@ function existsOnDestination(key: string, value: string, ctx: PlanContext, proje
       if (value === DEPLOYMENT_PROCESS_OWNER) return value;
       return project !== undefined && value.startsWith('Runbook: ') && ctx.willExist('runbook', [project, value.slice('Runbook: '.length)]) ? value : undefined;
     case 'Action':
-      return project !== undefined && ctx.desiredActions.get(project)?.has(value) ? value : undefined;
+      return project !== undefined && ctx.fact('desiredActions').get(project)?.has(value) ? value : undefined;
     case 'Role':
       return value; // a role is a name, the same on every instance: it needs no target carrying it there
     case 'Machine':

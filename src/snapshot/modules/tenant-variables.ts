@@ -1,6 +1,6 @@
 import type { NormalizeContext } from '../normalize.js';
 import { isDoc, type Doc } from '../../octopus/decode.js';
-import { isSensitiveValue } from '../secrets.js';
+import { isSensitiveTemplate, recordedSecret } from '../../util/sensitive.js';
 
 type Values = Record<string, unknown>;
 
@@ -100,10 +100,6 @@ interface Template {
   sensitive: boolean;
 }
 
-function isSensitiveTemplate(t: unknown): boolean {
-  return isDoc(t) && isDoc(t.DisplaySettings) && t.DisplaySettings['Octopus.ControlType'] === 'Sensitive';
-}
-
 function templateNames(templates: unknown): Map<string, Template> {
   const out = new Map<string, Template>();
   for (const t of Array.isArray(templates) ? templates.filter(isDoc) : []) out.set(String(t.Id), { name: text(t.Name), sensitive: isSensitiveTemplate(t) });
@@ -120,8 +116,4 @@ function namedValues(values: Record<string, unknown>, templates: Map<string, Tem
 }
 
 /** A value as recorded: a secret only as `{HasValue}`, even if a server sent it in clear. */
-function valueOf(value: unknown, template: unknown): unknown {
-  if (isSensitiveValue(value)) return { HasValue: Boolean(value.HasValue) || value.NewValue != null };
-  if (isSensitiveTemplate(template)) return { HasValue: value !== null && value !== '' };
-  return value;
-}
+const valueOf = recordedSecret;
