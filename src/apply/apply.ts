@@ -25,6 +25,7 @@ import { mergeCleanup, PlaceholderLedger } from './placeholders.js';
 import { JsonLines, writeCleanupReport } from './records.js';
 import { tenantVariablesBody } from './tenant-variables.js';
 import { readTenantVariables, writeTenantVariables } from '../snapshot/modules/tenant-variables-read.js';
+import { prepareBaseline, type BaselineFiles, type BaselineRecorder } from '../baseline/write.js';
 
 type Json = Record<string, any>;
 
@@ -47,6 +48,8 @@ export interface ApplyOptions extends ClientOptions {
   lockDir?: string;
   /** Told of each operation's outcome as it happens (the CLI's progress line and summary table). */
   progress?: ApplyProgress;
+  /** Write the baseline (issue 18) once the run ends: what finished, from the plan's source snapshot. */
+  baseline?: BaselineFiles;
 }
 
 export type OperationOutcome = 'created' | 'updated' | 'references' | 'already' | 'failed' | 'not-run';
@@ -65,7 +68,7 @@ export interface ApplyResult {
   failed: { id: string; error: string }[];
   notRun: string[];
   cleanup: CleanupEntry[];
-  files: { journal: string; log?: string; cleanupMarkdown: string; cleanupJson: string };
+  files: { journal: string; log?: string; cleanupMarkdown: string; cleanupJson: string; baseline?: string };
   requests: number;
   seconds: number;
 }
@@ -87,19 +90,21 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const started = performance.now();
   const plan = readPlanFile(options.planFile);
   checkApproved(options.planFile, plan, options.expectChecksum);
+  // Baseline inputs are checked before anything is written (issue 18).
+  const baseline = options.baseline ? prepareBaseline(options.baseline, plan) : undefined;
   const progress = options.progress;
   const journalFile = options.journalFile ?? `${options.planFile}.journal.jsonl`;
   const serverUrl = normaliseServerUrl(options.server);
   // One apply at a time per plan and per destination from this machine; nothing is opened before the locks.
   const locks = ApplyLocks.take([`${journalFile}.lock`, ApplyLocks.destinationLock(serverUrl, options.space, options.lockDir)], options.planFile);
   try {
-    return await applyLocked(options, plan, journalFile, progress, started);
+    return await applyLocked(options, plan, journalFile, progress, started, baseline);
   } finally {
     locks.releaseAll();
   }
 }
 
-async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: string, progress: ApplyProgress | undefined, started: number): Promise<ApplyResult> {
+async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: string, progress: ApplyProgress | undefined, started: number, baseline?: BaselineRecorder): Promise<ApplyResult> {
   const log = new JsonLines(options.logFile);
   // Operations an earlier run started and did not finish: their create may have happened (look before POSTing).
   const unfinished = unfinishedOperations(journalFile);
@@ -213,6 +218,8 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
     // those earlier runs (of this plan or an unfinished earlier one) recorded, where the item is there.
     const ours = ops.filter((o) => status.get(o.id) === 'done' || finished.has(o.id)).flatMap((o) => o.cleanup ?? []);
     const cleanup = mergeCleanup(ours, ledger.entries().filter((e) => dest.idOf(e.kind, e.keyPath) !== undefined));
+    // The baseline moves only as far as this run (and earlier ones) got: finished operations (issue 18).
+    baseline?.record(dest, (id) => status.get(id) === 'done' || finished.has(id));
     const cleanupBase = options.cleanupBase ?? options.planFile.replace(/\.json$/i, '') + '.cleanup';
     const report = writeCleanupReport(cleanupBase, cleanup, { url: plan.destination.url, space: plan.destination.space });
     const result: ApplyResult = {
@@ -222,7 +229,7 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
       failed,
       notRun: notRun.sort(),
       cleanup,
-      files: { journal: journalFile, log: options.logFile, cleanupMarkdown: report.markdown, cleanupJson: report.json },
+      files: { journal: journalFile, log: options.logFile, cleanupMarkdown: report.markdown, cleanupJson: report.json, ...(baseline ? { baseline: baseline.file } : {}) },
       requests: client.counts.total,
       seconds: (performance.now() - started) / 1000,
     };
