@@ -1,4 +1,5 @@
-import { InputFileError } from '../errors.js';
+import { InputFileError, UsageError } from '../errors.js';
+import type { Snapshot } from '../snapshot/types.js';
 import { kindDef } from '../registry/kinds.js';
 import { describeErrors, validatorFor } from '../schemas.js';
 import { parseJsonInput, readInputFile } from '../util/input-file.js';
@@ -23,4 +24,22 @@ export function readBaselineFile(file: string): Baseline {
     }
   });
   return data as Baseline;
+}
+
+/** `plan --baseline`: one destination (a baseline is one destination's), the file read. */
+export function loadBaseline(file: string, destinations: number): Baseline {
+  if (destinations !== 1) throw new UsageError('--baseline: a baseline belongs to one destination; plan each destination with its own baseline');
+  return readBaselineFile(file);
+}
+
+/** The destination snapshot, once it is known to be of the baseline's destination (server and space). */
+export function checkBaselineFor(file: string | undefined, baseline: Baseline | undefined, destination: Snapshot): Snapshot {
+  if (!baseline || !file) return destination;
+  if (baseline.destination.url !== destination.server.url || baseline.destination.space !== destination.space.name) {
+    throw new InputFileError(
+      file,
+      `/destination: this baseline is of ${baseline.destination.url} (space '${baseline.destination.space}'), not the destination planned, ${destination.server.url} (space '${destination.space.name}')`,
+    );
+  }
+  return destination;
 }

@@ -1,6 +1,7 @@
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { Policy } from '../plan/policy-types.js';
 import type { KindName } from '../registry/kinds.js';
+import type { ThreeWayRecords } from './three-way.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -75,6 +76,10 @@ export interface PlanCounts {
   skip: number;
   /** Items that already agree: no operation. */
   unchanged: number;
+  /** With a baseline (issue 18): elements kept as edited on the destination, conflicts, deletions (records in `threeWay`). */
+  drift?: number;
+  conflicts?: number;
+  deletions?: number;
 }
 
 export interface Plan {
@@ -89,6 +94,8 @@ export interface Plan {
   warnings: string[];
   /** Items matched although their names differ only in case (policy `names.caseOnly: adopt`). */
   caseMatches?: CaseMatch[];
+  /** Made with a baseline (issue 18): the three-way records. */
+  threeWay?: ThreeWayRecords;
   /** sha256 over `operations`: a hand-edited plan is refused. */
   checksum: string;
 }

@@ -5,6 +5,7 @@ import { EnvironmentMap } from './environments.js';
 import type { Policy } from './policy-types.js';
 import { pathKey, Selection } from './selection.js';
 import type { KindName } from '../registry/kinds.js';
+import type { ThreeWay } from './three-way.js';
 
 /**
  * Everything a planning step may consult: both snapshots, the policy, the selection, the environment map,
@@ -26,6 +27,8 @@ export class PlanContext {
   readonly templateResults = new Map<string, string>();
   /** Environments this plan creates on the destination. */
   readonly createdEnvironments = new Set<string>();
+  /** With a baseline (issue 18): the three-way judge of each element. */
+  threeWay?: ThreeWay;
   /** Items the plan skips: what refers to them cannot count on them (the QA lifecycle → QA channel cascade). */
   private readonly skipped = new Set<string>();
 

@@ -5,6 +5,7 @@ import type { PlanContext } from '../context.js';
 import type { CleanupEntry, Decision } from '../../plan-format/types.js';
 import { variableScope } from '../../registry/variable-scopes.js';
 import { applyMismatch, type Translation } from '../scopes.js';
+import { overwriteReason, overwrites } from '../three-way.js';
 import type { KindName } from '../../registry/kinds.js';
 
 type Json = Record<string, any>;
@@ -144,8 +145,8 @@ export function planVariables(kind: KindName, keyPath: string[], source: Json, d
           decisions.push({ subject: describe(c.source), action: 'keep', reason: 'sensitive value already on the destination at this scope: never touched' });
         } else if (c.source.IsSensitive || d.IsSensitive) {
           hold(c.source, 'keep', d.IsSensitive ? 'the destination holds a sensitive value at this scope: never touched' : 'the destination has a plain value at this scope: left alone (the source\'s is sensitive)');
-        } else if (policy.variables.overwrite === 'always') {
-          decisions.push({ subject: describe(c.source), action: 'update', reason: 'same scope, different value: overwritten (variables.overwrite: always)' });
+        } else if (overwrites(ctx, kind, keyPath, ['Variables', name])) {
+          decisions.push({ subject: describe(c.source), action: 'update', reason: overwriteReason(policy, 'same scope, different value: overwritten (variables.overwrite: always)') });
           destVars[i] = { ...d, Value: c.value, Type: c.source.Type };
         } else {
           hold(c.source, 'keep', 'same scope, different value on the destination: left alone (variables.overwrite: never)');

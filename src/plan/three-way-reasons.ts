@@ -1,0 +1,20 @@
+/**
+ * The reasons of three-way decisions (issue 18), in one place: plain constants, so that each can later be
+ * given a machine reason code beside the others' (a handler table keyed by these names).
+ */
+export const THREE_WAY_REASONS = {
+  drift: 'edited on the destination since the last sync, unchanged on the source: the destination\'s edit is kept (drift)',
+  unchangedSinceSync: 'unchanged on both sides since the last sync, which left the destination\'s as it is: still kept',
+  deletedOnDestination: 'deleted on the destination since the last sync, unchanged on the source: not created again (drift)',
+  conflictSourceWins: 'changed on the source and edited on the destination since the last sync: the source\'s wins (conflicts: source-wins)',
+  conflictDestinationWins: 'changed on the source and edited on the destination since the last sync: the destination\'s is kept (conflicts: destination-wins)',
+  conflictUnresolved: 'changed on the source and edited on the destination since the last sync: a conflict (conflicts: fail)',
+  sourceChanged: 'changed on the source since the last sync, not edited on the destination: overwritten (variables.overwrite: unless-edited-on-destination)',
+  deletionReported: 'deleted on the source since the last sync, untouched on the destination: left in place (deletions: report)',
+  deletionPropagated: 'deleted on the source since the last sync, untouched on the destination: deleted (deletions: propagate)',
+  deletionRefusedEdited: 'deleted on the source since the last sync, but edited on the destination since: not deleted',
+  deletionRefusedSensitive: 'deleted on the source since the last sync, but the destination holds a sensitive value of it: never deleted',
+  deletionRefusedFilter: 'deleted on the source since the last sync, but the policy\'s filters do not select it: not deleted',
+} as const;
+
+export type ThreeWayReason = keyof typeof THREE_WAY_REASONS;

@@ -1,0 +1,325 @@
+/**
+ * Three-way planning (issue 18): the baseline (what the last apply synced) is the merge base of the source
+ * and the destination, element by element (src/baseline/elements.ts). What changed on the source only is
+ * written; what was edited on the destination only is kept and listed as drift; what changed on both sides
+ * to different results is a conflict the policy resolves. The two-way planner does the translation; this
+ * module only chooses, per element, between its result and the destination's element. Pure, like the planner.
+ */
+import { elementPrint, elementsOf, keyOf, nestedListsAt, setElement, settleOrders } from '../baseline/elements.js';
+import type { Baseline, BaselineItem } from '../baseline/types.js';
+import type { ConflictRecord, DeletionRecord, DriftRecord, ThreeWayRecords } from '../plan-format/three-way.js';
+import { OctosyncError } from '../errors.js';
+import { planChecksum } from '../plan-format/checksum.js';
+import type { Decision, Plan } from '../plan-format/types.js';
+import { kindDef } from '../registry/kinds.js';
+import type { KindName } from '../registry/kinds.js';
+import type { KindDef } from '../registry/types.js';
+import { getItem } from '../snapshot/tree.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { fingerprint, sortKeys } from '../util/canonical.js';
+import { unescapeToken } from '../util/json-patch.js';
+import { fromKeyed, toKeyed } from './keyed.js';
+import { setsOverwrite, type Policy } from './policy.js';
+import { THREE_WAY_REASONS as R } from './three-way-reasons.js';
+
+type Json = Record<string, any>;
+
+/** Per element: changed on the source, edited on the destination, since the baseline. */
+interface ElementState {
+  source: boolean;
+  destination: boolean;
+}
+
+export class ThreeWay {
+  readonly drift: DriftRecord[] = [];
+  readonly conflicts: ConflictRecord[] = [];
+  readonly deletions: DeletionRecord[] = [];
+  private readonly items = new Map<string, BaselineItem>();
+  private readonly states = new Map<string, Map<string, ElementState>>();
+
+  constructor(
+    readonly baseline: Baseline,
+    private readonly source: Snapshot,
+    private readonly destination: Snapshot,
+    private readonly policy: Policy,
+  ) {
+    for (const item of baseline.items) this.items.set(itemKey(item.kind, item.keyPath), item);
+  }
+
+  get conflictPolicy(): 'source-wins' | 'destination-wins' | 'fail' {
+    return this.policy.conflicts ?? 'fail';
+  }
+
+  get deletionPolicy(): 'report' | 'propagate' {
+    return this.policy.deletions ?? 'report';
+  }
+
+  item(kind: KindName, keyPath: string[]): BaselineItem | undefined {
+    return this.items.get(itemKey(kind, keyPath));
+  }
+
+  /** Whether the source's value of an element is written over a different destination value (`variables.overwrite`). */
+  overwrites(kind: KindName, keyPath: string[], element: string): boolean {
+    const mode = this.policy.variables.overwrite;
+    const st = this.statesOf(kind, keyPath)?.get(element);
+    // Edited on the destination: the source's value is planned, so that `merge` sees what the source would
+    // write and chooses between the two (drift, or a conflict the policy resolves).
+    if (st?.destination) return true;
+    if (mode !== 'unless-edited-on-destination') return mode === 'always';
+    return st?.source === true;
+  }
+
+  /**
+   * The desired content once each element is judged against the baseline: the two-way result where the
+   * destination was not edited since, the destination's element where it was (drift, or a conflict the
+   * destination wins). `skip`: an item deleted on the destination since the last sync is not created again.
+   * Undefined: nothing to change (no baseline of the item, or nothing edited on the destination).
+   */
+  merge(def: KindDef, keyPath: string[], desired: Json, dest: Json | undefined, decisions: Decision[]): { desired: Json } | { skip: string } | undefined {
+    const kind = def.kind;
+    const base = this.item(kind, keyPath);
+    const src = getItem(this.source, kind, keyPath)?.content;
+    if (!base || !src) return undefined;
+    if (!dest) return this.deletedOnDestination(kind, keyPath, src, base, decisions);
+    const states = this.statesOf(kind, keyPath)!;
+    const want = toKeyed(kind, desired);
+    const have = toKeyed(kind, dest);
+    const wantEls = elementsOf(kind, want);
+    const haveEls = elementsOf(kind, have);
+    const sourceEls = elementsOf(kind, toKeyed(kind, src));
+    let changed = false;
+    const removed: string[][] = [];
+    const put = (path: string[], value: unknown) => {
+      setElement(want, path, value, (p) => nestedListsAt(kind, p));
+      changed = true;
+      if (value === undefined) removed.push(path);
+    };
+    for (const [key, st] of states) {
+      const w = wantEls.get(key);
+      const h = haveEls.get(key);
+      const path = (h ?? w ?? sourceEls.get(key))?.path ?? pathOf(key);
+      if (removed.some((r) => startsWith(path, r))) continue;
+      const subject = describeElement(kind, path);
+      // Gone from the source since the last sync, still on the destination, and kept by the two-way rules (a
+      // destination-only step, a variable's values): deleted only where the destination did not touch it since.
+      if (st.source && !sourceEls.has(key) && h && same(w?.value, h.value)) {
+        const d = st.destination ? this.record(kind, keyPath, key, 'refuse', R.deletionRefusedEdited) : this.deleteElement(kind, keyPath, key, h.value);
+        decisions.push({ subject, action: d.action === 'delete' ? 'remove' : 'keep', reason: d.reason });
+        if (d.action === 'delete') put(path, undefined);
+        continue;
+      }
+      if (same(w?.value, h?.value)) continue;
+      // The destination's element is kept: decisions the two-way rules made for it no longer happen.
+      const keep = (reason: string) => {
+        dropDecisions(decisions, subject);
+        decisions.push({ subject, action: 'keep', reason });
+        put(path, h?.value);
+      };
+      if (!st.source && !st.destination) {
+        // Neither side changed since the last sync, which left it so (an edit kept then): still kept.
+        keep(R.unchangedSinceSync);
+        continue;
+      }
+      if (!st.destination) continue;
+      if (!st.source) {
+        this.drift.push({ kind, keyPath, element: key, fields: differing(w?.value, h?.value) });
+        keep(R.drift);
+        continue;
+      }
+      const resolution = this.conflictPolicy === 'source-wins' ? 'source' : this.conflictPolicy === 'destination-wins' ? 'destination' : 'unresolved';
+      this.conflicts.push({ kind, keyPath, element: key, ...(w ? { source: masked(w.value) } : {}), ...(h ? { destination: masked(h.value) } : {}), resolution });
+      if (resolution === 'source') {
+        decisions.push({ subject, action: 'update', reason: R.conflictSourceWins });
+        continue;
+      }
+      keep(resolution === 'destination' ? R.conflictDestinationWins : R.conflictUnresolved);
+    }
+    if (!changed) return undefined;
+    settleOrders(kind, want, have);
+    return { desired: fromKeyed(kind, want) };
+  }
+
+  /** The records for the plan; conflicts left unresolved under `conflicts: fail` are the caller's to refuse. */
+  records(): ThreeWayRecords {
+    const order = (a: { kind: string; keyPath: string[]; element: string }, b: typeof a) => {
+      const x = JSON.stringify([a.kind, a.keyPath, a.element]);
+      const y = JSON.stringify([b.kind, b.keyPath, b.element]);
+      return x < y ? -1 : x > y ? 1 : 0;
+    };
+    return {
+      baseline: fingerprint(this.baseline),
+      drift: [...this.drift].sort(order),
+      conflicts: [...this.conflicts].sort(order),
+      deletions: [...this.deletions].sort(order),
+    };
+  }
+
+  /**
+   * Items the baseline holds that the source no longer has, still on the destination: reported (deleting whole
+   * items is apply's, under `deletions: propagate`).
+   */
+  itemDeletions(): void {
+    for (const item of this.baseline.items) {
+      if (getItem(this.source, item.kind, item.keyPath) || !getItem(this.destination, item.kind, item.keyPath)) continue;
+      this.deletions.push({ kind: item.kind, keyPath: item.keyPath, element: '', action: 'report', reason: R.deletionReported });
+    }
+  }
+
+  /** Element states of an item both sides and the baseline hold; undefined without all three. */
+  private statesOf(kind: KindName, keyPath: string[]): Map<string, ElementState> | undefined {
+    const key = itemKey(kind, keyPath);
+    const cached = this.states.get(key);
+    if (cached) return cached;
+    const base = this.item(kind, keyPath);
+    const src = getItem(this.source, kind, keyPath)?.content;
+    const dest = getItem(this.destination, kind, keyPath)?.content;
+    if (!base || !src || !dest) return undefined;
+    const sourceEls = elementsOf(kind, toKeyed(kind, src));
+    const baseEls = elementsOf(kind, toKeyed(kind, base.source));
+    const destEls = elementsOf(kind, toKeyed(kind, dest));
+    const keys = new Set([...sourceEls.keys(), ...baseEls.keys(), ...destEls.keys(), ...Object.keys(base.destination.elements)]);
+    const out = new Map<string, ElementState>();
+    for (const k of [...keys].sort()) {
+      out.set(k, {
+        source: elementPrint(sourceEls.get(k)?.value) !== elementPrint(baseEls.get(k)?.value),
+        destination: elementPrint(destEls.get(k)?.value) !== (base.destination.elements[k] ?? 'absent'),
+      });
+    }
+    this.states.set(key, out);
+    return out;
+  }
+
+  private deletedOnDestination(kind: KindName, keyPath: string[], src: Json, base: BaselineItem, decisions: Decision[]): { skip: string } | undefined {
+    const sourceChanged = fingerprint(src) !== fingerprint(base.source);
+    if (!sourceChanged) {
+      this.drift.push({ kind, keyPath, element: '', fields: ['(deleted on the destination)'] });
+      return { skip: R.deletedOnDestination };
+    }
+    const resolution = this.conflictPolicy === 'source-wins' ? 'source' : this.conflictPolicy === 'destination-wins' ? 'destination' : 'unresolved';
+    this.conflicts.push({ kind, keyPath, element: '', source: '(changed on the source)', resolution });
+    if (resolution === 'source') {
+      decisions.push({ subject: 'the item', action: 'create', reason: R.conflictSourceWins });
+      return undefined;
+    }
+    return { skip: resolution === 'destination' ? R.conflictDestinationWins : R.conflictUnresolved };
+  }
+
+  /** An element gone from the source and untouched on the destination: deleted under `propagate`, where that is safe. */
+  private deleteElement(kind: KindName, keyPath: string[], element: string, value: unknown): DeletionRecord {
+    if (this.deletionPolicy === 'report') return this.record(kind, keyPath, element, 'report', R.deletionReported);
+    if (containsSensitive(value)) return this.record(kind, keyPath, element, 'refuse', R.deletionRefusedSensitive);
+    return this.record(kind, keyPath, element, 'delete', R.deletionPropagated);
+  }
+
+  private record(kind: KindName, keyPath: string[], element: string, action: DeletionRecord['action'], reason: string): DeletionRecord {
+    const d = { kind, keyPath, element, action, reason };
+    this.deletions.push(d);
+    return d;
+  }
+}
+
+/** `variables.overwrite` for one element (a variable name, a tenant's project or set): the baseline decides where there is one. */
+export function overwrites(ctx: { policy: Policy; threeWay?: ThreeWay }, kind: KindName, keyPath: string[], element: string[]): boolean {
+  return ctx.threeWay ? ctx.threeWay.overwrites(kind, keyPath, keyOf(element)) : ctx.policy.variables.overwrite === 'always';
+}
+
+/** Why a value was overwritten, in the words of the policy that did it. */
+export function overwriteReason(policy: Policy, always: string): string {
+  return policy.variables.overwrite === 'always' ? always : R.sourceChanged;
+}
+
+/** Removes the decisions about one element (`variable 'X'`, and its values `variable 'X' (scope)`). */
+function dropDecisions(decisions: Decision[], subject: string): void {
+  for (let i = decisions.length - 1; i >= 0; i--) {
+    const d = decisions[i].subject;
+    if (d === subject || d.startsWith(`${subject} (`)) decisions.splice(i, 1);
+  }
+}
+
+const itemKey = (kind: string, keyPath: string[]) => JSON.stringify([kind, keyPath]);
+
+function pathOf(key: string): string[] {
+  return key.split('/').slice(1).map(unescapeToken);
+}
+
+function startsWith(path: string[], prefix: string[]): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a ?? null)) === JSON.stringify(sortKeys(b ?? null)) && (a === undefined) === (b === undefined);
+}
+
+/** Members where two values of an element differ (the element itself when they are not objects). */
+function differing(a: unknown, b: unknown): string[] {
+  if (Array.isArray(a) || Array.isArray(b)) return ['(values)'];
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return [b === undefined ? '(deleted on the destination)' : a === undefined ? '(added on the destination)' : '(value)'];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => !same((a as Json)[k], (b as Json)[k])).sort();
+}
+
+/** A step, an action, a variable, a member: how a reviewer names the element. */
+export function describeElement(kind: KindName, path: string[]): string {
+  const [member, name, inner, innerName] = path;
+  if (path.length === 1) return `member ${member}`;
+  if (member === 'Variables') return `variable '${name}'`;
+  if (member === 'Steps' && inner === 'Actions') return `step '${name}', action '${innerName}'`;
+  if (member === 'Steps') return `step '${name}'`;
+  if (member === 'ProjectVariables') return `project '${name}' values`;
+  if (member === 'LibraryVariables' || member === 'LibraryVariablesByEnvironment') return `library set '${name}' values`;
+  void kind;
+  return `${member.replace(/s$/, '').toLowerCase()} '${path.slice(1).filter((_, i) => i % 2 === 0).join(' / ')}'`;
+}
+
+/** Values fit for a plan and a review: a sensitive variable's value, and any `{HasValue}` secret, masked. */
+function masked(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(masked);
+  if (!value || typeof value !== 'object') return value;
+  const v = value as Json;
+  const out: Json = {};
+  for (const [k, x] of Object.entries(v)) out[k] = k === 'Value' && v.IsSensitive ? '(sensitive)' : masked(x);
+  return out;
+}
+
+function containsSensitive(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsSensitive);
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Json;
+  return v.IsSensitive === true || 'HasValue' in v || Object.values(v).some(containsSensitive);
+}
+
+/** The plan's conflicts under `conflicts: fail`: every one named; no plan is written. */
+export class ConflictError extends OctosyncError {}
+
+/**
+ * Once the plan is assembled: items the baseline holds and the source no longer does (deletions), the
+ * records and their counts, and the checksum over them. Refuses the plan when a conflict is left unresolved.
+ */
+export function attachThreeWay(plan: Plan, tw: ThreeWay): void {
+  tw.itemDeletions();
+  const records = tw.records();
+  const unresolved = records.conflicts.filter((c) => c.resolution === 'unresolved');
+  if (unresolved.length) {
+    throw new ConflictError(
+      `${unresolved.length} conflict${unresolved.length === 1 ? '' : 's'}: changed on the source and edited on the destination since the last sync (baseline). Settle each on one side, or set conflicts: source-wins or destination-wins in the policy:\n  ${unresolved.map(describeConflict).join('\n  ')}`,
+    );
+  }
+  plan.threeWay = records;
+  plan.counts.drift = records.drift.length;
+  plan.counts.conflicts = records.conflicts.length;
+  plan.counts.deletions = records.deletions.length;
+  plan.checksum = planChecksum(plan);
+}
+
+/** `project variables 'OctoFX', variable 'X': source "a", destination "b"` (secrets masked already). */
+export function describeConflict(c: ConflictRecord): string {
+  const where = `${kindDef(c.kind).label.toLowerCase()} '${c.keyPath.join(' / ')}'${c.element ? `, ${describeElement(c.kind, pathOf(c.element))}` : ''}`;
+  const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
+  return `${where}: source ${show(c.source)}, destination ${show(c.destination)}`;
+}
+
+/** The policy a plan with a baseline runs under: `variables.overwrite` defaults to `unless-edited-on-destination`. */
+export function withBaselineDefaults(policy: Policy): Policy {
+  if (setsOverwrite(policy)) return policy;
+  return { ...policy, variables: { ...policy.variables, overwrite: 'unless-edited-on-destination' } };
+}
