@@ -25,6 +25,7 @@ import { mergeCleanup, PlaceholderLedger } from './placeholders.js';
 import { JsonLines, writeCleanupReport } from './records.js';
 import { tenantVariablesBody } from './tenant-variables.js';
 import { readTenantVariables, writeTenantVariables } from '../snapshot/modules/tenant-variables-read.js';
+import { classifyDelete, executeDelete } from './delete.js';
 import { prepareBaseline, type BaselineFiles, type BaselineRecorder } from '../baseline/write.js';
 
 type Json = Record<string, any>;
@@ -52,7 +53,7 @@ export interface ApplyOptions extends ClientOptions {
   baseline?: BaselineFiles;
 }
 
-export type OperationOutcome = 'created' | 'updated' | 'references' | 'already' | 'failed' | 'not-run';
+export type OperationOutcome = 'created' | 'updated' | 'deleted' | 'references' | 'already' | 'failed' | 'not-run';
 
 export interface ApplyProgress {
   /** The operations to run (skips left out), once every check has passed. */
@@ -63,6 +64,8 @@ export interface ApplyProgress {
 export interface ApplyResult {
   created: number;
   updated: number;
+  /** Items deleted (a plan made with a baseline under `deletions: propagate`). */
+  deleted: number;
   /** Operations the destination already reflected (a re-run after a failure or a crash). */
   alreadyApplied: number;
   failed: { id: string; error: string }[];
@@ -159,6 +162,7 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
     const finished = new Set<string>();
     let created = 0;
     let updated = 0;
+    let deleted = 0;
     const alreadyApplied = [...status.values()].filter((s) => s === 'done').length;
     progress?.start(ops);
 
@@ -194,8 +198,9 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
               journal.write({ event: 'finished', operation: op.id });
               finished.add(op.id);
               if (op.action === 'create') created++;
+              else if (op.action === 'delete') deleted++;
               else if (!isLateReferences(op)) updated++;
-              progress?.operation(op, op.action === 'create' ? 'created' : isLateReferences(op) ? 'references' : 'updated');
+              progress?.operation(op, op.action === 'create' ? 'created' : op.action === 'delete' ? 'deleted' : isLateReferences(op) ? 'references' : 'updated');
               return true;
             } catch (err) {
               const message = err instanceof Error ? err.message : String(err);
@@ -211,7 +216,10 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
       outcome.set(op.id, p);
       return p;
     };
-    await Promise.all(ops.map(run));
+    // Deletes (issue 18) go last, one at a time in the plan's order (children first), and only after every
+    // other operation succeeded: a failed write leaves them for the re-run.
+    await Promise.all(ops.filter((o) => o.action !== 'delete').map(run));
+    for (const op of ops.filter((o) => o.action === 'delete')) if (!failed.length && !interrupted()) await run(op);
     if (interrupted()) journal.write({ event: 'interrupted', done: doneCount(), of: total });
 
     // Placeholders now on the destination: those of operations finished in this run or an earlier one, and
@@ -219,12 +227,15 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
     const ours = ops.filter((o) => status.get(o.id) === 'done' || finished.has(o.id)).flatMap((o) => o.cleanup ?? []);
     const cleanup = mergeCleanup(ours, ledger.entries().filter((e) => dest.idOf(e.kind, e.keyPath) !== undefined));
     // The baseline moves only as far as this run (and earlier ones) got: finished operations (issue 18).
-    baseline?.record(dest, (id) => status.get(id) === 'done' || finished.has(id));
+    const isDone = (id: string) => status.get(id) === 'done' || finished.has(id);
+    baseline?.record(dest, isDone, ops.filter((o) => o.action === 'delete' && isDone(o.id)));
     const cleanupBase = options.cleanupBase ?? options.planFile.replace(/\.json$/i, '') + '.cleanup';
-    const report = writeCleanupReport(cleanupBase, cleanup, { url: plan.destination.url, space: plan.destination.space });
+    const deletedItems = ops.filter((o) => o.action === 'delete' && finished.has(o.id)).map((o) => `${kindDef(o.kind).label.toLowerCase()} \`${o.keyPath.join(' / ')}\``);
+    const report = writeCleanupReport(cleanupBase, cleanup, { url: plan.destination.url, space: plan.destination.space }, deletedItems);
     const result: ApplyResult = {
       created,
       updated,
+      deleted,
       alreadyApplied,
       failed,
       notRun: notRun.sort(),
@@ -310,6 +321,7 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
   const def = kindDef(op.kind);
   const doc = dest.rawDoc(op.kind, op.keyPath);
   const name = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
+  if (op.action === 'delete') return classifyDelete(op, doc, dest, name);
   // The item checked is the item written: the name must still belong to the id the plan recorded.
   const replaced = identityProblem(op, doc, dest, name);
   if (replaced) return { status: 'stale', why: replaced };
@@ -395,6 +407,7 @@ function unfinishedOperations(file: string): Set<string> {
 async function execute(op: Operation, client: OctopusClient, dest: DestinationState, ctx: RunContext, mayExist: boolean): Promise<void> {
   const def = kindDef(op.kind);
   const what = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
+  if (op.action === 'delete') return executeDelete(op, client, dest, collectionPath(def, dest));
   if (def.parent?.ownedOne) {
     const parent = dest.rawDoc(def.parent.kind, op.keyPath);
     if (!parent) throw new ServerError(`${what}: its ${kindDef(def.parent.kind).label.toLowerCase()} is not on the destination`);

@@ -20,10 +20,11 @@ export class JsonLines {
 }
 
 /** The clean-up report: every placeholder apply wrote, where it is, and what to fill in (markdown and JSON). */
-export function writeCleanupReport(base: string, entries: CleanupEntry[], destination: { url: string; space: string }): { markdown: string; json: string } {
+export function writeCleanupReport(base: string, entries: CleanupEntry[], destination: { url: string; space: string }, deleted: string[] = []): { markdown: string; json: string } {
   const json = `${base}.json`;
   const markdown = `${base}.md`;
-  writeFileAtomic(json, canonicalJson({ destination, entries }));
+  // What the plan deleted (issue 18): listed only when there is any, so reports of other plans stay as they were.
+  writeFileAtomic(json, canonicalJson({ destination, entries, ...(deleted.length ? { deleted } : {}) }));
   const lines = [
     `# Clean-up after octosync apply`,
     '',
@@ -35,6 +36,7 @@ export function writeCleanupReport(base: string, entries: CleanupEntry[], destin
     '',
     ...entries.map((e) => `- [ ] ${e.kind} \`${e.keyPath.join(' / ')}\`: ${e.field}: ${e.instruction}`),
     '',
+    ...(deleted.length ? ['## Deleted', '', 'Gone from the source since the last sync and untouched on the destination (deletions: propagate):', '', ...deleted.map((d) => `- ${d}`), ''] : []),
   ];
   writeFileAtomic(markdown, lines.join('\n'));
   return { markdown, json };

@@ -6,7 +6,8 @@ import type { Plan } from '../plan-format/types.js';
 import { toKeyed } from '../plan/keyed.js';
 import { snapshotFingerprint } from '../plan/planner.js';
 import { Selection } from '../plan/selection.js';
-import { KINDS } from '../registry/kinds.js';
+import { KINDS, type KindName } from '../registry/kinds.js';
+import { ancestors } from '../plan/three-way-deletes.js';
 import { readSnapshotFile } from '../snapshot/file.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { canonicalJson, sortKeys, writeFileAtomic } from '../util/canonical.js';
@@ -69,11 +70,15 @@ export class BaselineRecorder {
   ) {}
 
   /** `done`: whether an operation of the plan is finished. `deleted`: items this run deleted (gone from the baseline). */
-  record(dest: DestinationState, done: (id: string) => boolean, deleted: { kind: string; keyPath: string[] }[] = []): Baseline {
+  record(dest: DestinationState, done: (id: string) => boolean, deleted: { kind: KindName; keyPath: string[] }[] = []): Baseline {
     const items = new Map<string, BaselineItem>();
     const key = (kind: string, keyPath: string[]) => JSON.stringify([kind, keyPath]);
     for (const item of this.previous?.items ?? []) items.set(key(item.kind, item.keyPath), item);
-    for (const d of deleted) items.delete(key(d.kind, d.keyPath));
+    // A deleted item takes what lived in it (a project its channels, process, variables) out of the baseline too.
+    const gone = new Set(deleted.map((d) => key(d.kind, d.keyPath)));
+    for (const [k, item] of items) {
+      if (gone.has(k) || ancestors(item.kind, item.keyPath).some(([kind, path]) => gone.has(key(kind, path)))) items.delete(k);
+    }
     const policy = this.plan.policy.content;
     const ops = new Map(this.plan.operations.filter((o) => o.action !== 'skip').map((o) => [o.id, o]));
     const selection = new Selection(this.source, policy);

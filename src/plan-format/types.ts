@@ -5,7 +5,8 @@ import type { ThreeWayRecords } from './three-way.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
-export type Action = 'create' | 'update' | 'skip';
+/** `delete`: only in a plan made with a baseline under `deletions: propagate` (issue 18); apply runs deletes last. */
+export type Action = 'create' | 'update' | 'skip' | 'delete';
 
 /** Something a person must fill in after apply: a placeholder octosync wrote because it could not copy a secret. */
 export interface CleanupEntry {

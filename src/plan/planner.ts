@@ -150,7 +150,7 @@ export function createPlan(input: PlanInput): Plan {
   unchanged += settleStepNames(drafts, ctx);
   drafts.push(...unreadProcesses(drafts, ctx));
   const plan = assemble(drafts, unchanged, ctx, input);
-  if (ctx.threeWay) attachThreeWay(plan, ctx.threeWay);
+  if (ctx.threeWay) attachThreeWay(plan, ctx.threeWay, source, destination);
   if (!matches.length) return plan;
   plan.caseMatches = matches;
   plan.checksum = planChecksum(plan);

@@ -14,6 +14,7 @@ export const THREE_WAY_REASONS = {
   deletionPropagated: 'deleted on the source since the last sync, untouched on the destination: deleted (deletions: propagate)',
   deletionRefusedEdited: 'deleted on the source since the last sync, but edited on the destination since: not deleted',
   deletionRefusedSensitive: 'deleted on the source since the last sync, but the destination holds a sensitive value of it: never deleted',
+  deletionRefusedDefaultChannel: 'deleted on the source since the last sync, but it is the project\'s default channel on the destination, which Octopus does not delete: not deleted',
   deletionRefusedFilter: 'deleted on the source since the last sync, but the policy\'s filters do not select it: not deleted',
 } as const;
 

@@ -11,7 +11,8 @@ import type { ConflictRecord, DeletionRecord, DriftRecord, ThreeWayRecords } fro
 import { OctosyncError } from '../errors.js';
 import { planChecksum } from '../plan-format/checksum.js';
 import type { Decision, Plan } from '../plan-format/types.js';
-import { kindDef } from '../registry/kinds.js';
+import { kindDef, KINDS } from '../registry/kinds.js';
+import { itemDeletions } from './three-way-deletes.js';
 import type { KindName } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { getItem } from '../snapshot/tree.js';
@@ -44,6 +45,10 @@ export class ThreeWay {
     private readonly policy: Policy,
   ) {
     for (const item of baseline.items) this.items.set(itemKey(item.kind, item.keyPath), item);
+  }
+
+  get policyOf(): Policy {
+    return this.policy;
   }
 
   get conflictPolicy(): 'source-wins' | 'destination-wins' | 'fail' {
@@ -108,6 +113,10 @@ export class ThreeWay {
         if (d.action === 'delete') put(path, undefined);
         continue;
       }
+      if (st.source && !st.destination && path[0] === 'Variables' && Array.isArray(w?.value) && Array.isArray(h?.value)) {
+        const kept = this.withoutDeletedValues(kind, keyPath, key, subject, w.value, h.value, base.source, src, decisions);
+        if (kept) put(path, kept);
+      }
       if (same(w?.value, h?.value)) continue;
       // The destination's element is kept: decisions the two-way rules made for it no longer happen.
       const keep = (reason: string) => {
@@ -154,17 +163,6 @@ export class ThreeWay {
     };
   }
 
-  /**
-   * Items the baseline holds that the source no longer has, still on the destination: reported (deleting whole
-   * items is apply's, under `deletions: propagate`).
-   */
-  itemDeletions(): void {
-    for (const item of this.baseline.items) {
-      if (getItem(this.source, item.kind, item.keyPath) || !getItem(this.destination, item.kind, item.keyPath)) continue;
-      this.deletions.push({ kind: item.kind, keyPath: item.keyPath, element: '', action: 'report', reason: R.deletionReported });
-    }
-  }
-
   /** Element states of an item both sides and the baseline hold; undefined without all three. */
   private statesOf(kind: KindName, keyPath: string[]): Map<string, ElementState> | undefined {
     const key = itemKey(kind, keyPath);
@@ -204,6 +202,34 @@ export class ThreeWay {
     return { skip: resolution === 'destination' ? R.conflictDestinationWins : R.conflictUnresolved };
   }
 
+  /**
+   * A variable's values the source had at the last sync and no longer has (by value), still on the destination
+   * as written: reported, or left out of the desired list under `propagate`. Never where the destination holds a
+   * sensitive value of the name (apply keeps each value's id by its place in the name's list).
+   */
+  private withoutDeletedValues(kind: KindName, keyPath: string[], key: string, subject: string, want: Json[], have: Json[], baseSource: Json, source: Json, decisions: Decision[]): Json[] | undefined {
+    const valuesOf = (content: Json) => new Set(((elementsOf(kind, toKeyed(kind, content)).get(key)?.value as Json[] | undefined) ?? []).filter((v) => !v.IsSensitive).map((v) => JSON.stringify(v.Value)));
+    const before = valuesOf(baseSource);
+    const now = valuesOf(source);
+    const onDest = new Set(have.map((v) => JSON.stringify(sortKeys(v))));
+    const gone = want.filter((v) => !v.IsSensitive && onDest.has(JSON.stringify(sortKeys(v))) && before.has(JSON.stringify(v.Value)) && !now.has(JSON.stringify(v.Value)));
+    if (!gone.length) return undefined;
+    const scoped = (v: Json) => `${subject} (value ${JSON.stringify(v.Value)})`;
+    if (this.deletionPolicy === 'report' || have.some((v) => v.IsSensitive)) {
+      const reason = this.deletionPolicy === 'report' ? R.deletionReported : R.deletionRefusedSensitive;
+      for (const v of gone) {
+        this.record(kind, keyPath, key, this.deletionPolicy === 'report' ? 'report' : 'refuse', `${reason}: value ${JSON.stringify(v.Value)}`);
+        decisions.push({ subject: scoped(v), action: 'keep', reason });
+      }
+      return undefined;
+    }
+    for (const v of gone) {
+      this.record(kind, keyPath, key, 'delete', `${R.deletionPropagated}: value ${JSON.stringify(v.Value)}`);
+      decisions.push({ subject: scoped(v), action: 'remove', reason: R.deletionPropagated });
+    }
+    return want.filter((v) => !gone.includes(v));
+  }
+
   /** An element gone from the source and untouched on the destination: deleted under `propagate`, where that is safe. */
   private deleteElement(kind: KindName, keyPath: string[], element: string, value: unknown): DeletionRecord {
     if (this.deletionPolicy === 'report') return this.record(kind, keyPath, element, 'report', R.deletionReported);
@@ -211,7 +237,8 @@ export class ThreeWay {
     return this.record(kind, keyPath, element, 'delete', R.deletionPropagated);
   }
 
-  private record(kind: KindName, keyPath: string[], element: string, action: DeletionRecord['action'], reason: string): DeletionRecord {
+  /** Records a deletion: deleted, reported, or refused with the reason. */
+  record(kind: KindName, keyPath: string[], element: string, action: DeletionRecord['action'], reason: string): DeletionRecord {
     const d = { kind, keyPath, element, action, reason };
     this.deletions.push(d);
     return d;
@@ -235,6 +262,8 @@ function dropDecisions(decisions: Decision[], subject: string): void {
     if (d === subject || d.startsWith(`${subject} (`)) decisions.splice(i, 1);
   }
 }
+
+const KIND_ORDER = new Map(KINDS.map((k, i) => [k.kind as string, i]));
 
 const itemKey = (kind: string, keyPath: string[]) => JSON.stringify([kind, keyPath]);
 
@@ -295,8 +324,8 @@ export class ConflictError extends OctosyncError {}
  * Once the plan is assembled: items the baseline holds and the source no longer does (deletions), the
  * records and their counts, and the checksum over them. Refuses the plan when a conflict is left unresolved.
  */
-export function attachThreeWay(plan: Plan, tw: ThreeWay): void {
-  tw.itemDeletions();
+export function attachThreeWay(plan: Plan, tw: ThreeWay, source: Snapshot, destination: Snapshot): void {
+  const deletes = itemDeletions(tw, source, destination, tw.policyOf);
   const records = tw.records();
   const unresolved = records.conflicts.filter((c) => c.resolution === 'unresolved');
   if (unresolved.length) {
@@ -304,6 +333,8 @@ export function attachThreeWay(plan: Plan, tw: ThreeWay): void {
       `${unresolved.length} conflict${unresolved.length === 1 ? '' : 's'}: changed on the source and edited on the destination since the last sync (baseline). Settle each on one side, or set conflicts: source-wins or destination-wins in the policy:\n  ${unresolved.map(describeConflict).join('\n  ')}`,
     );
   }
+  // Deletes come last, after every other write (apply runs them so too), in the plan's order of kinds reversed.
+  plan.operations.push(...deletes.sort((a, b) => KIND_ORDER.get(b.kind)! - KIND_ORDER.get(a.kind)! || (a.id < b.id ? -1 : 1)));
   plan.threeWay = records;
   plan.counts.drift = records.drift.length;
   plan.counts.conflicts = records.conflicts.length;

@@ -1,21 +1,15 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBaselineFile } from '../../src/baseline/read.js';
 import { InputFileError, PartialApplyError } from '../../src/errors.js';
-import { withSimulator } from '../helpers/simulator.js';
 import { workDir } from '../helpers/sync.js';
 import { secret } from '../usecases/helpers.js';
-import { applyRound, planRound, scriptStep, space, writesFailAfter } from './helpers.js';
+import { applyRound, planRound, scriptStep, simulators, space, writesFailAfter, type Sim } from './helpers.js';
 
 /** Issue 18, point 1: apply writes the baseline (what it synced, as written), deterministic, free of ids and secrets. */
 
-type Sim = Awaited<ReturnType<typeof withSimulator>>;
-let sims: Sim[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
+const sim = simulators();
 
 const variables = [
   { Name: 'Greeting', Value: 'hello' },
@@ -24,9 +18,8 @@ const variables = [
 const steps = [scriptStep('Deploy'), scriptStep('Smoke test')];
 
 async function pair(): Promise<[Sim, Sim]> {
-  const src = await withSimulator({ seed: space(['Production'], { variables, steps, channels: ['Hotfix'] }) });
-  const dst = await withSimulator({ seed: space(['Production']) });
-  sims.push(src, dst);
+  const src = await sim({ seed: space(['Production'], { variables, steps, channels: ['Hotfix'] }) });
+  const dst = await sim({ seed: space(['Production']) });
   return [src, dst];
 }
 

@@ -1,10 +1,11 @@
+import { afterEach } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan, type ApplyOptions, type ApplyResult } from '../../src/apply/apply.js';
 import { makePlans } from '../../src/plan/make.js';
 import type { Plan } from '../../src/plan-format/types.js';
 import type { SeedFile } from '../../src/simulator/seed.js';
-import { API_KEY } from '../helpers/simulator.js';
+import { API_KEY, withSimulator } from '../helpers/simulator.js';
 import { snapshotTo } from '../helpers/sync.js';
 import { defaultSpace, environments, lifecycle, scriptStep } from '../usecases/helpers.js';
 
@@ -87,4 +88,20 @@ export function writesFailAfter(sim: { faults: { configure(o: Record<string, unk
     if (e.method !== 'GET' && ++writes === n) sim.faults.configure({ faultRate: 1, faultKinds: ['500'] });
   };
   return { retries: 0, parallelism: 1, onRequest };
+}
+
+export type Sim = Awaited<ReturnType<typeof withSimulator>>;
+
+/** Starts simulators for a test file's tests, each closed after its test. */
+export function simulators(): (options: Parameters<typeof withSimulator>[0]) => Promise<Sim> {
+  let started: Sim[] = [];
+  afterEach(async () => {
+    await Promise.all(started.map((s) => s.close()));
+    started = [];
+  });
+  return async (options) => {
+    const s = await withSimulator(options);
+    started.push(s);
+    return s;
+  };
 }

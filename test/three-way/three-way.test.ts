@@ -1,11 +1,10 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { hasChanges } from '../../src/plan-format/operations.js';
 import type { Plan } from '../../src/plan-format/types.js';
-import { withSimulator } from '../helpers/simulator.js';
 import { workDir } from '../helpers/sync.js';
 import { byName, decisionsOf, expectNoChanges, processOf } from '../usecases/helpers.js';
-import { applyRound, GUIDE_AFTER, GUIDE_BEFORE, planRound, scriptStep, space } from './helpers.js';
+import { applyRound, GUIDE_AFTER, GUIDE_BEFORE, planRound, scriptStep, simulators, space, type Sim } from './helpers.js';
 
 /**
  * Issue 18, points 2 and 3, end to end over HTTP: a sync, destination edits through the API, a source change,
@@ -13,20 +12,9 @@ import { applyRound, GUIDE_AFTER, GUIDE_BEFORE, planRound, scriptStep, space } f
  * sync's convergence.
  */
 
-type Sim = Awaited<ReturnType<typeof withSimulator>>;
-let sims: Sim[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
+const sim = simulators();
 
 const S = '/api/Spaces-1';
-
-async function sim(seed: Parameters<typeof withSimulator>[0]): Promise<Sim> {
-  const s = await withSimulator(seed);
-  sims.push(s);
-  return s;
-}
 
 /** Edits a project's variables through the API: `edit` changes the list of the variable set in place. */
 async function editVariables(s: Sim, project: string, edit: (vars: any[]) => void): Promise<void> {

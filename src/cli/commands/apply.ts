@@ -20,6 +20,7 @@ interface ApplyArgs extends ConnectionArgs, OutputFormatArgs {
 const OUTCOME_COLUMNS: [OperationOutcome, string][] = [
   ['created', 'Created'],
   ['updated', 'Updated'],
+  ['deleted', 'Deleted'],
   ['references', 'Late refs'],
   ['already', 'Already applied'],
   ['failed', 'Failed'],
@@ -96,7 +97,7 @@ export const applyCommand: OctosyncCommand<ApplyArgs> = {
     if (result.cleanup.length) info(`${result.cleanup.length} placeholder(s) to fill in: see ${result.files.cleanupMarkdown}`);
     if (result.files.baseline) info(`Baseline: ${result.files.baseline} (commit it with the plan; plan --baseline reads it)`);
     info(`Journal: ${result.files.journal}${result.files.log ? `; log: ${result.files.log}` : ''}`);
-    info(`Apply complete: ${result.created} created, ${result.updated} updated, ${result.failed.length} failed.`);
+    info(`Apply complete: ${result.created} created, ${result.updated} updated, ${result.deleted ? `${result.deleted} deleted, ` : ''}${result.failed.length} failed.`);
     return { exitCode: ExitCode.ok, data: result };
   },
 };

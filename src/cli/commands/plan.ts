@@ -96,8 +96,11 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
     }
     if (made.length === 1) info(`To apply exactly this plan: octosync apply ${made[0].planFile} --server … --space '${made[0].plan.destination.space}'`);
     const changes = made.some((m) => hasChanges(m.plan));
+    // A three-way plan's conflicts (resolved by the policy) still need a person: an error for a scheduled check.
+    const conflicts = made.reduce((n, m) => n + (m.plan.counts.conflicts ?? 0), 0);
+    if (argv.detailedExitcode && conflicts) info(`${conflicts} conflict(s) between source changes and destination edits since the last sync: see the plan (--detailed-exitcode exits 1)`);
     return {
-      exitCode: argv.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok,
+      exitCode: argv.detailedExitcode && conflicts ? ExitCode.error : argv.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok,
       data: {
         ...(snapshots.length ? { snapshots } : {}),
         plans: made.map((m) => ({
