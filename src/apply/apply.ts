@@ -250,9 +250,9 @@ async function applyLocked(options: ApplyOptions, plan: Plan, journalFile: strin
       throw Object.assign(new InterruptedError(interruptedMessage(doneCount(), total, failed.length)), { result });
     }
     if (failed.length) {
-      const wrote = created + updated + alreadyApplied > 0;
+      const wrote = created + updated + deleted + alreadyApplied > 0;
       const lines = failed.map((f) => `${f.id}: ${f.error}`).join('\n  ');
-      const summary = `Apply failed: ${created} created, ${updated} updated, ${failed.length} failed, ${notRun.length} not run.\n  ${lines}`;
+      const summary = `Apply failed: ${created} created, ${updated} updated, ${deleted ? `${deleted} deleted, ` : ''}${failed.length} failed, ${notRun.length} not run.\n  ${lines}`;
       if (wrote) throw Object.assign(new PartialApplyError(`${summary}\nThe destination is partly updated: run the same plan again to finish.`), { result });
       throw Object.assign(new OctosyncError(`${summary}\nNothing was written.`), { result });
     }
