@@ -18,16 +18,22 @@ export interface Element {
   value: unknown;
 }
 
-/** A tenant's variables: one element per project and per library set (tenant-variable content has no keyed lists). */
-const TENANT_MAPS = ['ProjectVariables', 'LibraryVariables', 'LibraryVariablesByEnvironment'];
+/**
+ * Maps whose entries are elements: a tenant's variables per project and per library set, a tenant's project links
+ * (these contents have no keyed lists).
+ */
+const MAPS: Partial<Record<KindName, string[]>> = {
+  tenantVariables: ['ProjectVariables', 'LibraryVariables', 'LibraryVariablesByEnvironment'],
+  tenant: ['ProjectEnvironments'],
+};
 
 /** Elements of an item's content in keyed form (src/plan/keyed.ts), by their JSON-pointer key (`/Steps/Deploy`). */
 export function elementsOf(kind: KindName, keyed: Json): Map<string, Element> {
   const def = kindDef(kind);
   const out = new Map<string, Element>();
-  const lists: readonly KeyedList[] =
-    def.module === 'variables' ? [{ member: 'Variables', by: 'Name' }] : def.module === 'tenantVariables' ? TENANT_MAPS.map((member) => ({ member, by: 'Name' })) : (def.keyed ?? []);
-  walk(keyed, lists, [], out, def.module === 'variables' || def.module === 'tenantVariables');
+  const maps = MAPS[kind];
+  const lists: readonly KeyedList[] = def.module === 'variables' ? [{ member: 'Variables', by: 'Name' }] : maps ? maps.map((member) => ({ member, by: 'Name' })) : (def.keyed ?? []);
+  walk(keyed, lists, [], out, def.module === 'variables' || maps !== undefined);
   return out;
 }
 

@@ -117,6 +117,11 @@ export class ThreeWay {
         const kept = this.withoutDeletedValues(kind, keyPath, key, subject, w.value, h.value, base.source, src, decisions);
         if (kept) put(path, kept);
       }
+      if (st.destination && !st.source && same(w?.value, h?.value)) {
+        // Edited on the destination since the last sync, and the two-way rules keep it anyway: drift all the same.
+        this.drift.push({ kind, keyPath, element: key, fields: [h ? '(edited; kept as the two-way rules keep it)' : '(deleted on the destination)'] });
+        continue;
+      }
       if (same(w?.value, h?.value)) continue;
       // The destination's element is kept: decisions the two-way rules made for it no longer happen.
       const keep = (reason: string) => {
@@ -294,6 +299,7 @@ export function describeElement(kind: KindName, path: string[]): string {
   if (member === 'Variables') return `variable '${name}'`;
   if (member === 'Steps' && inner === 'Actions') return `step '${name}', action '${innerName}'`;
   if (member === 'Steps') return `step '${name}'`;
+  if (member === 'ProjectEnvironments') return `link to project '${name}'`;
   if (member === 'ProjectVariables') return `project '${name}' values`;
   if (member === 'LibraryVariables' || member === 'LibraryVariablesByEnvironment') return `library set '${name}' values`;
   void kind;

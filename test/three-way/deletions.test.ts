@@ -121,6 +121,37 @@ describe('deletions: propagate', () => {
   });
 });
 
+describe('deletions: a tenant\'s project links', () => {
+  it('a link the source dropped is removed under propagate; a link the destination added is never touched', async () => {
+    const src = await sim({ seed: space(['Production'], { projects: ['Legacy', 'Extra'], tenants: { Internal: ['OctoFX', 'Legacy'] } }) });
+    const dst = await sim({ seed: space(['Production'], { projects: ['Extra'] }) });
+    const dir = workDir();
+    const baseline = join(dir, 'baseline.json');
+    const policy = { version: 1, deletions: 'propagate' };
+    expect((await applyRound(dst.url, await planRound(dir, 'first', src.url, dst.url, policy), baseline)).failed).toEqual([]);
+    const linked = async (s: Sim) => {
+      const t = await byName(s.api, 'tenants', 'Internal');
+      const projects = await s.api('GET', `${S}/projects/all`).then((r) => r.body);
+      return Object.keys(t.ProjectEnvironments).map((id) => projects.find((p: any) => p.Id === id).Name).sort();
+    };
+    // On the destination, an operator links the tenant to Extra too; on the source, the link to Legacy goes.
+    const edit = async (s: Sim, change: (links: Record<string, string[]>, ids: (name: string) => string) => void) => {
+      const t = await byName(s.api, 'tenants', 'Internal');
+      const projects = await s.api('GET', `${S}/projects/all`).then((r) => r.body);
+      change(t.ProjectEnvironments, (name) => projects.find((p: any) => p.Name === name).Id);
+      await ok(s.api('PUT', `${S}/tenants/${t.Id}`, t));
+    };
+    await edit(dst, (links, id) => (links[id('Extra')] = links[id('OctoFX')]));
+    await edit(src, (links, id) => delete links[id('Legacy')]);
+    const round = await planRound(dir, 'second', src.url, dst.url, policy, baseline);
+    expect(decisionsOf(round.plan, 'tenant/Internal')).toContain("remove link to project 'Legacy'");
+    // The operator's link is drift: listed, kept.
+    expect(round.plan.threeWay!.drift).toEqual([expect.objectContaining({ kind: 'tenant', element: '/ProjectEnvironments/Extra' })]);
+    await applyRound(dst.url, round, baseline);
+    expect(await linked(dst)).toEqual(['Extra', 'OctoFX']);
+  });
+});
+
 describe('deletions: report (the default), and no baseline', () => {
   it('reports what the source deleted and deletes nothing; without a baseline the plan is as before', async () => {
     const policy = { version: 1, filters: { projects: { include: ['OctoFX', 'Legacy'] } } };

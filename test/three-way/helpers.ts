@@ -57,11 +57,15 @@ export const GUIDE_AFTER = [
 ];
 
 /** One space with the project OctoFX: its variables, steps, channels and runbooks as given. */
-export function space(envs: string[], o: { variables?: unknown[]; steps?: unknown[]; channels?: string[]; runbooks?: string[]; projects?: string[] } = {}): SeedFile {
+export function space(
+  envs: string[],
+  o: { variables?: unknown[]; steps?: unknown[]; channels?: string[]; runbooks?: string[]; projects?: string[]; tenants?: Record<string, string[]> } = {},
+): SeedFile {
   const project = (Name: string) => ({
     Name,
     ProjectGroupId: 'Web Apps',
     LifecycleId: 'Default Lifecycle',
+    TenantedDeploymentMode: 'TenantedOrUntenanted',
     ...(Name === 'OctoFX'
       ? {
           $variables: o.variables ?? [],
@@ -76,6 +80,8 @@ export function space(envs: string[], o: { variables?: unknown[]; steps?: unknow
     lifecycles: [lifecycle(envs)],
     projectgroups: [{ Name: 'Web Apps' }],
     projects: ['OctoFX', ...(o.projects ?? [])].map(project),
+    // Tenants by name, each linked to the named projects in every environment.
+    tenants: Object.entries(o.tenants ?? {}).map(([Name, linked]) => ({ Name, ProjectEnvironments: Object.fromEntries(linked.map((p) => [p, envs])) })),
   });
 }
 
