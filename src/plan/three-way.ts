@@ -108,7 +108,9 @@ export class ThreeWay {
       // Gone from the source since the last sync, still on the destination, and kept by the two-way rules (a
       // destination-only step, a variable's values): deleted only where the destination did not touch it since.
       if (st.source && !sourceEls.has(key) && h && same(w?.value, h.value)) {
-        const d = st.destination ? this.record(kind, keyPath, key, 'refuse', R.deletionRefusedEdited) : this.deleteElement(kind, keyPath, key, h.value);
+        // A step is edited where any of its actions is.
+        const edited = st.destination || [...states].some(([k, x]) => k.startsWith(`${key}/`) && x.destination);
+        const d = edited ? this.record(kind, keyPath, key, 'refuse', R.deletionRefusedEdited) : this.deleteElement(kind, keyPath, key, h.value);
         decisions.push({ subject, action: d.action === 'delete' ? 'remove' : 'keep', reason: d.reason });
         if (d.action === 'delete') put(path, undefined);
         continue;

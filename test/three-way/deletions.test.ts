@@ -121,6 +121,30 @@ describe('deletions: propagate', () => {
   });
 });
 
+describe('deletions: propagate refuses', () => {
+  it('a step edited on the destination, a project the filter does not name, and (at apply) a channel a step is scoped to', async () => {
+    const policy = { version: 1, deletions: 'propagate' };
+    const { src, dst, dir, baseline } = await synced(policy);
+    const p = await byName(dst.api, 'projects', 'OctoFX');
+    const hotfix = await child(dst, 'channels', 'Hotfix');
+    const proc = await processOf(dst.api, 'OctoFX');
+    proc.Steps.find((s: any) => s.Name === 'Cleanup').Actions[0].Properties['Octopus.Action.Script.ScriptBody'] = 'cleanup, the ops way';
+    await ok(dst.api('PUT', `${S}/projects/${p.Id}/deploymentprocesses`, proc));
+    const round = await planRound(dir, 'second', src.url, dst.url, policy, baseline);
+    expect(records(round.plan)).toEqual(expect.arrayContaining(['refuse deploymentProcess OctoFX/Steps/Cleanup', 'refuse deploymentProcess OctoFX/Steps/Cleanup/Actions/Cleanup', 'refuse project Legacy']));
+    expect(decisionsOf(round.plan, 'deploymentProcess/OctoFX')).not.toContain("remove step 'Cleanup'");
+    expect(deletes(round.plan)).toEqual(['runbook/OctoFX/Nightly', 'channel/OctoFX/Hotfix']);
+    // Between plan and apply, an operator scopes a step to Hotfix: Octopus would delete that step with the channel.
+    const now = await processOf(dst.api, 'OctoFX');
+    now.Steps.find((s: any) => s.Name === 'Deploy').Actions[0].Channels = [hotfix.Id];
+    await ok(dst.api('PUT', `${S}/projects/${p.Id}/deploymentprocesses`, now));
+    const err = await applyRound(dst.url, round, baseline).catch((e) => e);
+    expect(err.message).toMatch(/channel 'OctoFX \/ Hotfix': step 'Deploy' on the destination is scoped to it: not deleted/);
+    expect(names((await dst.api('GET', `${S}/projects/${p.Id}/channels`)).body.Items)).toContain('Hotfix');
+    expect((await processOf(dst.api, 'OctoFX')).Steps.map((s: any) => s.Name)).toEqual(['Deploy', 'Cleanup']);
+  });
+});
+
 describe('deletions: a tenant\'s project links', () => {
   it('a link the source dropped is removed under propagate; a link the destination added is never touched', async () => {
     const src = await sim({ seed: space(['Production'], { projects: ['Legacy', 'Extra'], tenants: { Internal: ['OctoFX', 'Legacy'] } }) });
