@@ -48,7 +48,7 @@ export async function executeDelete(op: Operation, client: OctopusClient, dest: 
 
 /** Steps of a project's processes (as this run left them) with an action scoped to a channel. */
 function stepsScopedTo(channelId: string, project: string, dest: DestinationState): string[] {
-  const processes = [dest.rawDoc('deploymentProcess', [project]), ...dest.raw.get('runbookProcess')?.map((d) => d) ?? []].filter((p): p is RawDoc => !!p);
+  const processes = [dest.rawDoc('deploymentProcess', [project]), ...(dest.raw.get('runbookProcess') ?? [])].filter((p): p is RawDoc => !!p);
   const runbookIds = new Set((dest.raw.get('runbook') ?? []).filter((r) => r.ProjectId === dest.idOf('project', [project])).map((r) => r.Id));
   const out: string[] = [];
   for (const p of processes) {

@@ -10,6 +10,7 @@ export const THREE_WAY_REASONS = {
   conflictDestinationWins: 'changed on the source and edited on the destination since the last sync: the destination\'s is kept (conflicts: destination-wins)',
   conflictUnresolved: 'changed on the source and edited on the destination since the last sync: a conflict (conflicts: fail)',
   sourceChanged: 'changed on the source since the last sync, not edited on the destination: overwritten (variables.overwrite: unless-edited-on-destination)',
+  keptUnlessEdited: 'different on the destination, and not changed on the source since the last sync (or no baseline): left alone (variables.overwrite: unless-edited-on-destination)',
   deletionReported: 'deleted on the source since the last sync, untouched on the destination: left in place (deletions: report)',
   deletionPropagated: 'deleted on the source since the last sync, untouched on the destination: deleted (deletions: propagate)',
   deletionRefusedEdited: 'deleted on the source since the last sync, but edited on the destination since: not deleted',

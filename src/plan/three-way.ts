@@ -257,6 +257,11 @@ export function overwrites(ctx: { policy: Policy; threeWay?: ThreeWay }, kind: K
   return ctx.threeWay ? ctx.threeWay.overwrites(kind, keyPath, keyOf(element)) : ctx.policy.variables.overwrite === 'always';
 }
 
+/** Why a differing value was left alone, in the words of the policy that did it. */
+export function keepReason(policy: Policy, never: string): string {
+  return policy.variables.overwrite === 'unless-edited-on-destination' ? R.keptUnlessEdited : never;
+}
+
 /** Why a value was overwritten, in the words of the policy that did it. */
 export function overwriteReason(policy: Policy, always: string): string {
   return policy.variables.overwrite === 'always' ? always : R.sourceChanged;

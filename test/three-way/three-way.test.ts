@@ -158,6 +158,9 @@ describe('three-way: conflicts, under each policy', () => {
       expect.objectContaining({ element: '/Variables/LogLevel', resolution: 'source', source: [expect.objectContaining({ Value: 'Warning' })], destination: [expect.objectContaining({ Value: 'Debug' })] }),
     ]);
     expect(round.plan.counts.conflicts).toBe(1);
+    // Deterministic: the same inputs and baseline give the same plan, byte for byte but for createdAt.
+    const twice = await planRound(dir, 'sw-again', src.url, dst.url, { version: 1, conflicts: 'source-wins' }, baseline);
+    expect({ ...twice.plan, createdAt: '' }).toEqual({ ...round.plan, createdAt: '' });
     await applyRound(dst.url, round, baseline);
     expect(await values(dst, 'LogLevel')).toEqual(['Warning']);
     expectNoChanges((await planRound(dir, 'again', src.url, dst.url, { version: 1, conflicts: 'source-wins' }, baseline)).plan);

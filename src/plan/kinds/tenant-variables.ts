@@ -1,5 +1,5 @@
 import type { PlanContext } from '../context.js';
-import { overwriteReason, overwrites } from '../three-way.js';
+import { keepReason, overwriteReason, overwrites } from '../three-way.js';
 import type { CleanupEntry, Decision } from '../../plan-format/types.js';
 
 type Json = Record<string, any>;
@@ -32,7 +32,7 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
       if (current === value) return;
       if (!overwrites(ctx, 'tenantVariables', keyPath, element)) {
         // Under `placeholder` the source's value is never copied: the destination's own is no held-back difference.
-        if (mode === 'copy') decisions.push({ subject: `${where} '${template}'`, action: 'keep', reason: 'set differently on the destination: left alone (variables.overwrite: never)' });
+        if (mode === 'copy') decisions.push({ subject: `${where} '${template}'`, action: 'keep', reason: keepReason(ctx.policy, 'set differently on the destination: left alone (variables.overwrite: never)') });
         return;
       }
       decisions.push({ subject: `${where} '${template}'`, action: 'update', reason: overwriteReason(ctx.policy, 'overwritten (variables.overwrite: always)') });

@@ -5,7 +5,7 @@ import type { PlanContext } from '../context.js';
 import type { CleanupEntry, Decision } from '../../plan-format/types.js';
 import { variableScope } from '../../registry/variable-scopes.js';
 import { applyMismatch, type Translation } from '../scopes.js';
-import { overwriteReason, overwrites } from '../three-way.js';
+import { keepReason, overwriteReason, overwrites } from '../three-way.js';
 import type { KindName } from '../../registry/kinds.js';
 
 type Json = Record<string, any>;
@@ -149,7 +149,7 @@ export function planVariables(kind: KindName, keyPath: string[], source: Json, d
           decisions.push({ subject: describe(c.source), action: 'update', reason: overwriteReason(policy, 'same scope, different value: overwritten (variables.overwrite: always)') });
           destVars[i] = { ...d, Value: c.value, Type: c.source.Type };
         } else {
-          hold(c.source, 'keep', 'same scope, different value on the destination: left alone (variables.overwrite: never)');
+          hold(c.source, 'keep', keepReason(policy, 'same scope, different value on the destination: left alone (variables.overwrite: never)'));
         }
         continue;
       }
