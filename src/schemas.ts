@@ -7,7 +7,7 @@ import { PACKAGE_ROOT } from './version.js';
 // ajv-formats is CommonJS: its default import is the module object under NodeNext (TS2349); the plugin is `.default`.
 const addFormats = addFormatsModule.default;
 
-export type SchemaName = 'snapshot' | 'plan' | 'policy';
+export type SchemaName = 'snapshot' | 'plan' | 'policy' | 'baseline';
 
 const validators = new Map<SchemaName, ValidateFunction>();
 let ajv: Ajv2020 | undefined;

@@ -3,7 +3,7 @@ import { lateReferencesId } from '../plan-format/operations.js';
 import type { Plan } from '../plan-format/types.js';
 import { preflight } from './preflight.js';
 import { finishRun, interruptedMessage } from './report.js';
-import { dependencyPhase, schedule } from './scheduler.js';
+import { deletePhase, dependencyPhase, schedule } from './scheduler.js';
 import type { ApplyResult, ApplyRunOptions, ApplySinks } from './types.js';
 import { execute, parentCreatedByPlan, type RunContext } from './write.js';
 
@@ -31,7 +31,7 @@ export async function applyPlan(plan: Plan, sinks: ApplySinks, options: ApplyRun
   progress?.start(ops);
   if (options.signal?.aborted) throw new InterruptedError(interruptedMessage(done.size, ops.length));
 
-  const run = await schedule([dependencyPhase(ops)], {
+  const run = await schedule([dependencyPhase(ops.filter((o) => o.action !== 'delete')), deletePhase(ops.filter((o) => o.action === 'delete'))], {
     done,
     journal,
     log,

@@ -84,6 +84,12 @@ export class DestinationState {
     indexInner(def, this.index, keyPath, doc);
   }
 
+  /** An item this run deleted: its name no longer resolves (issue 18). */
+  forget(kind: KindName, keyPath: string[]): void {
+    this.ids.delete(pathKey(kind, keyPath));
+    this.rawByPath.delete(pathKey(kind, keyPath));
+  }
+
   /**
    * Step templates as the plan saw them on the destination (the plan's template updates record version and
    * fingerprint): a re-run may find those updates done already, and the usages not yet.

@@ -8,6 +8,7 @@ import { kindDef } from '../registry/kinds.js';
 import { isSpaceId } from '../snapshot/connect.js';
 import type { RawDoc } from '../snapshot/read.js';
 import { parseVersion } from '../util/version.js';
+import { classifyDelete } from './delete.js';
 import { DestinationState } from './destination.js';
 import { ApplyLocks } from './lock.js';
 import type { LogSink } from './types.js';
@@ -106,6 +107,7 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
   const def = kindDef(op.kind);
   const doc = dest.rawDoc(op.kind, op.keyPath);
   const name = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
+  if (op.action === 'delete') return classifyDelete(op, doc, dest, name);
   // The item checked is the item written: the name must still belong to the id the plan recorded.
   const replaced = identityProblem(op, doc, dest, name);
   if (replaced) return { status: 'stale', why: replaced };

@@ -1,5 +1,6 @@
 import { InterruptedError, OctosyncError, PartialApplyError } from '../errors.js';
 import type { CleanupEntry, Operation, Plan } from '../plan-format/types.js';
+import { kindDef } from '../registry/kinds.js';
 import { canonicalJson } from '../util/canonical.js';
 import type { DestinationState } from './destination.js';
 import { mergeCleanup } from './placeholders.js';
@@ -12,7 +13,7 @@ import type { ApplyResult, ApplySinks } from './types.js';
  */
 
 /** The clean-up report as text: JSON for tools, markdown (a checklist) for people. */
-export function cleanupReport(entries: CleanupEntry[], destination: { url: string; space: string }): { markdown: string; json: string } {
+export function cleanupReport(entries: CleanupEntry[], destination: { url: string; space: string }, deleted: string[] = []): { markdown: string; json: string } {
   const lines = [
     `# Clean-up after octosync apply`,
     '',
@@ -24,8 +25,10 @@ export function cleanupReport(entries: CleanupEntry[], destination: { url: strin
     '',
     ...entries.map((e) => `- [ ] ${e.kind} \`${e.keyPath.join(' / ')}\`: ${e.field}: ${e.instruction}`),
     '',
+    ...(deleted.length ? ['## Deleted', '', 'Gone from the source since the last sync and untouched on the destination (deletions: propagate):', '', ...deleted.map((d) => `- ${d}`), ''] : []),
   ];
-  return { json: canonicalJson({ destination, entries }), markdown: lines.join('\n') };
+  // What the plan deleted (issue 18): listed only when there is any, so reports of other plans stay as they were.
+  return { json: canonicalJson({ destination, entries, ...(deleted.length ? { deleted } : {}) }), markdown: lines.join('\n') };
 }
 
 export function interruptedMessage(done: number, total: number, failed = 0): string {
@@ -41,18 +44,24 @@ export function finishRun(plan: Plan, ops: Operation[], done: Set<string>, run: 
   const { ledger } = sinks;
   const count = (o: string) => [...run.outcomes.values()].filter((x) => x === o).length;
   const notRun = [...run.outcomes].filter(([, o]) => o === 'not-run').map(([id]) => id);
-  const ours = ops.filter((o) => done.has(o.id) || ['created', 'updated', 'references'].includes(run.outcomes.get(o.id) ?? '')).flatMap((o) => o.cleanup ?? []);
+  const isDone = (id: string) => done.has(id) || ['created', 'updated', 'deleted', 'references'].includes(run.outcomes.get(id) ?? '');
+  const ours = ops.filter((o) => isDone(o.id)).flatMap((o) => o.cleanup ?? []);
   const cleanup = mergeCleanup(ours, ledger.entries().filter((e) => dest.idOf(e.kind, e.keyPath) !== undefined));
-  const files = sinks.cleanupReport(cleanupReport(cleanup, { url: plan.destination.url, space: plan.destination.space }));
+  const deletes = ops.filter((o) => o.action === 'delete' && run.outcomes.get(o.id) === 'deleted');
+  // The baseline moves only as far as this run (and earlier ones) got: finished operations (issue 18).
+  sinks.baseline?.record(dest, isDone, ops.filter((o) => o.action === 'delete' && isDone(o.id)));
+  const deletedItems = deletes.map((o) => `${kindDef(o.kind).label.toLowerCase()} \`${o.keyPath.join(' / ')}\``);
+  const files = sinks.cleanupReport(cleanupReport(cleanup, { url: plan.destination.url, space: plan.destination.space }, deletedItems));
   const { failed } = run;
   const result: ApplyResult = {
     created: count('created'),
     updated: count('updated'),
+    deleted: count('deleted'),
     alreadyApplied: done.size,
     failed,
     notRun: notRun.sort(),
     cleanup,
-    files: { journal: sinks.journal.file, log: sinks.log.file, cleanupMarkdown: files.markdown, cleanupJson: files.json },
+    files: { journal: sinks.journal.file, log: sinks.log.file, cleanupMarkdown: files.markdown, cleanupJson: files.json, ...(sinks.baseline ? { baseline: sinks.baseline.file } : {}) },
     requests: sinks.client.counts.total,
     seconds: (performance.now() - started) / 1000,
   };
@@ -62,10 +71,10 @@ export function finishRun(plan: Plan, ops: Operation[], done: Set<string>, run: 
     throw Object.assign(new InterruptedError(interruptedMessage(doneCount(done, run.outcomes), ops.length, failed.length)), { result });
   }
   if (failed.length) {
-    const { created, updated, alreadyApplied } = result;
-    const wrote = created + updated + alreadyApplied > 0;
+    const { created, updated, deleted, alreadyApplied } = result;
+    const wrote = created + updated + deleted + alreadyApplied > 0;
     const lines = failed.map((f) => `${f.id}: ${f.error}`).join('\n  ');
-    const summary = `Apply failed: ${created} created, ${updated} updated, ${failed.length} failed, ${notRun.length} not run.\n  ${lines}`;
+    const summary = `Apply failed: ${created} created, ${updated} updated, ${deleted ? `${deleted} deleted, ` : ''}${failed.length} failed, ${notRun.length} not run.\n  ${lines}`;
     if (wrote) throw Object.assign(new PartialApplyError(`${summary}\nThe destination is partly updated: run the same plan again to finish.`), { result });
     throw Object.assign(new OctosyncError(`${summary}\nNothing was written.`), { result });
   }

@@ -14,11 +14,27 @@ export interface Phase {
   operations: Operation[];
   /** Ids of the operations that must succeed before this one starts (ids outside every phase are no order to keep). */
   prerequisites(op: Operation): string[];
+  /** Run only when every earlier operation succeeded; otherwise each is not run, with this reason. */
+  onlyAfterSuccess?: string;
 }
 
 /** Creates and updates: each operation after those it depends on. */
 export function dependencyPhase(operations: Operation[]): Phase {
   return { name: 'write', operations, prerequisites: (op) => op.dependsOn };
+}
+
+/**
+ * Deletes (issue 18): last, one at a time in the plan's order (children before parents), and only when every
+ * write succeeded: a failed write leaves them for the re-run.
+ */
+export function deletePhase(operations: Operation[]): Phase {
+  const previous = new Map(operations.map((o, i) => [o.id, i ? [operations[i - 1].id] : []]));
+  return {
+    name: 'delete',
+    operations,
+    prerequisites: (op) => previous.get(op.id) ?? [],
+    onlyAfterSuccess: 'a write of this plan failed: deletes wait for a run in which every write succeeds',
+  };
 }
 
 export interface ScheduleOptions {
@@ -43,7 +59,7 @@ export interface ScheduleResult {
 
 /** What a finished operation did, for counts and the progress table. */
 function finishedOutcome(op: Operation): OperationOutcome {
-  return op.action === 'create' ? 'created' : isLateReferences(op) ? 'references' : 'updated';
+  return op.action === 'create' ? 'created' : op.action === 'delete' ? 'deleted' : isLateReferences(op) ? 'references' : 'updated';
 }
 
 /**
@@ -103,6 +119,17 @@ export async function schedule(phases: Phase[], options: ScheduleOptions): Promi
 
   for (const phase of phases) {
     if (interrupted()) break;
+    if (phase.onlyAfterSuccess && failed.length) {
+      for (const op of phase.operations) {
+        if (done.has(op.id)) {
+          settle(op, 'already');
+          continue;
+        }
+        log.decision(op.id, 'not-run', phase.onlyAfterSuccess);
+        settle(op, 'not-run');
+      }
+      continue;
+    }
     await Promise.all(phase.operations.map((op) => run(phase, op)));
   }
   const total = byId.size;
@@ -114,5 +141,5 @@ export async function schedule(phases: Phase[], options: ScheduleOptions): Promi
 
 /** Operations done by now: those an earlier run did, and those this run finished. */
 export function doneCount(done: Set<string>, outcomes: Map<string, OperationOutcome>): number {
-  return done.size + [...outcomes.values()].filter((o) => o === 'created' || o === 'updated' || o === 'references').length;
+  return done.size + [...outcomes.values()].filter((o) => o === 'created' || o === 'updated' || o === 'deleted' || o === 'references').length;
 }

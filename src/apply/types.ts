@@ -1,8 +1,10 @@
 import type { OctopusClient } from '../octopus/client.js';
 import type { CleanupEntry, Operation } from '../plan-format/types.js';
+import type { KindName } from '../registry/kinds.js';
+import type { DestinationState } from './destination.js';
 
 /** What became of one operation in a run. */
-export type OperationOutcome = 'created' | 'updated' | 'references' | 'already' | 'failed' | 'not-run';
+export type OperationOutcome = 'created' | 'updated' | 'deleted' | 'references' | 'already' | 'failed' | 'not-run';
 
 export interface ApplyProgress {
   /** The operations to run (skips left out), once every check has passed. */
@@ -37,6 +39,16 @@ export interface LedgerSink {
 /** Writes the clean-up report (markdown and JSON text) and says where. */
 export type CleanupReportSink = (report: { markdown: string; json: string }) => { markdown: string; json: string };
 
+/**
+ * Records the baseline once the run ends (issue 18): `done` tells whether an operation of the plan is finished
+ * (this run or an earlier one), `deleted` the items this run deleted.
+ */
+export interface BaselineSink {
+  /** Where it is kept, for the result (a file path). */
+  readonly file: string;
+  record(dest: DestinationState, done: (id: string) => boolean, deleted: { kind: KindName; keyPath: string[] }[]): unknown;
+}
+
 /** Where an apply reads and writes: the destination's client, and its records. */
 export interface ApplySinks {
   /** The destination; whoever made it closes it. */
@@ -45,6 +57,8 @@ export interface ApplySinks {
   log: LogSink;
   ledger: LedgerSink;
   cleanupReport: CleanupReportSink;
+  /** `apply --baseline`: the baseline for three-way plans, written once the run ends. */
+  baseline?: BaselineSink;
   /** Told of each operation's outcome as it happens (the CLI's progress line and summary table). */
   progress?: ApplyProgress;
 }
@@ -63,12 +77,14 @@ export interface ApplyRunOptions {
 export interface ApplyResult {
   created: number;
   updated: number;
+  /** Items deleted (a plan made with a baseline under `deletions: propagate`). */
+  deleted: number;
   /** Operations the destination already reflected (a re-run after a failure or a crash). */
   alreadyApplied: number;
   failed: { id: string; error: string }[];
   notRun: string[];
   cleanup: CleanupEntry[];
-  files: { journal: string; log?: string; cleanupMarkdown: string; cleanupJson: string };
+  files: { journal: string; log?: string; cleanupMarkdown: string; cleanupJson: string; baseline?: string };
   requests: number;
   seconds: number;
 }

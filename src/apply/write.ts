@@ -10,6 +10,7 @@ import { readTenantVariables, writeTenantVariables } from '../snapshot/modules/t
 import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
 import { nestedPath, type RawDoc } from '../snapshot/read.js';
 import { patched } from '../util/json-patch.js';
+import { executeDelete } from './delete.js';
 import { toApiBody, variablesBody, type BodyContext } from './denormalize.js';
 import type { DestinationState } from './destination.js';
 import { tenantVariablesBody } from './tenant-variables.js';
@@ -55,6 +56,7 @@ function collectionPath(def: KindDef, dest: DestinationState): string {
 export async function execute(op: Operation, client: OctopusClient, dest: DestinationState, ctx: RunContext, mayExist: boolean): Promise<void> {
   const def = kindDef(op.kind);
   const what = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
+  if (op.action === 'delete') return executeDelete(op, client, dest, collectionPath(def, dest));
   if (def.parent?.ownedOne) {
     const parent = dest.rawDoc(def.parent.kind, op.keyPath);
     if (!parent) throw new ServerError(`${what}: its ${kindDef(def.parent.kind).label.toLowerCase()} is not on the destination`);

@@ -24,5 +24,5 @@ export function isLateReferences(op: Operation): boolean {
 
 /** Anything for apply to write: creates, updates, or late reference updates (which the counts leave out). */
 export function hasChanges(plan: Plan): boolean {
-  return plan.counts.create + plan.counts.update > 0 || plan.operations.some(isLateReferences);
+  return plan.counts.create + plan.counts.update > 0 || plan.operations.some((o) => isLateReferences(o) || o.action === 'delete');
 }

@@ -51,6 +51,21 @@ export const REASON_CODES = {
   'details-follow-source': 'same value and scope: its description, prompt or editability follows the source',
   'scope-follows-source': 'same value: its scope follows the source',
   'scoped-common-unsupported': 'the destination has no environment-scoped common tenant variables',
+  // Three-way plans (a baseline given): drift, conflicts and deletions (src/plan/three-way-reasons.ts).
+  'drift': 'edited on the destination since the last sync, unchanged on the source: the destination\'s edit kept',
+  'unchanged-since-sync': 'unchanged on both sides since the last sync, which left the destination\'s as it is: still kept',
+  'deleted-on-destination': 'deleted on the destination since the last sync, unchanged on the source: not created again',
+  'conflict-source-wins': 'changed on both sides since the last sync: the source\'s wins (`conflicts: source-wins`)',
+  'conflict-destination-wins': 'changed on both sides since the last sync: the destination\'s kept (`conflicts: destination-wins`)',
+  'conflict-unresolved': 'changed on both sides since the last sync: a conflict that stops the plan (`conflicts: fail`)',
+  'source-changed': 'changed on the source since the last sync, not on the destination: overwritten (`unless-edited-on-destination`)',
+  'kept-unless-edited': 'different on the destination, not changed on the source since the last sync: left alone (`unless-edited-on-destination`)',
+  'deletion-reported': 'deleted on the source since the last sync, untouched on the destination: left in place (`deletions: report`)',
+  'deletion-propagated': 'deleted on the source since the last sync, untouched on the destination: deleted (`deletions: propagate`)',
+  'deletion-refused-edited': 'deleted on the source, but edited on the destination since the last sync: not deleted',
+  'deletion-refused-sensitive': 'deleted on the source, but the destination holds a sensitive value of it: never deleted',
+  'deletion-refused-default-channel': 'deleted on the source, but it is the project\'s default channel on the destination: not deleted',
+  'deletion-refused-filter': 'deleted on the source, but the policy\'s filters do not select it: not deleted',
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -2,11 +2,13 @@ import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { Policy } from '../plan/policy-types.js';
 import type { KindName } from '../registry/kinds.js';
 import type { ReasonCode } from './reasons.js';
+import type { ThreeWayRecords } from './three-way.js';
 
 /** 2: every reason has a `reasonCode`, every written operation its `sensitivePaths`, late references only by `lateReferencesOf`. */
 export const PLAN_FORMAT_VERSION = 2;
 
-export type Action = 'create' | 'update' | 'skip';
+/** `delete`: only in a plan made with a baseline under `deletions: propagate` (issue 18); apply runs deletes last. */
+export type Action = 'create' | 'update' | 'skip' | 'delete';
 
 /** Something a person must fill in after apply: a placeholder octosync wrote because it could not copy a secret. */
 export interface CleanupEntry {
@@ -86,6 +88,10 @@ export interface PlanCounts {
   skip: number;
   /** Items that already agree: no operation. */
   unchanged: number;
+  /** With a baseline (issue 18): elements kept as edited on the destination, conflicts, deletions (records in `threeWay`). */
+  drift?: number;
+  conflicts?: number;
+  deletions?: number;
 }
 
 export interface Plan {
@@ -100,6 +106,8 @@ export interface Plan {
   warnings: string[];
   /** Items matched although their names differ only in case (policy `names.caseOnly: adopt`). */
   caseMatches?: CaseMatch[];
+  /** Made with a baseline (issue 18): the three-way records. */
+  threeWay?: ThreeWayRecords;
   /** sha256 over `operations`: a hand-edited plan is refused. */
   checksum: string;
 }

@@ -5,6 +5,7 @@ import { EnvironmentMap } from './environments.js';
 import type { Policy } from './policy-types.js';
 import { pathKey, Selection } from './selection.js';
 import type { KindName } from '../registry/kinds.js';
+import type { ThreeWay } from './three-way.js';
 
 /**
  * What planning steps learn for later ones. Each fact is filled by the steps that declare they provide it and
@@ -40,6 +41,8 @@ export class PlanContext {
   private readonly settled = new Set<PlanFact>();
   /** Environments this plan creates on the destination. */
   readonly createdEnvironments = new Set<string>();
+  /** With a baseline (issue 18): the three-way judge of each element. */
+  threeWay?: ThreeWay;
   /** Items the plan skips: what refers to them cannot count on them (the QA lifecycle → QA channel cascade). */
   private readonly skipped = new Set<string>();
 

@@ -7,6 +7,8 @@ import { writePlanFile } from '../plan-format/file.js';
 import { createPlan } from './planner.js';
 import type { Plan } from '../plan-format/types.js';
 import { defaultPolicy, readPolicyFile, type Policy } from './policy.js';
+import { checkBaselineFor, loadBaseline } from '../baseline/read.js';
+import { withBaselineDefaults } from './three-way.js';
 
 /** A snapshot file, or one in memory already with the file it was written to (a live plan's). */
 export type SnapshotInput = string | { file: string; snapshot: Snapshot };
@@ -19,6 +21,8 @@ export interface MakePlansOptions {
   /** A file for one destination; a directory for several (one `<destination>.plan.json` each). */
   out: string;
   now?: () => Date;
+  /** The last apply's baseline (`apply --baseline`): a three-way plan (issue 18). One destination only. */
+  baseline?: string;
 }
 
 export interface MadePlan {
@@ -30,7 +34,9 @@ export interface MadePlan {
 /** `octosync plan`: files in, files out, no network. One plan per destination, all under the same policy. */
 export function makePlans(options: MakePlansOptions): MadePlan[] {
   if (options.destinations.length === 0) throw new UsageError('name at least one --destination snapshot');
-  const policy: Policy = typeof options.policy === 'string' ? readPolicyFile(options.policy) : (options.policy ?? defaultPolicy());
+  const read: Policy = typeof options.policy === 'string' ? readPolicyFile(options.policy) : (options.policy ?? defaultPolicy());
+  const baseline = options.baseline !== undefined ? loadBaseline(options.baseline, options.destinations.length) : undefined;
+  const policy = baseline ? withBaselineDefaults(read) : read;
   const source = load(options.source);
   const createdAt = (options.now?.() ?? new Date()).toISOString();
   const several = options.destinations.length > 1;
@@ -41,7 +47,7 @@ export function makePlans(options: MakePlansOptions): MadePlan[] {
   const made = options.destinations.map((input, i) => ({
     destinationFile: files[i],
     planFile: outFiles[i],
-    plan: createPlan({ source, destination: load(input), policy, createdAt }),
+    plan: createPlan({ source, destination: checkBaselineFor(options.baseline, baseline, load(input)), policy, createdAt, ...(baseline ? { baseline } : {}) }),
   }));
   for (const m of made) writePlanFile(m.planFile, m.plan);
   return made;

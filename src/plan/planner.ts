@@ -27,6 +27,8 @@ import { referencesOf } from './selection.js';
 import { editRefs, targetPath, translateContent } from './translate.js';
 import type { KindName } from '../registry/kinds.js';
 import { VARIABLE_SCOPES } from '../registry/variable-scopes.js';
+import type { Baseline } from '../baseline/types.js';
+import { attachThreeWay, ThreeWay } from './three-way.js';
 
 type Json = Record<string, any>;
 
@@ -39,6 +41,8 @@ export interface PlanInput {
   policy: Policy;
   /** The one value that differs between two plans of the same inputs. */
   createdAt: string;
+  /** The last apply's baseline: a three-way plan (issue 18). */
+  baseline?: Baseline;
 }
 
 /** sha256 of the snapshot's content: resources and inventory, not when it was taken. */
@@ -79,6 +83,7 @@ export function createPlan(input: PlanInput): Plan {
   }
   const destination = adoptCaseMatches(input.destination, matches);
   const ctx = new PlanContext(source, destination, policy);
+  if (input.baseline) ctx.threeWay = new ThreeWay(input.baseline, source, destination, policy);
   for (const m of matches) {
     ctx.warnings.push(`${describeCaseMatch(m)}: matched (names.caseOnly is adopt); the destination's item is updated, its name to '${m.keyPath[m.keyPath.length - 1]}'`);
   }
@@ -130,6 +135,7 @@ export function createPlan(input: PlanInput): Plan {
   unchanged += settleStepNames(drafts, ctx);
   drafts.push(...unreadProcesses(drafts, ctx));
   const plan = assemble(drafts, unchanged, ctx, input);
+  if (ctx.threeWay) attachThreeWay(plan, ctx.threeWay, source, destination);
   if (!matches.length) return plan;
   plan.caseMatches = matches;
   plan.checksum = planChecksum(plan);
@@ -218,6 +224,10 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
 
   // Translation may reorder sets (a mapped environment sorts elsewhere): sort as the snapshot does.
   sortUnordered(def, desired);
+  // With a baseline: destination edits since the last sync are kept, element by element (three-way.ts).
+  const merged = ctx.threeWay?.merge(def, keyPath, desired, dest, decisions);
+  if (merged && 'skip' in merged) return { ...skip(merged.skip.code, merged.skip.text), decisions };
+  if (merged) desired = merged.desired;
   if (!destItem) {
     const byName = def.syncClass === 'exists-by-name';
     const reason = byName ? 'not on the destination: created (its details are the destination\'s to change)' : 'not on the destination';

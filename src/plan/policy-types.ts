@@ -40,8 +40,11 @@ export interface Policy {
     steps: Record<StepDimension, MismatchPolicy>;
   };
   variables: {
-    /** Overwrite the value of an existing destination variable that differs. */
-    overwrite: 'never' | 'always';
+    /**
+     * Overwrite the value of an existing destination variable that differs; `unless-edited-on-destination`
+     * (with a baseline: its default) overwrites what changed on the source only, never a destination edit.
+     */
+    overwrite: 'never' | 'always' | 'unless-edited-on-destination';
     /** New non-sensitive values: copied, or written as a placeholder to fill in. */
     newValues: 'copy' | 'placeholder';
     /** Text written for placeholders. */
@@ -59,6 +62,10 @@ export interface Policy {
     /** Allow source and destination more than one minor version apart, or on different majors. */
     allowSkew: boolean;
   };
+  /** With a baseline: an element changed on both sides since the last sync. Absent: `fail` (no default written, so plans without a baseline stay as they were). */
+  conflicts?: 'source-wins' | 'destination-wins' | 'fail';
+  /** With a baseline: what was synced and is gone from the source since. Absent: `report`. */
+  deletions?: 'report' | 'propagate';
   names: {
     /**
      * A source item whose name differs from a destination item's only in case (Octopus refuses the create):

@@ -41,8 +41,13 @@ export function policyFrom(data: unknown, file = 'policy', source?: PolicySource
 export function withDefaults(partial: Partial<Policy>): Policy {
   const merged = defaultPolicy() as unknown as Record<string, unknown>;
   mergeInto(merged, partial as Record<string, unknown>);
+  if (partial.variables?.overwrite !== undefined) overwriteGiven.add(merged);
   return merged as unknown as Policy;
 }
+
+/** Policies that set `variables.overwrite` themselves: a baseline's default (issue 18) applies to the others only. */
+const overwriteGiven = new WeakSet<object>();
+export const setsOverwrite = (policy: Policy): boolean => overwriteGiven.has(policy);
 
 function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(source)) {

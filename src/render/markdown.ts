@@ -5,6 +5,7 @@
  * how many operations were left out and that the full plan is in the file.
  */
 import type { Plan, PlanEndpoint } from '../plan-format/types.js';
+import { threeWayMarkdown } from './sections-three-way.js';
 import { hasChanges, itemTitle, kindRows, lateReferenceCount, noChangesLine, operationView, planLine, type DiffLine, type OperationView } from './model.js';
 
 /** GitHub's limit on an issue or pull-request comment. */
@@ -41,8 +42,9 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
       ).join('\n')}\n`
     : '';
   const foot = footer(plan);
+  const threeWay = threeWayMarkdown(plan);
 
-  let room = limit - [head, warnings, cleanup, foot].reduce((n, s) => n + s.length + 1, 0) - NOTICE_RESERVE;
+  let room = limit - [head, threeWay, warnings, cleanup, foot].reduce((n, s) => n + s.length + 1, 0) - NOTICE_RESERVE;
   const shown: string[] = [];
   let left = 0;
   for (const v of views.filter((x) => x.sign !== '=')) {
@@ -78,6 +80,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
       `> [!NOTE]\n> The details of ${left} of ${views.length} operations are left out to keep this comment under GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character limit. The full plan is in ${where}:${how}\n`,
     );
   }
+  if (threeWay) parts.push(threeWay);
   if (warnings) parts.push(warnings);
   if (shown.length) parts.push(`### Operations\n\n${shown.join('\n')}`);
   if (cleanup) parts.push(cleanup);

@@ -10,6 +10,7 @@ import { KINDS } from '../registry/kinds.js';
 import { structuredPatch } from 'diff';
 import { layout, MASKED, masked, memberName, memberPath, pointerTokens, shorten, summary } from './values.js';
 import type { KindName } from '../registry/kinds.js';
+import { threeWayCounts } from './sections-three-way.js';
 
 /** `+` added, `-` removed, `~` changed, `=` skipped, ` ` context. */
 export type Sign = '+' | '-' | '~' | '=' | ' ';
@@ -25,7 +26,7 @@ export interface DiffLine {
 
 export interface OperationView {
   op: Operation;
-  sign: '+' | '~' | '=';
+  sign: '+' | '~' | '=' | '-';
   /** `Project "OctoFX"`, `Channel "OctoFX" / "Hotfix"`. */
   title: string;
   /** `will be created`, `will be updated in-place`, `is skipped`. */
@@ -61,7 +62,7 @@ export function noChangesLine(plan: Plan): string {
 /** The summary line, from the plan's own counts. */
 export function planLine(plan: Plan): string {
   const { create, update, skip } = plan.counts;
-  return `Plan: ${create} to create, ${update} to update, ${skip} skipped.`;
+  return `Plan: ${create} to create, ${update} to update, ${skip} skipped${threeWayCounts(plan)}.`;
 }
 
 export { hasChanges, isLateReferences };
@@ -88,7 +89,7 @@ export function kindRows(plan: Plan): KindRow[] {
     let row = rows.get(op.kind);
     if (!row) rows.set(op.kind, (row = { label: kindLabel(op.kind), create: 0, update: 0, references: 0, skip: 0 }));
     if (op.action === 'update' && isLateReferences(op)) row.references++;
-    else row[op.action]++;
+    else if (op.action !== 'delete') row[op.action]++; // deletes: counted and listed in their own section (sections-three-way.ts)
   }
   const order = (kind: KindName) => kindIndex.get(kind) ?? KINDS.length;
   return [...rows.entries()].sort(([a], [b]) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
@@ -98,6 +99,7 @@ export function operationView(op: Operation): OperationView {
   const base = { op, title: itemTitle(op.kind, op.keyPath), decisions: op.decisions ?? [], cleanup: op.cleanup ?? [] };
   if (op.action === 'create') return { ...base, sign: '+', verb: 'will be created', lines: createLines(op.desired ?? {}, op.sensitivePaths ?? []) };
   if (op.action === 'skip') return { ...base, sign: '=', verb: 'is skipped', lines: [] };
+  if (op.action === 'delete') return { ...base, sign: '-', verb: 'will be deleted', lines: [] };
   const verb = isLateReferences(op) ? 'will have its references set' : 'will be updated in-place';
   return { ...base, sign: '~', verb, lines: patchLines(op.patch ?? [], op.sensitivePaths ?? []) };
 }

@@ -6,6 +6,7 @@
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Plan, PlanEndpoint } from '../plan-format/types.js';
+import { threeWayText } from './sections-three-way.js';
 import { hasChanges, itemTitle, kindRows, lateReferenceCount, noChangesLine, operationView, planLine, type Sign } from './model.js';
 
 const INDENT = '  ';
@@ -33,6 +34,7 @@ export function renderText(plan: Plan, chalk: ChalkInstance): string {
     out.push('Resource actions are indicated with the following symbols:');
     if (used.has('+')) out.push(`  ${paint['+']('+')} create`);
     if (used.has('~')) out.push(`  ${paint['~']('~')} update in-place`);
+    if (used.has('-')) out.push(`  ${paint['-']('-')} delete`);
     if (used.has('=')) out.push(`  ${paint['=']('=')} skip (not written; the reason follows)`);
     out.push('');
     out.push('octosync will perform the following actions:');
@@ -61,6 +63,7 @@ export function renderText(plan: Plan, chalk: ChalkInstance): string {
   }
   if (views.length) out.push('');
 
+  out.push(...threeWayText(plan, chalk));
   const cleanup = plan.operations.flatMap((op) => op.cleanup ?? []);
   if (cleanup.length) {
     out.push(chalk.bold(`Clean-up after apply (${cleanup.length}), by hand on the destination:`));

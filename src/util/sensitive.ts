@@ -94,3 +94,22 @@ export function patchSensitivePaths(before: unknown, after: unknown, patch: read
   const related = (s: string) => touched.some((t) => t === s || s.startsWith(`${t}/`) || t.startsWith(`${s}/`));
   return [...new Set([...sensitivePointers(before), ...sensitivePointers(after)])].filter(related).sort();
 }
+
+/** Whether a value holds a secret anywhere (a sensitive variable's value, a SensitiveValue). */
+export function containsSecret(value: unknown): boolean {
+  return sensitivePointers(value).length > 0;
+}
+
+/**
+ * A copy of a value with every secret replaced by `(sensitive)`: for values a plan records as they are, not as a
+ * patch with its `sensitivePaths` (a three-way conflict's two sides).
+ */
+export function withSecretsMasked(value: unknown): unknown {
+  if (isSensitiveValue(value)) return '(sensitive)';
+  if (Array.isArray(value)) return value.map(withSecretsMasked);
+  if (!value || typeof value !== 'object') return value;
+  const sensitiveVariable = isSensitiveVariable(value);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = sensitiveVariable && k === 'Value' ? '(sensitive)' : withSecretsMasked(v);
+  return out;
+}

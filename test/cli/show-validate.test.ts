@@ -92,7 +92,7 @@ describe('octosync validate', () => {
   it('names what was expected where a value is wrong', async () => {
     const r = await octosync('validate', file('enum.yaml', 'version: 1\nvariables:\n  overwrite: sometimes\n'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('/variables/overwrite: must be equal to one of the allowed values ("never", "always")');
+    expect(r.stderr).toContain('/variables/overwrite: must be equal to one of the allowed values ("never", "always", "unless-edited-on-destination")');
   });
 
   it('reports a truncated JSON file (a plan cut short is still judged a plan)', async () => {

@@ -14,7 +14,7 @@ const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 describe('schemas', () => {
   it('each has a stable $id: https://octosync.dev/schemas/<its file name>', () => {
     const files = readdirSync(SCHEMAS).filter((f) => f.endsWith('.schema.json')).sort();
-    expect(files).toEqual(['plan.schema.json', 'policy.schema.json', 'snapshot.schema.json']);
+    expect(files).toEqual(['baseline.schema.json', 'plan.schema.json', 'policy.schema.json', 'snapshot.schema.json']);
     for (const f of files) expect(read(join(SCHEMAS, f)).$id).toBe(`https://octosync.dev/schemas/${f}`);
   });
 });

@@ -3,6 +3,7 @@ import { checkApproved, takeApplyLocks } from '../../apply/preflight.js';
 import { PlaceholderLedger } from '../../apply/placeholders.js';
 import { JournalFile, LogFile } from '../../apply/records.js';
 import type { ApplyProgress, ApplyResult } from '../../apply/types.js';
+import type { BaselineFiles } from '../../baseline/write.js';
 import { normaliseServerUrl, OctopusClient, type ClientOptions } from '../../octopus/client.js';
 import { readPlanFile } from '../../plan-format/file.js';
 import { registerSecret } from '../../util/sanitize.js';
@@ -27,6 +28,8 @@ export interface ApplyFileOptions extends ClientOptions {
   lockDir?: string;
   /** Told of each operation's outcome as it happens (the CLI's progress line and summary table). */
   progress?: ApplyProgress;
+  /** Write the baseline for three-way plans (issue 18) once the run ends: what finished, from the plan's source snapshot. */
+  baseline?: BaselineFiles;
 }
 
 /**
@@ -39,6 +42,8 @@ export async function applyPlanFile(options: ApplyFileOptions): Promise<ApplyRes
   registerSecret(options.accessToken);
   const plan = readPlanFile(options.planFile);
   checkApproved(options.planFile, plan, options.expectChecksum);
+  // Baseline inputs are checked before anything is written (issue 18).
+  const baseline = options.baseline ? (await import('../../baseline/write.js')).prepareBaseline(options.baseline, plan) : undefined;
   const journalFile = options.journalFile ?? `${options.planFile}.journal.jsonl`;
   // Nothing is opened before the locks.
   const locks = takeApplyLocks(journalFile, options.server, options.space, options.planFile, options.lockDir);
@@ -61,7 +66,7 @@ export async function applyPlanFile(options: ApplyFileOptions): Promise<ApplyRes
       return files;
     };
     try {
-      return await applyPlan(plan, { client, journal, log, ledger, cleanupReport, progress: options.progress }, {
+      return await applyPlan(plan, { client, journal, log, ledger, cleanupReport, baseline, progress: options.progress }, {
         space: options.space,
         source: options.planFile,
         parallelism: options.parallelism,

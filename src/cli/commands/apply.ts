@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import type { ApplyResult, OperationOutcome } from '../../apply/types.js';
-import { applyExitCodesHelp, ExitCode } from '../../errors.js';
+import { applyExitCodesHelp, ExitCode, UsageError } from '../../errors.js';
 import type { Operation } from '../../plan-format/types.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
@@ -12,12 +12,15 @@ interface ApplyArgs extends ConnectionArgs, OutputFormatArgs {
   journal?: string;
   cleanupReport?: string;
   expectChecksum?: string;
+  baseline?: string;
+  source?: string;
 }
 
 /** Columns of the summary table, in the order of OperationOutcome's meaning for a reader. */
 const OUTCOME_COLUMNS: [OperationOutcome, string][] = [
   ['created', 'Created'],
   ['updated', 'Updated'],
+  ['deleted', 'Deleted'],
   ['references', 'Late refs'],
   ['already', 'Already applied'],
   ['failed', 'Failed'],
@@ -34,7 +37,9 @@ export const applyCommand: OctosyncCommand<ApplyArgs> = {
         .option('log-level', { choices: ['info', 'debug'] as const, default: 'info' as const, describe: 'debug adds request bodies (secrets redacted) to the log' })
         .option('journal', { type: 'string', describe: 'Journal of operations started and finished (default: PLAN.journal.jsonl)' })
         .option('cleanup-report', { type: 'string', describe: 'Base path of the clean-up report (.md and .json; default: next to the plan)' })
-        .option('expect-checksum', { type: 'string', describe: 'Refuse any plan but the approved one: its checksum (sha256:…) as octosync show prints it' }),
+        .option('expect-checksum', { type: 'string', describe: 'Refuse any plan but the approved one: its checksum (sha256:…) as octosync show prints it' })
+        .option('baseline', { type: 'string', describe: 'Write the baseline for three-way plans once the run ends (no FILE: PLAN.baseline.json); commit it with the plan' })
+        .option('source', { type: 'string', describe: 'With --baseline: the source snapshot the plan was made from (default: PLAN.source.json)' }),
     ).epilogue(applyExitCodesHelp()) as unknown as Argv<ApplyArgs>,
   run: async (argv) => {
     const conn = resolveConnection(argv);
@@ -74,6 +79,7 @@ export const applyCommand: OctosyncCommand<ApplyArgs> = {
         journalFile: argv.journal,
         cleanupBase: argv.cleanupReport,
         expectChecksum: argv.expectChecksum,
+        ...(await baselineOption(argv)),
         signal: stop.signal,
         progress: {
           start: (ops) => {
@@ -89,8 +95,19 @@ export const applyCommand: OctosyncCommand<ApplyArgs> = {
     }
     if (result.alreadyApplied) info(`${result.alreadyApplied} operation(s) were already applied (an earlier run).`);
     if (result.cleanup.length) info(`${result.cleanup.length} placeholder(s) to fill in: see ${result.files.cleanupMarkdown}`);
+    if (result.files.baseline) info(`Baseline: ${result.files.baseline} (commit it with the plan; plan --baseline reads it)`);
     info(`Journal: ${result.files.journal}${result.files.log ? `; log: ${result.files.log}` : ''}`);
-    info(`Apply complete: ${result.created} created, ${result.updated} updated, ${result.failed.length} failed.`);
+    info(`Apply complete: ${result.created} created, ${result.updated} updated, ${result.deleted ? `${result.deleted} deleted, ` : ''}${result.failed.length} failed.`);
     return { exitCode: ExitCode.ok, data: result };
   },
 };
+
+/** `--baseline [FILE]` and `--source FILE` (issue 18): the files apply records the baseline with, or none. */
+async function baselineOption(argv: ApplyArgs): Promise<{ baseline?: { file: string; sourceFile: string } }> {
+  if (argv.baseline === undefined) {
+    if (argv.source !== undefined) throw new UsageError('--source: only with --baseline (the snapshot the baseline records)');
+    return {};
+  }
+  const { defaultBaselineFile, defaultSourceFile } = await import('../../baseline/write.js');
+  return { baseline: { file: argv.baseline || defaultBaselineFile(argv.plan), sourceFile: argv.source ?? defaultSourceFile(argv.plan) } };
+}

@@ -8,6 +8,7 @@ interface PlanArgs extends OutputFormatArgs {
   source?: string;
   destination?: string[];
   policy?: string;
+  baseline?: string;
   out: string;
   detailedExitcode: boolean;
   quiet: boolean;
@@ -29,6 +30,7 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
               .option('source', { type: 'string', describe: 'Source snapshot file (or --source-server)' })
               .option('destination', { type: 'string', array: true, describe: 'Destination snapshot file; repeat for several destinations, one plan each (or --destination-server)' })
               .option('policy', { type: 'string', describe: 'Policy file (YAML or JSON); defaults apply without one' })
+              .option('baseline', { type: 'string', describe: 'The baseline the last apply wrote (apply --baseline): plan three-way, keeping destination edits since (one destination)' })
               .option('out', { type: 'string', demandOption: true, describe: 'Plan file to write (a folder when there are several destinations)' })
               .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when a plan has changes, 0 when none' })
               .option('quiet', { type: 'boolean', default: false, describe: 'Do not print the plan' }),
@@ -85,7 +87,7 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
       info(read.table);
       info(`Snapshots written to ${snapshots.map((s) => `${s.file} (${s.requests} requests in ${s.seconds.toFixed(1)} s)`).join(' and ')}.`);
     }
-    const made = makePlans({ source: sourceInput, destinations: destinationInputs, policy, out: argv.out });
+    const made = makePlans({ source: sourceInput, destinations: destinationInputs, policy, out: argv.out, ...(argv.baseline !== undefined ? { baseline: argv.baseline } : {}) });
     const chalk = colourFor(process.stdout, !io.color);
     for (const m of made) {
       if (!argv.quiet && !io.json) print(renderText(m.plan, chalk));
@@ -94,8 +96,11 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
     }
     if (made.length === 1) info(`To apply exactly this plan: octosync apply ${made[0].planFile} --server … --space '${made[0].plan.destination.space}'`);
     const changes = made.some((m) => hasChanges(m.plan));
+    // A three-way plan's conflicts (resolved by the policy) still need a person: an error for a scheduled check.
+    const conflicts = made.reduce((n, m) => n + (m.plan.counts.conflicts ?? 0), 0);
+    if (argv.detailedExitcode && conflicts) info(`${conflicts} conflict(s) between source changes and destination edits since the last sync: see the plan (--detailed-exitcode exits 1)`);
     return {
-      exitCode: argv.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok,
+      exitCode: argv.detailedExitcode && conflicts ? ExitCode.error : argv.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok,
       data: {
         ...(snapshots.length ? { snapshots } : {}),
         plans: made.map((m) => ({

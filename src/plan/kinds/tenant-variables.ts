@@ -1,4 +1,5 @@
 import type { PlanContext } from '../context.js';
+import { keepReason, overwriteReason, overwrites } from '../three-way.js';
 import type { CleanupEntry, Decision } from '../../plan-format/types.js';
 import { isSensitiveValue } from '../../util/sensitive.js';
 
@@ -24,18 +25,18 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
   desired.LibraryVariables ??= {};
   desired.LibraryVariablesByEnvironment ??= {};
 
-  const put = (target: Json, template: string, value: unknown, where: string) => {
+  const put = (target: Json, template: string, value: unknown, where: string, element: string[]) => {
     const sensitive = isSensitiveValue(value);
     const current = target[template];
     if (current !== undefined) {
       if (sensitive || isSensitiveValue(current)) return; // never touch an existing secret
       if (current === value) return;
-      if (ctx.policy.variables.overwrite !== 'always') {
+      if (!overwrites(ctx, 'tenantVariables', keyPath, element)) {
         // Under `placeholder` the source's value is never copied: the destination's own is no held-back difference.
-        if (mode === 'copy') decisions.push({ subject: `${where} '${template}'`, action: 'keep', reason: 'set differently on the destination: left alone (variables.overwrite: never)', reasonCode: 'overwrite-never' });
+        if (mode === 'copy') decisions.push({ subject: `${where} '${template}'`, action: 'keep', ...keepReason(ctx.policy, 'set differently on the destination: left alone (variables.overwrite: never)') });
         return;
       }
-      decisions.push({ subject: `${where} '${template}'`, action: 'update', reason: 'overwritten (variables.overwrite: always)', reasonCode: 'overwrite-always' });
+      decisions.push({ subject: `${where} '${template}'`, action: 'update', ...overwriteReason(ctx.policy, 'overwritten (variables.overwrite: always)') });
       target[template] = mode === 'placeholder' ? ctx.policy.variables.placeholder : value;
       return;
     }
@@ -60,13 +61,13 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
         continue;
       }
       const target = ((desired.ProjectVariables[project] ??= {})[mapped] ??= {});
-      for (const [template, value] of Object.entries(values)) put(target, template, value, `project '${project}' (${mapped})`);
+      for (const [template, value] of Object.entries(values)) put(target, template, value, `project '${project}' (${mapped})`, ['ProjectVariables', project]);
     }
   }
   for (const [set, values] of Object.entries<Json>(source.LibraryVariables ?? {})) {
     if (!ctx.willExist('libraryVariableSet', [set])) continue;
     const target = (desired.LibraryVariables[set] ??= {});
-    for (const [template, value] of Object.entries(values)) put(target, template, value, `library set '${set}'`);
+    for (const [template, value] of Object.entries(values)) put(target, template, value, `library set '${set}'`, ['LibraryVariables', set]);
   }
   // Common values scoped to environments (2025.2+): only a destination that speaks the v2 endpoints holds them.
   const scopedCommon = ctx.destination.server.tenantVariablesApi === 'v2';
@@ -85,7 +86,7 @@ export function planTenantVariables(keyPath: string[], source: Json, dest: Json 
         continue;
       }
       const target = ((desired.LibraryVariablesByEnvironment[set] ??= {})[mapped] ??= {});
-      for (const [template, value] of Object.entries(values)) put(target, template, value, `library set '${set}' (${mapped})`);
+      for (const [template, value] of Object.entries(values)) put(target, template, value, `library set '${set}' (${mapped})`, ['LibraryVariablesByEnvironment', set]);
     }
   }
   prune(desired.ProjectVariables);

@@ -6,6 +6,7 @@ import type { CleanupEntry, Decision } from '../../plan-format/types.js';
 import type { ReasonCode } from '../../plan-format/reasons.js';
 import { variableScope } from '../../registry/variable-scopes.js';
 import { applyMismatch, type Translation } from '../scopes.js';
+import { keepReason, overwriteReason, overwrites } from '../three-way.js';
 import type { KindName } from '../../registry/kinds.js';
 
 type Json = Record<string, any>;
@@ -145,11 +146,12 @@ export function planVariables(kind: KindName, keyPath: string[], source: Json, d
           decisions.push({ subject: describe(c.source), action: 'keep', reason: 'sensitive value already on the destination at this scope: never touched', reasonCode: 'sensitive-kept' });
         } else if (c.source.IsSensitive || d.IsSensitive) {
           hold(c.source, 'keep', 'sensitive-kept', d.IsSensitive ? 'the destination holds a sensitive value at this scope: never touched' : 'the destination has a plain value at this scope: left alone (the source\'s is sensitive)');
-        } else if (policy.variables.overwrite === 'always') {
-          decisions.push({ subject: describe(c.source), action: 'update', reason: 'same scope, different value: overwritten (variables.overwrite: always)', reasonCode: 'overwrite-always' });
+        } else if (overwrites(ctx, kind, keyPath, ['Variables', name])) {
+          decisions.push({ subject: describe(c.source), action: 'update', ...overwriteReason(policy, 'same scope, different value: overwritten (variables.overwrite: always)') });
           destVars[i] = { ...d, Value: c.value, Type: c.source.Type };
         } else {
-          hold(c.source, 'keep', 'overwrite-never', 'same scope, different value on the destination: left alone (variables.overwrite: never)');
+          const why = keepReason(policy, 'same scope, different value on the destination: left alone (variables.overwrite: never)');
+          hold(c.source, 'keep', why.reasonCode, why.reason);
         }
         continue;
       }

@@ -61,6 +61,8 @@ export const channels: KindSpec = {
   },
   afterDelete(doc, ctx) {
     // Scoping to a deleted channel goes with it (inference), so the project's documents stay writable as read.
+    // Real servers went further: steps scoped only to the channel were deleted with it (OctopusDeploy/Issues
+    // #4385, #4222); octosync's apply therefore never deletes a channel that steps are still scoped to.
     for (const process of [...ofProject(ctx, 'deploymentprocesses', doc.ProjectId), ...ofProject(ctx, 'runbookProcesses', doc.ProjectId)]) {
       for (const step of process.Steps ?? []) {
         for (const action of step.Actions ?? []) action.Channels = (action.Channels ?? []).filter((c: string) => c !== doc.Id);
@@ -78,7 +80,9 @@ export const channels: KindSpec = {
 };
 
 function refuseDefaultDelete(channel: Doc): void {
-  // A project always keeps its default channel (inference; exact wording unverified).
+  // A project always keeps its default channel: a client must make another channel the default before deleting
+  // it (OctopusDeploy/OctopusClients#563, "We need to … set IsDefault as false to allow it to be deleted"); the
+  // wording is unverified.
   if (channel.IsDefault) throw badRequest('The default channel cannot be deleted.');
 }
 
