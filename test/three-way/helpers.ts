@@ -1,7 +1,8 @@
 import { afterEach } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPlan, type ApplyOptions, type ApplyResult } from '../../src/apply/apply.js';
+import type { ApplyResult } from '../../src/apply/types.js';
+import { applyPlanFile, type ApplyFileOptions } from '../../src/cli/commands/apply-files.js';
 import { makePlans } from '../../src/plan/make.js';
 import type { Plan } from '../../src/plan-format/types.js';
 import type { SeedFile } from '../../src/simulator/seed.js';
@@ -39,8 +40,8 @@ export async function planRound(dir: string, name: string, srcUrl: string, dstUr
 }
 
 /** Applies a round's plan and writes (merges into) the baseline at `baseline`. */
-export function applyRound(dstUrl: string, round: Round, baseline: string, extra: Partial<ApplyOptions> = {}): Promise<ApplyResult> {
-  return applyPlan({ server: dstUrl, apiKey: API_KEY, space: 'Default', planFile: round.planFile, baseline: { file: baseline, sourceFile: round.sourceFile }, ...extra });
+export function applyRound(dstUrl: string, round: Round, baseline: string, extra: Partial<ApplyFileOptions> = {}): Promise<ApplyResult> {
+  return applyPlanFile({ server: dstUrl, apiKey: API_KEY, space: 'Default', planFile: round.planFile, baseline: { file: baseline, sourceFile: round.sourceFile }, ...extra });
 }
 
 /** The guide's first table (the source before its change). */
@@ -88,9 +89,9 @@ export function space(
 export { scriptStep };
 
 /** Apply options under which every write after the `n`th fails with a 500 (no retries, one at a time): a partial apply. */
-export function writesFailAfter(sim: { faults: { configure(o: Record<string, unknown>): void } }, n: number): Partial<ApplyOptions> {
+export function writesFailAfter(sim: { faults: { configure(o: Record<string, unknown>): void } }, n: number): Partial<ApplyFileOptions> {
   let writes = 0;
-  const onRequest: ApplyOptions['onRequest'] = (e) => {
+  const onRequest: ApplyFileOptions['onRequest'] = (e) => {
     if (e.method !== 'GET' && ++writes === n) sim.faults.configure({ faultRate: 1, faultKinds: ['500'] });
   };
   return { retries: 0, parallelism: 1, onRequest };
