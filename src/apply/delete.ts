@@ -31,7 +31,7 @@ export async function executeDelete(op: Operation, client: OctopusClient, dest: 
   const what = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
   const id = op.destination?.id;
   if (!id) throw new ServerError(`${what}: the plan records no destination id to delete`);
-  if (op.kind === 'channel' || op.kind === 'project') {
+  if (def.deletable?.releases) {
     const releases = await client.get<{ TotalResults?: number; Items?: unknown[] }>(`${collection}/${id}/releases`, what);
     const count = releases.TotalResults ?? releases.Items?.length ?? 0;
     if (count > 0) throw new StalePlanError(`${what}: ${count} release${count === 1 ? '' : 's'} on the destination use${count === 1 ? 's' : ''} it: not deleted (releases are not octosync's to delete)`);

@@ -15,9 +15,7 @@ import type { Policy } from './policy-types.js';
 import type { ThreeWayReason } from './three-way-reasons.js';
 import type { ThreeWay } from './three-way.js';
 
-/** Kinds whose items a plan may delete (the issue's list); their owned documents go with them on the server. */
-export const DELETABLE_KINDS: readonly KindName[] = ['channel', 'runbook', 'project'];
-
+/** Deletes of whole items, for kinds the registry marks `deletable`; their owned documents go with them on the server. */
 export function itemDeletions(tw: ThreeWay, source: Snapshot, destination: Snapshot, policy: Policy): Operation[] {
   const ops: Operation[] = [];
   const gone = tw.baseline.items.filter((b) => !getItem(source, b.kind, b.keyPath) && getItem(destination, b.kind, b.keyPath));
@@ -27,7 +25,7 @@ export function itemDeletions(tw: ThreeWay, source: Snapshot, destination: Snaps
     if (ancestors(b.kind, b.keyPath).some(([k, p]) => goneKeys.has(JSON.stringify([k, p])))) continue;
     const dest = getItem(destination, b.kind, b.keyPath)!;
     const refuse = (why: ThreeWayReason, detail?: string) => tw.record(b.kind, b.keyPath, '', 'refuse', why, detail);
-    if (tw.deletionPolicy === 'report' || !DELETABLE_KINDS.includes(b.kind)) {
+    if (tw.deletionPolicy === 'report' || !kindDef(b.kind).deletable) {
       tw.record(b.kind, b.keyPath, '', 'report', 'deletionReported');
       continue;
     }

@@ -272,6 +272,7 @@ export const KINDS = registry([
     scope: 'space',
     syncClass: 'sync',
     filterable: true,
+    deletable: { releases: true },
     fetch: { from: 'collection', path: 'projects' },
     refs: [
       { path: 'ProjectGroupId', to: 'projectGroup' },
@@ -296,6 +297,7 @@ export const KINDS = registry([
     scope: 'space',
     syncClass: 'sync',
     filterable: true,
+    deletable: { releases: true },
     fetch: { from: 'collection', path: 'channels' },
     parent: { kind: 'project', field: 'ProjectId' },
     tags: ['TenantTags[]'],
@@ -350,6 +352,7 @@ export const KINDS = registry([
     label: 'Runbook',
     scope: 'space',
     syncClass: 'sync',
+    deletable: { releases: false },
     filterable: true,
     fetch: { from: 'collection', path: 'runbooks' },
     parent: { kind: 'project', field: 'ProjectId' },

@@ -97,6 +97,12 @@ export interface KindDefOf<N extends string, K extends string = N> {
   /** The policy may filter the kind's items by name (`filters.<plural>` in schemas/policy.schema.json). */
   filterable?: boolean;
   /**
+   * A whole item may be deleted under `deletions: propagate` (issue 18), with what lives in it. `releases`: the
+   * item carries releases (`{collection}/{id}/releases`), which are never octosync's: apply refuses the delete
+   * while any exists.
+   */
+  deletable?: { releases: boolean };
+  /**
    * The member that identifies a document that has no `Id` of its own (tenant variables: their tenant's id):
    * what a plan records as the destination item's id, and why a rename cannot be told from it.
    */
