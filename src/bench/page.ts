@@ -55,8 +55,10 @@ octosync's own log:
 - **reads**: the root document, the space lookup, the feature toggles and the key's permissions, each collection
   in pages of 1,000, documents owned by a parent (processes, variable sets) in \`ids=\` batches of 100, tenant
   variables one request per tenant (two through the v2 endpoints);
-- **writes**: one request per created or changed document; apply also reads the destination first (its read
-  bound);
+- **writes**: one request per created or changed document; apply also reads the destination first, then what
+  the parents it creates bring along, in bulk: their processes and variable sets in \`ids=\` batches (the ids are in
+  the create responses), deployment settings one per project, the items the server makes inside a new parent (a
+  project's "Default" channel) in one listing per page of 1,000 (its read bound, issue 17.4);
 - **latency bound**: ⌈requests ÷ parallelism⌉ × latency.
 
 "Wall" of a snapshot is reading and normalising (writing the file comes after, listed below the table);

@@ -191,7 +191,7 @@ export function report(saved: SavedResults): { text: string; checks: Verdict[] }
     `Latency ${opts.latencyMs} ms per request, parallelism ${opts.parallelism}. Each project: ${describeShape(results[0].shape)}.`,
     `Snapshots, plans and applies of no changes: the fastest of ${opts.repeat ?? 1} run(s) (other work on the machine only slows a run down); a first sync runs once.`,
     `Bounds: connect (${CONNECT_REQUESTS}) + each collection in pages of ${PAGE_SIZE} + owned documents in batches of ${IDS_PER_REQUEST} ids (reads);` +
-      ' one request per created or changed document (writes); apply also reads the destination first (its read bound).' +
+      ' one request per created or changed document (writes); apply also reads the destination first, then what created parents bring along in bulk (its read bound).' +
       ' Latency bound = ⌈requests ÷ parallelism⌉ × latency. Snapshot wall = reading and normalising (the file is written after);' +
       ' network = until the last response; CPU = the phase process / the simulators. Peak RSS is the phase process\'s maxRSS;' +
       ' per-project memory is above its start-up RSS.',

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { readPlanFile } from '../plan-format/file.js';
 import { KINDS } from '../registry/kinds.js';
 import { startSimulator, type RunningSimulator } from '../simulator/server.js';
-import { httpProbe, latencyBound, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
+import { applyReadBound, httpProbe, latencyBound, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
 import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed, type SpaceShape } from './generate.js';
 import { describeProfile, summariseProfile, type CpuProfile, type ProfileSummary } from './profile.js';
 import { PEER_PHASE } from './recurring.js';
@@ -187,8 +187,10 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       mkdirSync(jobDir, { recursive: true });
       const job: Job = { phase: 'apply', server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism, plan: planFile, dir: jobDir };
       // Only a plan that writes nothing can run again on the same destination.
+      // Reads: the destination, then what the parents the plan creates bring along, in bulk (issue 17.4).
+      const readsNeeded = applyReadBound(reads, readPlanFile(planFile), (await spaceOf(sim)).version);
       const { r, requests, walls } = await measure(job, sim, writes.documents + writes.lateReferences === 0 ? opts.repeat : 1, (x) => x.seconds);
-      const bound = reads.requests + writes.documents;
+      const bound = readsNeeded + writes.documents;
       phases.push({
         size,
         phase,
@@ -203,7 +205,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
         parallelism,
         maxRss: r.maxRss,
         baselineRss: r.baselineRss,
-        detail: { ...r.detail, clientRequests: r.clientRequests, readBound: reads.requests, lateReferenceWrites: writes.lateReferences, walls },
+        detail: { ...r.detail, clientRequests: r.clientRequests, readBound: readsNeeded, destinationReadBound: reads.requests, lateReferenceWrites: writes.lateReferences, walls },
       });
       log(`  ${phase}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests, ${requests!.writes} writes`);
     };
