@@ -27,6 +27,8 @@ export interface Recurring {
   /** Seconds of each phase (a snapshot's with writing its file). */
   parts: Record<(typeof RECURRING_PHASES)[number], number>;
   octosyncSeconds: number;
+  /** The latency bounds of its reads (both snapshots, apply's read of the destination): no CPU could go below. */
+  floorSeconds: number;
   peer?: { seconds: number; requests: number };
   /** Peer seconds ÷ octosync seconds: how many times faster octosync is. */
   ratio?: number;
@@ -39,9 +41,10 @@ export function recurringSync(r: SizeResult): Recurring | undefined {
   const [snapshot, destination, plan, apply] = rows as PhaseRow[];
   const parts = { snapshot: snapshotSeconds(snapshot), 'snapshot destination': snapshotSeconds(destination), 'plan again': plan.seconds, 'apply no changes': apply.seconds };
   const octosyncSeconds = Object.values(parts).reduce((a, b) => a + b, 0);
+  const floorSeconds = [snapshot, destination, apply].reduce((sum, p) => sum + (p.latencyBound ?? 0), 0);
   const peerRow = row(r, PEER_PHASE);
   const peer = peerRow ? { seconds: peerRow.seconds, requests: peerRow.requests?.total ?? 0 } : undefined;
-  return { size: r.size, parts, octosyncSeconds, peer, ratio: peer ? peer.seconds / octosyncSeconds : undefined };
+  return { size: r.size, parts, octosyncSeconds, floorSeconds, peer, ratio: peer ? peer.seconds / octosyncSeconds : undefined };
 }
 
 const s2 = (x: number) => x.toFixed(2);
@@ -52,7 +55,8 @@ export function describeRecurring(x: Recurring): string {
   return (
     `octosync ${s2(x.octosyncSeconds)} s (snapshots ${s2(p.snapshot)} + ${s2(p['snapshot destination'])}, plan ${s2(p['plan again'])}, ` +
     `apply ${s2(p['apply no changes'])})` +
-    (x.peer ? ` against ${s2(x.peer.seconds)} s for the peer pattern (${x.peer.requests} requests): ${x.ratio!.toFixed(1)}×` : '')
+    (x.peer ? ` against ${s2(x.peer.seconds)} s for the peer pattern (${x.peer.requests} requests): ${x.ratio!.toFixed(1)}×` : '') +
+    (x.peer && x.floorSeconds ? ` (the latency bounds of its reads, ${s2(x.floorSeconds)} s, allow at most ${(x.peer.seconds / x.floorSeconds).toFixed(1)}×)` : '')
   );
 }
 

@@ -92,7 +92,7 @@ function table(results: SizeResult[]): string {
         `${row.cpuSeconds.toFixed(2)} / ${row.serverSeconds.toFixed(2)}`,
         methods(row.requests),
         row.requestBound === undefined ? '—' : `${row.requestBound} (${ratio(row.requests?.total, row.requestBound)})`,
-        row.requests ? `${row.requests.writes} / ${row.writeBound}` : '—',
+        row.requests ? `${row.requests.writes} / ${row.writeBound ?? '—'}` : '—',
         mb(row.maxRss),
         ((row.seconds * 1000) / row.size).toFixed(2),
         ((row.maxRss - row.baselineRss) / 1024 / 1024 / row.size).toFixed(3),
@@ -207,7 +207,7 @@ export function report(saved: SavedResults): { text: string; checks: Verdict[] }
         (bytes('plan') === undefined ? '' : ` (${Number(bytes('plan')).toLocaleString('en-US')} bytes; the recurring sync's plan ${Number(bytes('plan again')).toLocaleString('en-US')} bytes)`) +
         (row(r, 'apply first sync') ? '' : '; no first sync applied (the destination started as a copy of the source)') +
         '.' +
-        (recurring?.peer ? `\n  Recurring sync with nothing to change: ${describeRecurring(recurring)} faster.` : '') +
+        (recurring?.peer ? `\n  Recurring sync with nothing to change: ${describeRecurring(recurring)}.` : '') +
         (r.profile ? `\n  Where the snapshot's time goes (one more run under node --cpu-prof): ${describeProfile(r.profile)}` : '')
       );
     }),

@@ -34,6 +34,9 @@ describe('a recurring sync beside the peer pattern (17.1)', () => {
     expect(r.octosyncSeconds).toBeCloseTo(2);
     expect(r.parts.snapshot).toBeCloseTo(0.5);
     expect(r.ratio).toBeCloseTo(30);
+    // The latency bounds of its reads: two snapshots of a third of their 0.5 s each (the apply here has none).
+    expect(r.floorSeconds).toBeCloseTo(1 / 3);
+    expect(find([size(100, 2, 60)], '17.1: a recurring').detail).toContain('(the latency bounds of its reads, 0.33 s, allow at most 180.0×)');
   });
 
   it('misses 40× at 100 projects when the ratio is lower, meets it when higher', () => {
