@@ -78,7 +78,9 @@ Node's start of each command (see start-up) is not in either.
 **5,000 projects** (issue 17.5) are not in the default sizes: a first sync of 5,000 would take about eight minutes
 (it is linear: 98 s at 1,000), the serial peer pattern about forty (23 requests per project at 20 ms), and seeding
 the simulators grows faster than the space (each create checks slugs and names against every document of its
-collection: about 10 s of CPU for a 1,000-project space, some 4 minutes for 5,000, per simulator). Above 1,000 projects (\`--first-sync-sizes\`) the bench does not apply a
+collection: about 10 s of CPU for a 1,000-project space, 5 to 6 minutes for 5,000, per simulator). On 2026-12-02,
+on the shared machine, \`--sizes 5000 --repeat 1 --serial-sizes none --peer-sizes none\` took 45 minutes, 38 of them
+seeding the two simulators. Above 1,000 projects (\`--first-sync-sizes\`) the bench does not apply a
 first sync: it plans one (against an empty destination, the largest plan there is) and measures the recurring
 sync against a destination that starts as a copy of the source — what a first sync leaves (a test checks that
 the plan between the two has nothing to do). The plan file of a recurring sync lists only what it writes and what
