@@ -26,7 +26,10 @@ export async function applyPlan(plan: Plan, sinks: ApplySinks, options: ApplyRun
   // The moment apply learnt it must stop: no operation starts after this line of the journal.
   options.signal?.addEventListener('abort', () => journal.write({ event: 'stopping' }), { once: true });
 
-  const { dest, ops, byId, status } = await preflight(plan, client, options, log);
+  // A plan with nothing to write (a recurring sync without changes) needs the space's items only to report
+  // placeholders earlier runs left (only where the item is still there): without those, they are not read.
+  const contents = plan.operations.some((o) => o.action !== 'skip') || ledger.entries().length > 0;
+  const { dest, ops, byId, status } = await preflight(plan, client, { ...options, contents }, log);
   const results = new Map(ops.map((o) => [o.id, [o.result, byId.get(lateReferencesId(o.id))?.result].filter((r): r is string => !!r)]));
   const owned = new OwnedReads(ops.filter((o) => status.get(o.id) !== 'done'), client, dest);
   const ctx: RunContext = { dest, placeholder: plan.policy.content.variables.placeholder, results, owned, made: new MadeWithParent() };

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlanFile } from '../../src/cli/commands/apply-files.js';
-import { applyReadBound, httpProbe, readBound, writeBound } from '../../src/bench/bounds.js';
+import { applyReadBound, CONNECT_REQUESTS, httpProbe, readBound, writeBound } from '../../src/bench/bounds.js';
 import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed } from '../../src/bench/generate.js';
 import { makePlans } from '../../src/plan/make.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
@@ -75,5 +75,7 @@ describe('benchmark spaces', () => {
     dst.stats.reset();
     await applyPlanFile({ server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, planFile: again.planFile, journalFile: join(dir, 'j2.jsonl'), cleanupBase: join(dir, 'c2') });
     expect(dst.stats.writes).toBe(0);
+    // Nothing to write: only the server, the space and the key are checked, none of the space's items read.
+    expect(dst.stats.toJSON().total).toBe(CONNECT_REQUESTS);
   });
 });
