@@ -208,7 +208,8 @@ const listedChildren = new WeakMap<DestinationState, Map<string, Promise<RawDoc[
  * "Default" channel) is listed across the space once (made-with-parent.ts). Anything else was absent when
  * apply read the destination (preflight refuses a create whose name is there), and if another apply (another
  * machine) makes it meanwhile, the server refuses the second of the name with a 400 ("names must be unique":
- * names are unique per space and kind, per parent for channels and runbooks, API-FACTS §2.8; the simulator's
+ * names are unique per space and kind, per parent for channels and runbooks, API-FACTS §2.8; OctopusDeploy/Issues
+ * #1283 (a project group name re-used) and #181 (a machine name, even in another environment); the simulator's
  * checkUniqueName), which execute answers with a lookup and the same adoption rules.
  */
 async function lookBeforeCreate(def: KindDef, keyPath: string[], client: OctopusClient, dest: DestinationState, ctx: RunContext, mayExist: MayExist, what: string): Promise<RawDoc | undefined> {
