@@ -2,6 +2,8 @@ import { InterruptedError } from '../errors.js';
 import { lateReferencesId } from '../plan-format/operations.js';
 import type { Plan } from '../plan-format/types.js';
 import { preflight } from './preflight.js';
+import { MadeWithParent } from './made-with-parent.js';
+import { OwnedReads } from './owned-reads.js';
 import { finishRun, interruptedMessage } from './report.js';
 import { deletePhase, dependencyPhase, schedule } from './scheduler.js';
 import type { ApplyResult, ApplyRunOptions, ApplySinks } from './types.js';
@@ -24,9 +26,14 @@ export async function applyPlan(plan: Plan, sinks: ApplySinks, options: ApplyRun
   // The moment apply learnt it must stop: no operation starts after this line of the journal.
   options.signal?.addEventListener('abort', () => journal.write({ event: 'stopping' }), { once: true });
 
-  const { dest, ops, byId, status } = await preflight(plan, client, options, log);
+  // A plan with nothing to write (a recurring sync without changes) needs the space's items only to report
+  // placeholders earlier runs left (only where the item is still there): without those, they are not read.
+  // The baseline (issue 18) records the destination's items as they are: it needs them read, whatever the plan.
+  const contents = plan.operations.some((o) => o.action !== 'skip') || ledger.entries().length > 0 || sinks.baseline !== undefined;
+  const { dest, ops, byId, status } = await preflight(plan, client, { ...options, contents }, log);
   const results = new Map(ops.map((o) => [o.id, [o.result, byId.get(lateReferencesId(o.id))?.result].filter((r): r is string => !!r)]));
-  const ctx: RunContext = { dest, placeholder: plan.policy.content.variables.placeholder, results };
+  const owned = new OwnedReads(ops.filter((o) => status.get(o.id) !== 'done'), client, dest);
+  const ctx: RunContext = { dest, placeholder: plan.policy.content.variables.placeholder, results, owned, made: new MadeWithParent() };
   const done = new Set(ops.filter((o) => status.get(o.id) === 'done').map((o) => o.id));
   progress?.start(ops);
   if (options.signal?.aborted) throw new InterruptedError(interruptedMessage(done.size, ops.length));
@@ -41,7 +48,7 @@ export async function applyPlan(plan: Plan, sinks: ApplySinks, options: ApplyRun
     perform: async (op) => {
       // Recorded before the write that may put them there: a run killed before its report still has them reported.
       if (op.cleanup?.length) ledger.record(op.cleanup, plan.checksum);
-      await execute(op, client, dest, ctx, unfinished.has(op.id) || parentCreatedByPlan(op, byId));
+      await execute(op, client, dest, ctx, unfinished.has(op.id) ? 'unfinished' : parentCreatedByPlan(op, byId) ? 'newParent' : undefined);
     },
   });
   return finishRun(plan, ops, done, run, sinks, dest, started);

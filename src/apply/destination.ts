@@ -44,10 +44,11 @@ export class DestinationState {
     }
   }
 
-  static async read(client: OctopusClient, spaceName: string, aliases?: Map<string, string>): Promise<DestinationState> {
+  /** `contents: false`: the server and space only (their identity and version), none of the space's items. */
+  static async read(client: OctopusClient, spaceName: string, aliases?: Map<string, string>, contents = true): Promise<DestinationState> {
     // Apply writes what it reads: a key that cannot see teams or unscoped variables is refused before any write.
     const { space, tenantVariablesApi } = await openSpace(client, spaceName, true);
-    const raw = await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion, tenantVariablesApi });
+    const raw = contents ? await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion, tenantVariablesApi }) : new Map();
     return new DestinationState(space, raw, tenantVariablesApi, aliases);
   }
 

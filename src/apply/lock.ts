@@ -19,8 +19,8 @@ export class LockedError extends OctosyncError {}
  * Exclusive lock files for one apply: one beside the journal (the same plan run twice) and one per destination
  * in the machine's temporary folder (two plans against one destination). Taken with O_EXCL, so two processes
  * never both hold one; a lock left by a process that no longer runs on this host (kill -9) is taken over.
- * Two machines share no lock: there the stale checks and the name lookup before every create keep the
- * destination whole.
+ * Two machines share no lock: there the stale checks and the server's refusal of a second item of a name
+ * (followed by a lookup and adoption, write.ts) keep the destination whole.
  */
 export class ApplyLocks {
   private readonly held: string[] = [];

@@ -39,12 +39,17 @@ export function takeApplyLocks(journalFile: string, server: string, space: strin
   return ApplyLocks.take([`${journalFile}.lock`, ApplyLocks.destinationLock(normaliseServerUrl(server), space, dir)], planFile);
 }
 
-/** Reads the destination and checks the plan against it; throws (nothing written) when it does not fit. */
-export async function preflight(plan: Plan, client: OctopusClient, options: { space: string; source: string }, log: LogSink): Promise<Preflight> {
+/**
+ * Reads the destination and checks the plan against it; throws (nothing written) when it does not fit.
+ * `contents: false` (a plan with nothing to write, and no placeholders of earlier runs to report): only the
+ * server and space are read, enough for every check such a plan has (destination, space, versions, the key's
+ * permissions); the space's items are what the per-operation checks need, and there are none.
+ */
+export async function preflight(plan: Plan, client: OctopusClient, options: { space: string; source: string; contents?: boolean }, log: LogSink): Promise<Preflight> {
   const file = options.source;
   // A space given by id (`Spaces-1`) is compared by its name once read.
   checkDestination(file, plan, client.baseUrl, isSpaceId(options.space) ? undefined : options.space);
-  const dest = await DestinationState.read(client, options.space, caseAliases(plan.caseMatches));
+  const dest = await DestinationState.read(client, options.space, caseAliases(plan.caseMatches), options.contents ?? true);
   checkDestination(file, plan, client.baseUrl, dest.space.name);
   checkVersions(plan, dest.space.serverVersion);
 

@@ -13,6 +13,8 @@ import { patched } from '../util/json-patch.js';
 import { executeDelete } from './delete.js';
 import { toApiBody, variablesBody, type BodyContext } from './denormalize.js';
 import type { DestinationState } from './destination.js';
+import type { MadeWithParent } from './made-with-parent.js';
+import type { OwnedReads } from './owned-reads.js';
 import { tenantVariablesBody } from './tenant-variables.js';
 
 /**
@@ -25,6 +27,10 @@ type Json = Record<string, any>;
 /** What writing needs: the body context, and per operation the fingerprints that mean it is done. */
 export interface RunContext extends BodyContext {
   results: Map<string, string[]>;
+  /** First reads of owned documents, in `ids=` batches (owned-reads.ts). */
+  owned?: OwnedReads;
+  /** Items the server made inside parents this run created (made-with-parent.ts). */
+  made?: MadeWithParent;
 }
 
 /** Whether the plan creates this operation's parent (a channel's or runbook's project, a new project). */
@@ -50,10 +56,13 @@ function collectionPath(def: KindDef, dest: DestinationState): string {
 }
 
 /**
- * `mayExist`: the item may already be there although the plan creates it (an earlier run started this
- * operation and did not finish, or a new parent brought it along): look it up by exact name before POSTing.
+ * Why an item the plan creates may already be there: an earlier run started this operation and did not
+ * finish (`unfinished`), or its parent is one the plan creates (`newParent`), which may have brought it along.
  */
-export async function execute(op: Operation, client: OctopusClient, dest: DestinationState, ctx: RunContext, mayExist: boolean): Promise<void> {
+export type MayExist = 'unfinished' | 'newParent' | undefined;
+
+/** `mayExist`: see MayExist; such an item, found by exact name, is the plan's own and is filled in. */
+export async function execute(op: Operation, client: OctopusClient, dest: DestinationState, ctx: RunContext, mayExist: MayExist): Promise<void> {
   const def = kindDef(op.kind);
   const what = `${def.label.toLowerCase()} '${op.keyPath.join(' / ')}'`;
   if (op.action === 'delete') return executeDelete(op, client, dest, collectionPath(def, dest));
@@ -65,15 +74,21 @@ export async function execute(op: Operation, client: OctopusClient, dest: Destin
       def.module === 'tenantVariables'
         ? { read: () => readTenantVariables(client, dest.spaceBase, parent, dest.tenantVariablesApi), write: (body) => writeTenantVariables(client, dest.spaceBase, parent, body) }
         : pathIo(ownedPath(def, parent, dest), client, what);
+    const owned = ctx.owned;
+    const ownedId = def.fetch.from === 'owned' ? parent[def.fetch.idField] : undefined;
+    if (owned && ownedId) io.first = () => owned.first(op, String(ownedId), io.read);
     dest.remember(op.kind, op.keyPath, await readModifyWrite(io, op, def, dest, ctx));
     return;
   }
   if (op.action === 'create') {
     // A child of a parent this plan creates may exist already (a project's "Default" channel), and a create
     // that failed ambiguously may have happened: the item of the exact name is the plan's own, and adopted.
-    // Any other create looks first too: another apply (from another machine) may have made it meanwhile.
-    const existing = mayExist ? await findExisting(def, op.keyPath, client, dest, what) : await findByName(def, op.keyPath, client, dest, what);
-    if (existing) return adopt(op, def, existing, client, dest, ctx, mayExist, what);
+    // Another apply (from another machine) may make any other meanwhile: the server refuses the second (below).
+    const existing = await lookBeforeCreate(def, op.keyPath, client, dest, ctx, mayExist, what);
+    if (existing) {
+      await adopt(op, def, existing, client, dest, ctx, !!mayExist, what);
+      return ctx.made?.parentCreated(dest.idOf(op.kind, op.keyPath));
+    }
     const body = toApiBody(def, op.keyPath, op.desired!, undefined, ctx);
     try {
       const made = await createOnce(def, op.keyPath, body, client, dest, what);
@@ -83,9 +98,9 @@ export async function execute(op: Operation, client: OctopusClient, dest: Destin
       const taken = err instanceof ServerError && err.status === 400 && /must be unique|already (in use|using|exists)/i.test(err.message);
       const now = taken ? await findByName(def, op.keyPath, client, dest, what) : undefined;
       if (!now) throw err;
-      await adopt(op, def, now, client, dest, ctx, mayExist, what);
+      await adopt(op, def, now, client, dest, ctx, !!mayExist, what);
     }
-    return;
+    return ctx.made?.parentCreated(dest.idOf(op.kind, op.keyPath));
   }
   const id = op.destination?.id ?? dest.idOf(op.kind, op.keyPath);
   if (!id) throw new ServerError(`${what}: not found on the destination`);
@@ -95,6 +110,8 @@ export async function execute(op: Operation, client: OctopusClient, dest: Destin
 /** How a document is read and written: one path by default. */
 interface DocIo {
   read(): Promise<RawDoc>;
+  /** The first read, where it may come from a batch (owned-reads.ts); retries use `read`. */
+  first?(): Promise<RawDoc>;
   write(body: RawDoc): Promise<RawDoc | undefined>;
 }
 
@@ -127,7 +144,7 @@ async function adopt(op: Operation, def: KindDef, existing: RawDoc, client: Octo
  */
 async function readModifyWrite(io: DocIo, op: Operation, def: KindDef, dest: DestinationState, ctx: BodyContext): Promise<RawDoc> {
   for (let attempt = 1; ; attempt++) {
-    const current = await io.read();
+    const current = attempt === 1 && io.first ? await io.first() : await io.read();
     if (attempt > 1 && dest.normalize(op.kind, op.keyPath, current).meta.fingerprint === op.result) return current;
     const body = buildBody(op, def, current, dest, ctx);
     try {
@@ -184,6 +201,33 @@ function childrenPath(def: KindDef, parentId: string, dest: DestinationState): s
 
 /** Per run: a parent's items of a kind (`channel\0Projects-1`), listed before this run created any of them. */
 const listedChildren = new WeakMap<DestinationState, Map<string, Promise<RawDoc[]>>>();
+
+/**
+ * The item of this exact name the destination may hold before a POST (issue 17.4: no lookup where nothing
+ * can be there). After an unfinished start (the journal), the create may have happened: looked up. A kind
+ * without names (scoped user roles) has no server-side uniqueness: always looked up (and keepEarliest after).
+ * In a parent this plan creates, what the server makes with a parent (`createdWithParent`: a project's
+ * "Default" channel) is listed across the space once (made-with-parent.ts). Anything else was absent when
+ * apply read the destination (preflight refuses a create whose name is there), and if another apply (another
+ * machine) makes it meanwhile, the server refuses the second of the name with a 400 ("names must be unique":
+ * names are unique per space and kind, per parent for channels and runbooks, API-FACTS §2.8; OctopusDeploy/Issues
+ * #1283 (a project group name re-used) and #181 (a machine name, even in another environment); the simulator's
+ * checkUniqueName), which execute answers with a lookup and the same adoption rules.
+ */
+async function lookBeforeCreate(def: KindDef, keyPath: string[], client: OctopusClient, dest: DestinationState, ctx: RunContext, mayExist: MayExist, what: string): Promise<RawDoc | undefined> {
+  if (mayExist === 'unfinished' || (def.nameFrom && mayExist)) return findExisting(def, keyPath, client, dest, what);
+  if (def.nameFrom) return findByName(def, keyPath, client, dest, what);
+  if (mayExist !== 'newParent' || !def.parent?.createdWithParent) return undefined;
+  const parentId = dest.idOf(def.parent.kind, keyPath.slice(0, -1));
+  if (!parentId || !ctx.made) return findExisting(def, keyPath, client, dest, what);
+  const field = def.parent.field;
+  const query = def.fetch.from === 'collection' ? (def.fetch.query ?? {}) : {};
+  const listed = await ctx.made.itemsAfter(def.kind, parentId, () => client.listAll<RawDoc>(collectionPath(def, dest), query, 1000, what));
+  const mine = listed.filter((d) => d[field] === parentId);
+  const nameOf = docNames(def, mine, dest);
+  const name = keyPath[keyPath.length - 1];
+  return mine.find((d) => nameOf(d) === name);
+}
 
 /**
  * The item of this exact name already on the destination, looked for before a POST. The children of a

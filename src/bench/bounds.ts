@@ -1,4 +1,4 @@
-import { isLateReferences } from '../plan-format/operations.js';
+import { isLateReferences, operationId } from '../plan-format/operations.js';
 import { KINDS } from '../registry/kinds.js';
 import type { Plan } from '../plan-format/types.js';
 import { atLeast } from '../util/version.js';
@@ -92,4 +92,31 @@ export function writeBound(plan: Plan): WriteBound {
 /** Seconds that `requests` take at least: ⌈requests ÷ parallelism⌉ round trips of `latencyMs`. */
 export function latencyBound(requests: number, parallelism: number, latencyMs: number): number {
   return (Math.ceil(requests / parallelism) * latencyMs) / 1000;
+}
+
+/**
+ * The fewest reads an apply needs (issue 17.4): the destination's read bound, then what a parent the plan creates
+ * brings along, read in bulk, not one request per item: its owned documents (a process, a variable set, whose
+ * ids the create response holds) in `ids=` batches, a nested one (deployment settings) one per parent, tenant
+ * variables one per created tenant (two through the v2 endpoints), and the items the server makes inside a new
+ * parent (a project's "Default" channel) in one listing of the kind per page.
+ */
+export function applyReadBound(destination: ReadBound, plan: Plan, serverVersion: string): number {
+  const created = new Set(plan.operations.filter((o) => o.action === 'create').map((o) => o.id));
+  const perKind = new Map<string, number>();
+  for (const op of plan.operations) {
+    const def = KINDS.find((k) => k.kind === op.kind);
+    if (op.action !== 'create' || !def?.parent) continue;
+    const parentPath = def.parent.ownedOne ? op.keyPath : op.keyPath.slice(0, -1);
+    if (created.has(operationId(def.parent.kind, parentPath))) perKind.set(op.kind, (perKind.get(op.kind) ?? 0) + 1);
+  }
+  let requests = destination.requests;
+  for (const [kind, n] of perKind) {
+    const def = KINDS.find((k) => k.kind === kind)!;
+    if (def.fetch.from === 'owned') requests += Math.ceil(n / IDS_PER_REQUEST);
+    else if (def.fetch.from === 'nested') requests += n;
+    else if (def.fetch.from === 'module') requests += n * (atLeast(serverVersion, '2025.2') ? 2 : 1);
+    else requests += Math.ceil(n / PAGE_SIZE);
+  }
+  return requests;
 }

@@ -1,6 +1,8 @@
 import Table from 'cli-table3';
 import { CONNECT_REQUESTS, IDS_PER_REQUEST, PAGE_SIZE, type ReadBound, type WriteBound } from './bounds.js';
 import type { SpaceShape } from './generate.js';
+import { describeProfile, type ProfileSummary } from './profile.js';
+import { describeRecurring, issue17Verdicts, recurringSync } from './recurring.js';
 import { describeStartup, type StartupResult } from './startup.js';
 
 /** The benchmark's results as saved in bench/results/*.json, and the report printed from them (pure). */
@@ -15,6 +17,12 @@ export interface Options {
   serialSizes: number[];
   /** Sizes at which a first sync also runs at parallelism 1 (into a second destination). */
   serialApplySizes: number[];
+  /** Sizes at which the first sync is applied (else the destination starts as a copy of the source); absent in older results: all. */
+  firstSyncSizes?: number[];
+  /** Sizes at which one more snapshot runs under `node --cpu-prof` (issue 17.3); absent in older results: none. */
+  profileSizes?: number[];
+  /** Sizes at which the peer pattern (issue 17.1) runs; absent in older results: none. */
+  peerSizes?: number[];
   /** Runs of each phase that leaves the destination as it was (snapshots, plans, applies of no changes); the fastest counts. */
   repeat: number;
 }
@@ -51,9 +59,15 @@ export interface SizeResult {
   shape: SpaceShape;
   generateSeconds: number;
   phases: PhaseRow[];
-  bounds: { source: ReadBound; destinationBefore: ReadBound; destinationAfter: ReadBound; firstSync: WriteBound; noChange: WriteBound };
+  /** Where a snapshot's time went (one more, unmeasured run under `node --cpu-prof`), at `profileSizes`. */
+  profile?: ProfileSummary;
+  /** `destinationBefore`: absent where no first sync was applied. */
+  bounds: { source: ReadBound; destinationBefore?: ReadBound; destinationAfter: ReadBound; firstSync: WriteBound; noChange: WriteBound };
 }
 
+/** A size's row of a phase, if it ran. */
+export const phaseRow = (r: SizeResult, phase: string): PhaseRow | undefined => r.phases.find((p) => p.phase === phase);
+const row = phaseRow;
 export const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 const ratio = (x: number | undefined, bound: number | undefined) => (x === undefined || !bound ? '—' : `${(x / bound).toFixed(2)}×`);
 const methods = (r?: Requests) =>
@@ -78,7 +92,7 @@ function table(results: SizeResult[]): string {
         `${row.cpuSeconds.toFixed(2)} / ${row.serverSeconds.toFixed(2)}`,
         methods(row.requests),
         row.requestBound === undefined ? '—' : `${row.requestBound} (${ratio(row.requests?.total, row.requestBound)})`,
-        row.requests ? `${row.requests.writes} / ${row.writeBound}` : '—',
+        row.requests ? `${row.requests.writes} / ${row.writeBound ?? '—'}` : '—',
         mb(row.maxRss),
         ((row.seconds * 1000) / row.size).toFixed(2),
         ((row.maxRss - row.baselineRss) / 1024 / 1024 / row.size).toFixed(3),
@@ -101,7 +115,6 @@ function exponent(a: { n: number; v: number }, b: { n: number; v: number }): num
 
 export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
   const out: Verdict[] = [];
-  const row = (r: SizeResult, phase: string) => r.phases.find((p) => p.phase === phase);
   for (const r of results) {
     const s = row(r, 'snapshot')!;
     const reqRatio = s.requests!.total / s.requestBound!;
@@ -114,9 +127,9 @@ export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
         `${s.seconds.toFixed(2)} s / ${s.latencyBound!.toFixed(2)} s = ${wallRatio.toFixed(2)}×; network phase ${s.networkSeconds?.toFixed(2)} s,` +
         ` CPU ${s.cpuSeconds.toFixed(2)} s in octosync and ${s.serverSeconds.toFixed(2)} s in the simulator`,
     });
-    const first = row(r, 'apply first sync')!;
+    const first = row(r, 'apply first sync');
     const late = r.bounds.firstSync.lateReferences;
-    out.push({
+    if (first) out.push({
       target: `${r.size}: first sync writes one request per created or changed document`,
       met: first.requests!.writes <= first.writeBound!,
       detail:
@@ -135,21 +148,22 @@ export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
   const label = largest.size >= 1000 ? '' : ` (largest size run: ${largest.size}, the target is for 1,000)`;
   out.push({ target: `plan of ${largest.size} projects < 5 s${label}`, met: plan.seconds < 5, detail: `${plan.seconds.toFixed(2)} s` });
   out.push({ target: `plan of ${largest.size} projects < 512 MB peak${label}`, met: plan.maxRss < 512 * 1024 * 1024, detail: `${mb(plan.maxRss)} MB peak RSS` });
-  if (results.length > 1) {
-    const first = results[0];
-    for (const phase of ['snapshot', 'plan', 'apply first sync']) {
-      const a = first.phases.find((p) => p.phase === phase)!;
-      const b = largest.phases.find((p) => p.phase === phase)!;
-      const t = exponent({ n: first.size, v: a.seconds }, { n: largest.size, v: b.seconds });
-      const m = exponent({ n: first.size, v: a.maxRss - a.baselineRss }, { n: largest.size, v: b.maxRss - b.baselineRss });
+  for (const phase of ['snapshot', 'plan', 'apply first sync']) {
+    const ran = results.filter((r) => row(r, phase));
+    if (ran.length > 1) {
+      const [first, last] = [ran[0], ran[ran.length - 1]];
+      const a = row(first, phase)!;
+      const b = row(last, phase)!;
+      const t = exponent({ n: first.size, v: a.seconds }, { n: last.size, v: b.seconds });
+      const m = exponent({ n: first.size, v: a.maxRss - a.baselineRss }, { n: last.size, v: b.maxRss - b.baselineRss });
       out.push({
-        target: `${phase}: time and memory about linear (${first.size} → ${largest.size})`,
+        target: `${phase}: time and memory about linear (${first.size} → ${last.size})`,
         met: t <= 1.2 && m <= 1.2,
         detail: `time grows as n^${t.toFixed(2)}, memory above baseline as n^${m.toFixed(2)}`,
       });
     }
   }
-  return out;
+  return [...out, ...issue17Verdicts(results, opts)];
 }
 
 export interface SavedResults {
@@ -177,7 +191,7 @@ export function report(saved: SavedResults): { text: string; checks: Verdict[] }
     `Latency ${opts.latencyMs} ms per request, parallelism ${opts.parallelism}. Each project: ${describeShape(results[0].shape)}.`,
     `Snapshots, plans and applies of no changes: the fastest of ${opts.repeat ?? 1} run(s) (other work on the machine only slows a run down); a first sync runs once.`,
     `Bounds: connect (${CONNECT_REQUESTS}) + each collection in pages of ${PAGE_SIZE} + owned documents in batches of ${IDS_PER_REQUEST} ids (reads);` +
-      ' one request per created or changed document (writes); apply also reads the destination first (its read bound).' +
+      ' one request per created or changed document (writes); apply also reads the destination first, then what created parents bring along in bulk (its read bound).' +
       ' Latency bound = ⌈requests ÷ parallelism⌉ × latency. Snapshot wall = reading and normalising (the file is written after);' +
       ' network = until the last response; CPU = the phase process / the simulators. Peak RSS is the phase process\'s maxRSS;' +
       ' per-project memory is above its start-up RSS.',
@@ -185,9 +199,16 @@ export function report(saved: SavedResults): { text: string; checks: Verdict[] }
     ...results.map((r) => {
       const snap = r.phases.find((p) => p.phase === 'snapshot')!;
       const f = r.bounds.firstSync;
+      const bytes = (phase: string) => r.phases.find((p) => p.phase === phase)?.detail.fileBytes;
+      const recurring = recurringSync(r);
       return (
         `${r.size} projects: spaces generated in ${r.generateSeconds.toFixed(1)} s; the snapshot file (${mb(Number(snap.detail.fileBytes ?? 0))} MB) took ${(snap.detail.writeSeconds as number).toFixed(2)} s more to write` +
-        ` (schema check, canonical JSON); first plan: ${f.creates} creates, ${f.updates} updates, ${f.lateReferences} late-reference updates, ${f.skips} skips.`
+        ` (schema check, canonical JSON); first plan: ${f.creates} creates, ${f.updates} updates, ${f.lateReferences} late-reference updates, ${f.skips} skips` +
+        (bytes('plan') === undefined ? '' : ` (${Number(bytes('plan')).toLocaleString('en-US')} bytes; the recurring sync's plan ${Number(bytes('plan again')).toLocaleString('en-US')} bytes)`) +
+        (row(r, 'apply first sync') ? '' : '; no first sync applied (the destination started as a copy of the source)') +
+        '.' +
+        (recurring?.peer ? `\n  Recurring sync with nothing to change: ${describeRecurring(recurring)}.` : '') +
+        (r.profile ? `\n  Where the snapshot's time goes (one more run under node --cpu-prof): ${describeProfile(r.profile)}` : '')
       );
     }),
     'Targets:',

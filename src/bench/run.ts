@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { readPlanFile } from '../plan-format/file.js';
 import { KINDS } from '../registry/kinds.js';
 import { startSimulator, type RunningSimulator } from '../simulator/server.js';
-import { httpProbe, latencyBound, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
+import { applyReadBound, httpProbe, latencyBound, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
 import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed, type SpaceShape } from './generate.js';
+import { describeProfile, summariseProfile, type CpuProfile, type ProfileSummary } from './profile.js';
+import { PEER_PHASE } from './recurring.js';
 import { mb, report, type Options, type PhaseRow, type Requests, type SavedResults, type SizeResult } from './report.js';
 import { describeStartup, measureStartup } from './startup.js';
 import type { Job, PhaseResult } from './worker.js';
@@ -19,6 +21,8 @@ import type { Job, PhaseResult } from './worker.js';
  */
 
 const API_KEY = 'API-BENCH00000000000000000000000001';
+/** 100 is where issue 17's peer target is set; 5,000 (issue 17.5) is left to `--sizes` (see docs/performance.md). */
+const DEFAULT_SIZES = [50, 100, 200, 1000];
 
 function parseArgs(argv: string[]): Options {
   const args = new Map<string, string>();
@@ -31,13 +35,14 @@ function parseArgs(argv: string[]): Options {
   }
   if (args.has('help')) {
     process.stdout.write(
-      'npm run bench -- [--sizes 50,200,1000] [--latency-ms 20] [--parallelism 8] [--serial-sizes all|50,...] [--serial-apply-sizes 50,...] [--repeat 3] [--quick] [--out bench/results/latest.json] [--keep]\n',
+      'npm run bench -- [--sizes 50,100,200,1000] [--latency-ms 20] [--parallelism 8] [--serial-sizes all|50,...] [--serial-apply-sizes 50,...]' +
+        ' [--first-sync-sizes 50,...] [--peer-sizes 50,...|none] [--profile-sizes 1000|none] [--repeat 3] [--quick] [--out bench/results/latest.json] [--keep]\n',
     );
     process.exit(0);
   }
   const quick = args.has('quick');
   const list = (v: string) => v.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
-  const sizes = list(args.get('sizes') ?? (quick ? '10,50' : '50,200,1000'));
+  const sizes = list(args.get('sizes') ?? (quick ? '10,50' : DEFAULT_SIZES.join(',')));
   if (!sizes.length) throw new Error('--sizes wants positive integers, e.g. 50,200,1000');
   const serial = args.get('serial-sizes') ?? 'all';
   const latencyMs = Number(args.get('latency-ms') ?? (quick ? 5 : 20));
@@ -51,6 +56,11 @@ function parseArgs(argv: string[]): Options {
     out: args.get('out') ?? join('bench', 'results', quick ? 'quick.json' : 'latest.json'),
     keep: args.has('keep'),
     serialSizes: serial === 'all' ? sizes : list(serial),
+    // Up to 1,000 projects by default: a first sync of 5,000 takes about 10 minutes, the serial peer pattern 40.
+    firstSyncSizes: args.has('first-sync-sizes') ? list(args.get('first-sync-sizes')!) : sizes.filter((n) => n <= 1000),
+    // Profiled at 1,000 projects, where issue 17.3's target is set.
+    profileSizes: list(args.get('profile-sizes') ?? '1000').filter((n) => sizes.includes(n)),
+    peerSizes: args.has('peer-sizes') ? list(args.get('peer-sizes')!) : sizes.filter((n) => n <= 1000),
     serialApplySizes: args.has('serial-apply-sizes') ? list(args.get('serial-apply-sizes')!) : [Math.min(...sizes)],
     repeat: Math.max(1, Number(args.get('repeat') ?? (quick ? 1 : 3)) || 1),
   };
@@ -59,15 +69,15 @@ function parseArgs(argv: string[]): Options {
 const workerPath = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 /** Runs a phase in its own process; `serverSeconds` is the time the simulators (in this process) were busy meanwhile. */
-async function runWorker(job: Job): Promise<PhaseResult & { serverSeconds: number }> {
+async function runWorker(job: Job, nodeArgs: string[] = []): Promise<PhaseResult & { serverSeconds: number }> {
   const before = performance.eventLoopUtilization();
-  const result = await spawnWorker(job);
+  const result = await spawnWorker(job, nodeArgs);
   return { ...result, serverSeconds: performance.eventLoopUtilization(before).active / 1000 };
 }
 
-function spawnWorker(job: Job): Promise<PhaseResult> {
+function spawnWorker(job: Job, nodeArgs: string[]): Promise<PhaseResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [workerPath, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, workerPath, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -85,6 +95,15 @@ function spawnWorker(job: Job): Promise<PhaseResult> {
       resolvePromise(parsed as PhaseResult);
     });
   });
+}
+
+function sumRequests(a: Requests, b: Requests): Requests {
+  const add = (x: Record<string, number>, y: Record<string, number>) => {
+    const out = { ...x };
+    for (const [k, v] of Object.entries(y)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  return { total: a.total + b.total, byMethod: add(a.byMethod, b.byMethod), writes: a.writes + b.writes, byPattern: add(a.byPattern, b.byPattern) };
 }
 
 function requestsOf(sim: RunningSimulator): Requests {
@@ -108,7 +127,10 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
   const shape = shapeFor(size);
   const t0 = performance.now();
   const src = await startSimulator({ apiKey: API_KEY, seed: sourceSeed(shape), latencyMs: opts.latencyMs });
-  const dst = await startSimulator({ apiKey: API_KEY, seed: destinationSeed(shape), latencyMs: opts.latencyMs });
+  const firstSyncRuns = (opts.firstSyncSizes ?? opts.sizes).includes(size);
+  // Without a first sync, the destination starts as a copy of the source: what a first sync leaves (the bench's
+  // test checks that a plan between the two has nothing to do), for a recurring sync of a size too large to sync first.
+  const dst = await startSimulator({ apiKey: API_KEY, seed: firstSyncRuns ? destinationSeed(shape) : sourceSeed(shape), latencyMs: opts.latencyMs });
   const generateSeconds = (performance.now() - t0) / 1000;
   log(`${size} projects: spaces generated in ${generateSeconds.toFixed(1)} s`);
   const phases: PhaseRow[] = [];
@@ -165,8 +187,10 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       mkdirSync(jobDir, { recursive: true });
       const job: Job = { phase: 'apply', server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism, plan: planFile, dir: jobDir };
       // Only a plan that writes nothing can run again on the same destination.
+      // Reads: the destination, then what the parents the plan creates bring along, in bulk (issue 17.4).
+      const readsNeeded = applyReadBound(reads, readPlanFile(planFile), (await spaceOf(sim)).version);
       const { r, requests, walls } = await measure(job, sim, writes.documents + writes.lateReferences === 0 ? opts.repeat : 1, (x) => x.seconds);
-      const bound = reads.requests + writes.documents;
+      const bound = readsNeeded + writes.documents;
       phases.push({
         size,
         phase,
@@ -181,7 +205,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
         parallelism,
         maxRss: r.maxRss,
         baselineRss: r.baselineRss,
-        detail: { ...r.detail, clientRequests: r.clientRequests, readBound: reads.requests, lateReferenceWrites: writes.lateReferences, walls },
+        detail: { ...r.detail, clientRequests: r.clientRequests, readBound: readsNeeded, destinationReadBound: reads.requests, lateReferenceWrites: writes.lateReferences, walls },
       });
       log(`  ${phase}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests, ${requests!.writes} writes`);
     };
@@ -192,20 +216,60 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
     await runWorker({ phase: 'snapshot', server: src.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, out: file('warm-up.json') });
     await snapshot(src, 'snapshot', file('source.json'), p, sourceBound);
     if (opts.serialSizes.includes(size)) await snapshot(src, 'snapshot p=1', file('source-p1.json'), 1, sourceBound);
+    const profile = (opts.profileSizes ?? []).includes(size) ? await profileSnapshot(src, p, file('profile')) : undefined;
+    if (profile) log(`  where the snapshot's time goes: ${describeProfile(profile)}`);
 
-    const destinationBefore = await boundOf(dst);
-    dst.stats.reset();
-    const before = await runWorker({ phase: 'snapshot', server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, out: file('destination-0.json') });
-    log(`  snapshot of the destination: ${before.seconds.toFixed(2)} s`);
-    const firstSync = await plan('plan', file('destination-0.json'), file('plan-1.json'));
-    await apply(dst, 'apply first sync', file('plan-1.json'), destinationBefore, firstSync);
+    let destinationBefore: ReadBound | undefined;
+    let firstSync: WriteBound | undefined;
+    if (firstSyncRuns) {
+      destinationBefore = await boundOf(dst);
+      dst.stats.reset();
+      const before = await runWorker({ phase: 'snapshot', server: dst.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, out: file('destination-0.json') });
+      log(`  snapshot of the destination: ${before.seconds.toFixed(2)} s`);
+      firstSync = await plan('plan', file('destination-0.json'), file('plan-1.json'));
+      await apply(dst, 'apply first sync', file('plan-1.json'), destinationBefore, firstSync);
+    } else {
+      // The plan of a first sync is still made (the largest plan there is), against a fresh, empty destination; not applied.
+      const empty = await startSimulator({ apiKey: API_KEY, seed: destinationSeed(shape), latencyMs: opts.latencyMs });
+      try {
+        await runWorker({ phase: 'snapshot', server: empty.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p, out: file('destination-0.json') });
+      } finally {
+        await empty.close();
+      }
+      firstSync = await plan('plan', file('destination-0.json'), file('plan-1.json'));
+      log('  (no first sync applied at this size: the destination is a copy of the source)');
+    }
 
     const destinationAfter = await boundOf(dst);
     await snapshot(dst, 'snapshot destination', file('destination-1.json'), p, destinationAfter);
     const noChange = await plan('plan again', file('destination-1.json'), file('plan-2.json'));
     await apply(dst, 'apply no changes', file('plan-2.json'), destinationAfter, noChange);
 
-    if (opts.serialApplySizes.includes(size)) {
+    if ((opts.peerSizes ?? []).includes(size)) {
+      // Issue 17.1: what users run today, on the same simulators, serial; it writes the destination's documents
+      // back as they are (see peer.ts), so it runs once (its time is round trips, which other work hardly slows).
+      src.stats.reset();
+      dst.stats.reset();
+      const side = (sim: RunningSimulator) => ({ server: sim.url, apiKey: API_KEY, space: BENCH_SPACE });
+      const r = await runWorker({ phase: 'peer', source: side(src), destination: side(dst) });
+      const requests = sumRequests(requestsOf(src), requestsOf(dst));
+      phases.push({
+        size,
+        phase: PEER_PHASE,
+        seconds: r.seconds,
+        networkSeconds: r.networkSeconds,
+        cpuSeconds: r.cpuSeconds,
+        serverSeconds: r.serverSeconds,
+        requests,
+        parallelism: 1,
+        maxRss: r.maxRss,
+        baselineRss: r.baselineRss,
+        detail: { ...r.detail, clientRequests: r.clientRequests },
+      });
+      log(`  ${PEER_PHASE}: ${r.seconds.toFixed(2)} s, ${requests.total} requests`);
+    }
+
+    if (opts.serialApplySizes.includes(size) && firstSyncRuns) {
       // What concurrency buys on writes: the same first sync into a second, fresh destination, one request at a time.
       const serial = await startSimulator({ apiKey: API_KEY, seed: destinationSeed(shape), latencyMs: opts.latencyMs });
       try {
@@ -217,11 +281,24 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
         await serial.close();
       }
     }
-    return { size, shape, generateSeconds, phases, bounds: { source: sourceBound, destinationBefore, destinationAfter, firstSync, noChange } };
+    return { size, shape, generateSeconds, phases, profile, bounds: { source: sourceBound, destinationBefore, destinationAfter, firstSync, noChange } };
   } finally {
     await src.close();
     await dst.close();
   }
+}
+
+/** One more snapshot, unmeasured, under `node --cpu-prof` (issue 17.3): where its time goes, by function and file. */
+async function profileSnapshot(sim: RunningSimulator, parallelism: number, dir: string): Promise<ProfileSummary> {
+  mkdirSync(dir, { recursive: true });
+  await runWorker({ phase: 'snapshot', server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism, out: join(dir, 'snapshot.json') }, [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    dir,
+    '--cpu-prof-name',
+    'snapshot.cpuprofile',
+  ]);
+  return summariseProfile(JSON.parse(readFileSync(join(dir, 'snapshot.cpuprofile'), 'utf8')) as CpuProfile);
 }
 
 /** The generator made what it promised (else the bench would measure something else). */

@@ -4,6 +4,7 @@ import { hasChanges } from '../plan-format/operations.js';
 import { makePlans } from '../plan/make.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
 import { takeSnapshot } from '../snapshot/take.js';
+import { runPeerPattern, type PeerSide } from './peer.js';
 
 /**
  * One benchmark phase in a process of its own, so that its wall time, requests and peak memory are its own
@@ -13,7 +14,8 @@ import { takeSnapshot } from '../snapshot/take.js';
 export type Job =
   | { phase: 'snapshot'; server: string; apiKey: string; space: string; parallelism: number; out: string }
   | { phase: 'plan'; source: string; destination: string; out: string }
-  | { phase: 'apply'; server: string; apiKey: string; space: string; parallelism: number; plan: string; dir: string };
+  | { phase: 'apply'; server: string; apiKey: string; space: string; parallelism: number; plan: string; dir: string }
+  | { phase: 'peer'; source: PeerSide; destination: PeerSide };
 
 export interface PhaseResult {
   /** Seconds of the phase's work (not process start-up or module loading). */
@@ -63,7 +65,18 @@ async function run(job: Job): Promise<PhaseResult> {
     };
   } else if (job.phase === 'plan') {
     const [made] = makePlans({ source: job.source, destinations: [job.destination], out: job.out });
-    detail = { counts: made.plan.counts, operations: made.plan.operations.length, hasChanges: hasChanges(made.plan), warnings: made.plan.warnings.length };
+    detail = {
+      counts: made.plan.counts,
+      operations: made.plan.operations.length,
+      hasChanges: hasChanges(made.plan),
+      warnings: made.plan.warnings.length,
+      fileBytes: statSync(job.out).size,
+    };
+  } else if (job.phase === 'peer') {
+    const result = await runPeerPattern(job.source, job.destination);
+    clientRequests = result.byMethod;
+    lastResponse = performance.now();
+    detail = { projects: result.projects };
   } else {
     const byMethod: Record<string, number> = {};
     const result = await applyPlanFile({

@@ -299,7 +299,8 @@ export const KINDS = registry([
     filterable: true,
     deletable: { releases: true },
     fetch: { from: 'collection', path: 'channels' },
-    parent: { kind: 'project', field: 'ProjectId' },
+    // A new project comes with its "Default" channel (API-FACTS §3.5; simulator/kinds/projects.ts).
+    parent: { kind: 'project', field: 'ProjectId', createdWithParent: true },
     tags: ['TenantTags[]'],
     refs: [{ path: 'LifecycleId', to: 'lifecycle' }],
     actionRefs: ['Rules[].ActionPackages[].DeploymentAction'],

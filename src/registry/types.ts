@@ -88,7 +88,16 @@ export interface KindDefOf<N extends string, K extends string = N> {
    * The kind's items are named within a parent item (channels and runbooks within a project; a project's
    * process and variables are keyed by the project's name alone). `field` holds the parent's id.
    */
-  parent?: { kind: K; field: string; ownedOne?: boolean };
+  parent?: {
+    kind: K;
+    field: string;
+    ownedOne?: boolean;
+    /**
+     * The server makes items of this kind inside a new parent (a project's "Default" channel): apply looks for
+     * them in a new parent before creating; a kind without it has none there (a new project has no runbooks).
+     */
+    createdWithParent?: boolean;
+  };
   /**
    * The kind exists to serve projects (groups, lifecycles, feeds, accounts, library sets…): under a project
    * include filter only the items the selected projects need are synced, and children it owns follow it.

@@ -1,6 +1,6 @@
 import type { KindDef } from '../registry/types.js';
 import { deleteAtPath, visitPath } from '../util/docpath.js';
-import { fingerprint, sortKeys } from '../util/canonical.js';
+import { fingerprintSorted, sortedCopy, sortKeys } from '../util/canonical.js';
 import { markInlineRefs } from '../util/inline-refs.js';
 import type { IdIndex } from './id-index.js';
 import { scrubSecrets } from './secrets.js';
@@ -67,9 +67,9 @@ function compareBy(a: unknown, b: unknown, by?: string): number {
  * Kind modules (processes, variables) run on top of this.
  */
 export function normalizeDocument(def: KindDef, doc: Record<string, unknown>, ctx: NormalizeContext): SnapshotItem['content'] {
-  const content = structuredClone(doc);
-  for (const key of [...SERVER_OWNED, ...def.ignore, ...(ctx.superseded ?? [])]) delete content[key];
-  if (def.parent) delete content[def.parent.field];
+  // A copy with its keys sorted: the rules below replace values in place, so the content stays sorted and
+  // finishItem's sortKeys only checks it. (Unordered lists sorted without `by` hold strings, whose order no key order changes.)
+  const content = sortedCopy(doc, droppedMembers(def, ctx.superseded)) as Record<string, unknown>;
   for (const path of def.nestedIds ?? []) deleteAtPath(content, path);
   scrubSecrets(content, def.secrets ?? []);
   translateRefs(def, content, ctx);
@@ -96,9 +96,20 @@ export function normalizeDocument(def: KindDef, doc: Record<string, unknown>, ct
   return content;
 }
 
+/** The top-level members a kind's content leaves out; the same set for every document of a kind (made once). */
+const dropped = new WeakMap<KindDef, Map<string, ReadonlySet<string>>>();
+function droppedMembers(def: KindDef, superseded: string[] = []): ReadonlySet<string> {
+  const byKind = dropped.get(def) ?? new Map<string, ReadonlySet<string>>();
+  dropped.set(def, byKind);
+  const key = superseded.join('\u0000');
+  let set = byKind.get(key);
+  if (!set) byKind.set(key, (set = new Set([...SERVER_OWNED, ...def.ignore, ...superseded, ...(def.parent ? [def.parent.field] : [])])));
+  return set;
+}
+
 export function finishItem(doc: Record<string, unknown>, content: Record<string, unknown>, extra: Partial<SnapshotItem['meta']> = {}): SnapshotItem {
   const sorted = sortKeys(content);
-  const meta: SnapshotItem['meta'] = { id: String(doc.Id), fingerprint: fingerprint(sorted), ...extra };
+  const meta: SnapshotItem['meta'] = { id: String(doc.Id), fingerprint: fingerprintSorted(sorted), ...extra };
   if (typeof doc.Version === 'number') meta.version = doc.Version;
   return { content: sorted, meta };
 }

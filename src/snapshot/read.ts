@@ -82,6 +82,16 @@ async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, spa
     .filter((p) => !(def.inGit && p.IsVersionControlled))
     .map((p) => p[fetch.idField])
     .filter((id): id is string => typeof id === 'string' && id !== '');
+  return readOwnedByIds(client, def, space, ids, batchSize);
+}
+
+/**
+ * Owned documents (processes, variable sets) by id, in `ids=` batches of `batchSize`: the snapshot reads a
+ * space's this way, and apply the documents of parents it has just created (their ids from the create answers).
+ */
+export async function readOwnedByIds(client: OctopusClient, def: KindDef, space: string, ids: string[], batchSize: number): Promise<OctopusDoc[]> {
+  if (def.fetch.from !== 'owned') throw new Error(`${def.kind} is not an owned document`);
+  const fetch = def.fetch;
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize));
   const results = await Promise.all(

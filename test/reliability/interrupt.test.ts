@@ -84,7 +84,9 @@ describe('apply interrupted by Ctrl-C or SIGTERM', () => {
   }, 120_000);
 
   it('a second Ctrl-C stops at once (exit 130); the same plan then finishes the job', async () => {
-    const dst = await sync.destination({ latencyMs: 400 });
+    // Slow enough that the writes in flight at the first Ctrl-C still are 50 ms later on a loaded machine: creates
+    // are sent without a lookup first (issue 17.4), so the four in flight finish together, one latency after.
+    const dst = await sync.destination({ latencyMs: 800 });
     try {
       const before = neverSynced(dst);
       const { planFile } = await sync.planFor(dst, 'twice');

@@ -44,6 +44,19 @@ describe('apply --baseline', () => {
     expect(readFileSync(baseline, 'utf8')).toBe(text);
   });
 
+  it('is written in full by a plan with nothing to write (a baseline started after the first sync)', async () => {
+    const [src, dst] = await pair();
+    const dir = workDir();
+    // Synced once without a baseline, then a sync with nothing to write starts one.
+    await applyRound(dst.url, await planRound(dir, 'first', src.url, dst.url, undefined), join(dir, 'unused.json'));
+    const quiet = await planRound(dir, 'quiet', src.url, dst.url, undefined);
+    expect(quiet.plan.operations.filter((o) => o.action !== 'skip')).toEqual([]);
+    const baseline = join(dir, 'baseline.json');
+    await applyRound(dst.url, quiet, baseline);
+    const ids = readBaselineFile(baseline).items.map((i) => `${i.kind} ${i.keyPath.join('/')}`);
+    expect(ids).toEqual(expect.arrayContaining(['project OctoFX', 'channel OctoFX/Hotfix', 'deploymentProcess OctoFX', 'projectVariables OctoFX']));
+  });
+
   it('after a partial apply holds only what finished; the finishing run completes it', async () => {
     const [src, dst] = await pair();
     const dir = workDir();
