@@ -95,7 +95,11 @@ Node's start of each command (see start-up) is not in either.
 the simulators grows faster than the space (each create checks slugs and names against every document of its
 collection: about 10 s of CPU for a 1,000-project space, 5 to 6 minutes for 5,000, per simulator). On 2026-12-02,
 on the shared machine, \`--sizes 5000 --repeat 1 --serial-sizes none --peer-sizes none\` took 45 minutes, 38 of them
-seeding the two simulators. Above 1,000 projects (\`--first-sync-sizes\`) the bench does not apply a
+seeding the two simulators; every phase completed under 2 GB (load average 7 to 11 on 2 cores, so times are
+several times an idle run's, and the no-change apply predates the 5-read apply): snapshot 61.5 s (5,519 requests,
+latency bound 13.8 s) at 1,120 MB peak, plan of the first sync 30.8 s at 1,659 MB (a 230 MB plan file), plan again
+20.0 s at 730 MB, apply with no changes 48.2 s at 491 MB; the bench process itself peaked at 1.84 GB. Those figures
+are not in \`latest.json\`, so the table below says "not measured" for 5,000. Above 1,000 projects (\`--first-sync-sizes\`) the bench does not apply a
 first sync: it plans one (against an empty destination, the largest plan there is) and measures the recurring
 sync against a destination that starts as a copy of the source — what a first sync leaves (a test checks that
 the plan between the two has nothing to do). The plan file of a recurring sync lists only what it writes and what
