@@ -5,22 +5,11 @@
  */
 import { ServerError, StalePlanError } from '../errors.js';
 import type { OctopusClient } from '../octopus/client.js';
-import { changedFields, fieldPrints } from '../plan/field-prints.js';
 import type { Operation } from '../plan-format/types.js';
 import { kindDef } from '../registry/kinds.js';
 import { isDoc, type Doc } from '../octopus/decode.js';
 import type { OctopusDoc } from '../snapshot/documents.js';
 import type { DestinationState } from './destination.js';
-
-/** Pending while the item is as planned; done once it is gone; stale when it changed (naming the fields). */
-export function classifyDelete(op: Operation, doc: OctopusDoc | undefined, dest: DestinationState, name: string): { status: 'pending' | 'done' | 'stale'; why: string } {
-  if (!doc) return { status: 'done', why: '' };
-  if (op.destination?.id && doc.Id !== op.destination.id) return { status: 'stale', why: `${name}: the name now belongs to ${doc.Id}, not to ${op.destination.id} as when planned; not deleted` };
-  const now = dest.normalize(op.kind, op.keyPath, doc);
-  if (now.meta.fingerprint === op.destination?.fingerprint) return { status: 'pending', why: '' };
-  const fields = op.destination?.fields ? changedFields(op.destination.fields, fieldPrints(op.kind, now.content)) : [];
-  return { status: 'stale', why: `${name}: changed since planning${fields.length ? ` (${fields.join(', ')})` : ''}; a delete is refused` };
-}
 
 /**
  * DELETE `{collection}/{id}`. Releases are never octosync's: an item releases use (a channel's, a project's) is

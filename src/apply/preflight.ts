@@ -1,5 +1,6 @@
 import { OctosyncError, StalePlanError, UsageError } from '../errors.js';
-import { normaliseServerUrl, type OctopusClient } from '../octopus/client.js';
+import type { OctopusClient } from '../octopus/client.js';
+import { normaliseServerUrl } from '../octopus/url.js';
 import { caseAliases } from '../plan/case-names.js';
 import { changedFields, fieldPrints } from '../plan/field-prints.js';
 import { isLateReferences, lateReferencesId } from '../plan-format/operations.js';
@@ -8,7 +9,6 @@ import { kindDef } from '../registry/kinds.js';
 import { isSpaceId } from '../snapshot/connect.js';
 import type { RawDoc } from '../snapshot/read.js';
 import { parseVersion } from '../util/version.js';
-import { classifyDelete } from './delete.js';
 import { DestinationState } from './destination.js';
 import { ApplyLocks } from './lock.js';
 import type { LogSink } from './types.js';
@@ -132,8 +132,24 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
   // Usages are compared with their templates as planned: an earlier run may have updated a template already.
   const asPlanned = def.module === 'process' ? dest.normalize(op.kind, op.keyPath, doc!, true) : current;
   if (asPlanned.meta.fingerprint === op.destination?.fingerprint) return { status: 'pending', why: '' };
-  const fields = op.destination?.fields ? changedFields(op.destination.fields, fieldPrints(op.kind, asPlanned.content)) : [];
-  return { status: 'stale', why: `${name}: changed since planning${fields.length ? ` (${fields.join(', ')})` : ''}` };
+  return { status: 'stale', why: changedSincePlanning(op, asPlanned.content, name) };
+}
+
+/** `<name>: changed since planning (the fields that differ from what the plan recorded)`. */
+function changedSincePlanning(op: Operation, content: Record<string, unknown>, name: string): string {
+  const fields = op.destination?.fields ? changedFields(op.destination.fields, fieldPrints(op.kind, content)) : [];
+  return `${name}: changed since planning${fields.length ? ` (${fields.join(', ')})` : ''}`;
+}
+
+/**
+ * A delete (issue 18) is pending while the item is as planned, done once it is gone, stale when it changed.
+ */
+function classifyDelete(op: Operation, doc: RawDoc | undefined, dest: DestinationState, name: string): { status: Status; why: string } {
+  if (!doc) return { status: 'done', why: '' };
+  if (op.destination?.id && doc.Id !== op.destination.id) return { status: 'stale', why: `${name}: the name now belongs to ${doc.Id}, not to ${op.destination.id} as when planned; not deleted` };
+  const now = dest.normalize(op.kind, op.keyPath, doc);
+  if (now.meta.fingerprint === op.destination?.fingerprint) return { status: 'pending', why: '' };
+  return { status: 'stale', why: `${changedSincePlanning(op, now.content, name)}; a delete is refused` };
 }
 
 /**

@@ -4,7 +4,7 @@ import { kindDef } from '../registry/kinds.js';
 import { canonicalJson } from '../util/canonical.js';
 import type { DestinationState } from './destination.js';
 import { mergeCleanup } from './placeholders.js';
-import { doneCount, type ScheduleResult } from './scheduler.js';
+import { doneCount, FINISHED, type ScheduleResult } from './scheduler.js';
 import type { ApplyResult, ApplySinks } from './types.js';
 
 /**
@@ -44,7 +44,7 @@ export function finishRun(plan: Plan, ops: Operation[], done: Set<string>, run: 
   const { ledger } = sinks;
   const count = (o: string) => [...run.outcomes.values()].filter((x) => x === o).length;
   const notRun = [...run.outcomes].filter(([, o]) => o === 'not-run').map(([id]) => id);
-  const isDone = (id: string) => done.has(id) || ['created', 'updated', 'deleted', 'references'].includes(run.outcomes.get(id) ?? '');
+  const isDone = (id: string) => done.has(id) || FINISHED.has(run.outcomes.get(id) ?? 'not-run');
   const ours = ops.filter((o) => isDone(o.id)).flatMap((o) => o.cleanup ?? []);
   const cleanup = mergeCleanup(ours, ledger.entries().filter((e) => dest.idOf(e.kind, e.keyPath) !== undefined));
   const deletes = ops.filter((o) => o.action === 'delete' && run.outcomes.get(o.id) === 'deleted');

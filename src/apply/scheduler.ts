@@ -139,7 +139,10 @@ export async function schedule(phases: Phase[], options: ScheduleOptions): Promi
   return { outcomes, failed, interrupted: interrupted() };
 }
 
+/** The outcomes of an operation this run finished. */
+export const FINISHED: ReadonlySet<OperationOutcome> = new Set<OperationOutcome>(['created', 'updated', 'deleted', 'references']);
+
 /** Operations done by now: those an earlier run did, and those this run finished. */
 export function doneCount(done: Set<string>, outcomes: Map<string, OperationOutcome>): number {
-  return done.size + [...outcomes.values()].filter((o) => o === 'created' || o === 'updated' || o === 'deleted' || o === 'references').length;
+  return done.size + [...outcomes.values()].filter((o) => FINISHED.has(o)).length;
 }

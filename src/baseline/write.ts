@@ -10,7 +10,7 @@ import { KINDS, type KindName } from '../registry/kinds.js';
 import { ancestors } from '../plan/three-way-deletes.js';
 import { readSnapshotFile } from '../snapshot/file.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { canonicalJson, sortKeys, writeFileAtomic } from '../util/canonical.js';
+import { canonicalJson, writeFileAtomic } from '../util/canonical.js';
 import { TOOL_VERSION } from '../version.js';
 import { elementPrints } from './elements.js';
 import { readBaselineFile } from './read.js';
@@ -106,7 +106,7 @@ export class BaselineRecorder {
       tool: { name: 'octosync', version: TOOL_VERSION },
       source: { url: this.plan.source.url, space: this.plan.source.space, snapshotFingerprint: this.plan.source.snapshotFingerprint },
       destination: { url: this.plan.destination.url, space: this.plan.destination.space },
-      items: sortKeys(sorted),
+      items: sorted,
     };
     writeFileAtomic(this.file, canonicalJson(baseline));
     return baseline;

@@ -1,5 +1,6 @@
 import { isLateReferences, operationId } from '../plan-format/operations.js';
 import { KINDS } from '../registry/kinds.js';
+import type { KindDef } from '../registry/types.js';
 import type { Plan } from '../plan-format/types.js';
 import { atLeast } from '../util/version.js';
 
@@ -103,16 +104,15 @@ export function latencyBound(requests: number, parallelism: number, latencyMs: n
  */
 export function applyReadBound(destination: ReadBound, plan: Plan, serverVersion: string): number {
   const created = new Set(plan.operations.filter((o) => o.action === 'create').map((o) => o.id));
-  const perKind = new Map<string, number>();
+  const perKind = new Map<KindDef, number>();
   for (const op of plan.operations) {
     const def = KINDS.find((k) => k.kind === op.kind);
     if (op.action !== 'create' || !def?.parent) continue;
     const parentPath = def.parent.ownedOne ? op.keyPath : op.keyPath.slice(0, -1);
-    if (created.has(operationId(def.parent.kind, parentPath))) perKind.set(op.kind, (perKind.get(op.kind) ?? 0) + 1);
+    if (created.has(operationId(def.parent.kind, parentPath))) perKind.set(def, (perKind.get(def) ?? 0) + 1);
   }
   let requests = destination.requests;
-  for (const [kind, n] of perKind) {
-    const def = KINDS.find((k) => k.kind === kind)!;
+  for (const [def, n] of perKind) {
     if (def.fetch.from === 'owned') requests += Math.ceil(n / IDS_PER_REQUEST);
     else if (def.fetch.from === 'nested') requests += n;
     else if (def.fetch.from === 'module') requests += n * (atLeast(serverVersion, '2025.2') ? 2 : 1);

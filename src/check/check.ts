@@ -9,7 +9,7 @@ import {
   type FeatureToggle,
   type TenantVariablesApi,
 } from '../octopus/capabilities.js';
-import { isDoc } from '../octopus/decode.js';
+import { environmentIds, values } from '../snapshot/modules/tenant-variables.js';
 import { kindDef } from '../registry/kinds.js';
 import { assembleSnapshot } from '../snapshot/assemble.js';
 import { connectToSpace } from '../snapshot/connect.js';
@@ -125,8 +125,7 @@ function findings(raw: RawSpace, result: CheckResult): void {
   if (secrets) add(`${secrets} sensitive value(s)`, 'never read: written as placeholders on the destination and listed in the clean-up report');
   let scoped = 0;
   for (const doc of raw.get('tenantVariables') ?? []) {
-    const common = Array.isArray(doc.CommonValues) ? doc.CommonValues.filter(isDoc) : [];
-    scoped += common.filter((v) => isDoc(v.Scope) && Array.isArray(v.Scope.EnvironmentIds) && v.Scope.EnvironmentIds.length > 0).length;
+    scoped += values(doc.CommonValues).filter((v) => environmentIds(v).length > 0).length;
   }
   if (scoped) add(`${scoped} environment-scoped common tenant value(s)`, 'synced only to a destination that speaks the v2 tenant-variable API (2025.2+, CommonVariableScopingFeatureToggle on); held back with a reason elsewhere');
   const machines = (raw.get('machine') ?? []).length;

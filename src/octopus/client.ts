@@ -4,10 +4,8 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { AuthenticationError, InputFileError, ServerError } from '../errors.js';
 import { Limiter } from '../util/limit.js';
-import { decode, isDoc, optional, number, object, list, shapeError, string, type Doc } from './decode.js';
 import { normaliseServerUrl } from './url.js';
-
-export { normaliseServerUrl };
+import { decode, isDoc, optional, number, object, list, shapeError, string, type Doc } from './decode.js';
 
 export interface ClientOptions {
   /** Server URL, e.g. https://octopus.example.com (a trailing /api is accepted). */

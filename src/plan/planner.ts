@@ -136,8 +136,8 @@ export function createPlan(input: PlanInput): Plan {
   drafts.push(...unreadProcesses(drafts, ctx));
   const plan = assemble(drafts, unchanged, ctx, input);
   if (ctx.threeWay) attachThreeWay(plan, ctx.threeWay, source, destination);
-  if (!matches.length) return plan;
-  plan.caseMatches = matches;
+  if (matches.length) plan.caseMatches = matches;
+  // Once, over the finished plan.
   plan.checksum = planChecksum(plan);
   return plan;
 }
@@ -413,7 +413,6 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     warnings: [...new Set([...input.source.warnings.map((w) => `source: ${w}`), ...ctx.warnings])],
     checksum: '',
   };
-  plan.checksum = planChecksum(plan);
   return plan;
 }
 

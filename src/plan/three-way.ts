@@ -9,7 +9,6 @@ import { elementPrint, elementsOf, keyOf, nestedListsAt, setElement, settleOrder
 import type { Baseline, BaselineItem } from '../baseline/types.js';
 import type { ConflictRecord, DeletionRecord, DriftRecord, ThreeWayRecords } from '../plan-format/three-way.js';
 import { OctosyncError } from '../errors.js';
-import { planChecksum } from '../plan-format/checksum.js';
 import type { Decision, Plan } from '../plan-format/types.js';
 import { kindDef, KINDS } from '../registry/kinds.js';
 import { itemDeletions } from './three-way-deletes.js';
@@ -44,17 +43,18 @@ export class ThreeWay {
     readonly baseline: Baseline,
     private readonly source: Snapshot,
     private readonly destination: Snapshot,
-    private readonly policy: Policy,
+    readonly policy: Policy,
   ) {
     for (const item of baseline.items) this.items.set(itemKey(item.kind, item.keyPath), item);
   }
 
-  get policyOf(): Policy {
-    return this.policy;
-  }
-
   get conflictPolicy(): 'source-wins' | 'destination-wins' | 'fail' {
     return this.policy.conflicts ?? 'fail';
+  }
+
+  /** Which side a conflict's element takes under the policy's `conflicts`. */
+  get resolution(): ConflictRecord['resolution'] {
+    return this.conflictPolicy === 'source-wins' ? 'source' : this.conflictPolicy === 'destination-wins' ? 'destination' : 'unresolved';
   }
 
   get deletionPolicy(): 'report' | 'propagate' {
@@ -144,7 +144,7 @@ export class ThreeWay {
         keep('drift');
         continue;
       }
-      const resolution = this.conflictPolicy === 'source-wins' ? 'source' : this.conflictPolicy === 'destination-wins' ? 'destination' : 'unresolved';
+      const resolution = this.resolution;
       this.conflicts.push({ kind, keyPath, element: key, ...(w ? { source: withSecretsMasked(w.value) } : {}), ...(h ? { destination: withSecretsMasked(h.value) } : {}), resolution });
       if (resolution === 'source') {
         decisions.push({ subject, action: 'update', ...threeWayReason('conflictSourceWins') });
@@ -202,7 +202,7 @@ export class ThreeWay {
       this.drift.push({ kind, keyPath, element: '', fields: ['(deleted on the destination)'] });
       return { skip: skipReason('deletedOnDestination') };
     }
-    const resolution = this.conflictPolicy === 'source-wins' ? 'source' : this.conflictPolicy === 'destination-wins' ? 'destination' : 'unresolved';
+    const resolution = this.resolution;
     this.conflicts.push({ kind, keyPath, element: '', source: '(changed on the source)', resolution });
     if (resolution === 'source') {
       decisions.push({ subject: 'the item', action: 'create', ...threeWayReason('conflictSourceWins') });
@@ -282,7 +282,8 @@ const KIND_ORDER = new Map(KINDS.map((k, i) => [k.kind as string, i]));
 
 const itemKey = (kind: string, keyPath: string[]) => JSON.stringify([kind, keyPath]);
 
-function pathOf(key: string): string[] {
+/** A keyed element's pointer (`/Steps/Deploy/Actions/Run`) as its path of names. */
+export function pathOf(key: string): string[] {
   return key.split('/').slice(1).map(unescapeToken);
 }
 
@@ -324,7 +325,7 @@ export class ConflictError extends OctosyncError {}
  * records and their counts, and the checksum over them. Refuses the plan when a conflict is left unresolved.
  */
 export function attachThreeWay(plan: Plan, tw: ThreeWay, source: Snapshot, destination: Snapshot): void {
-  const deletes = itemDeletions(tw, source, destination, tw.policyOf);
+  const deletes = itemDeletions(tw, source, destination, tw.policy);
   const records = tw.records();
   const unresolved = records.conflicts.filter((c) => c.resolution === 'unresolved');
   if (unresolved.length) {
@@ -338,11 +339,10 @@ export function attachThreeWay(plan: Plan, tw: ThreeWay, source: Snapshot, desti
   plan.counts.drift = records.drift.length;
   plan.counts.conflicts = records.conflicts.length;
   plan.counts.deletions = records.deletions.length;
-  plan.checksum = planChecksum(plan);
 }
 
 /** `project variables 'OctoFX', variable 'X': source "a", destination "b"` (secrets masked already). */
-export function describeConflict(c: ConflictRecord): string {
+function describeConflict(c: ConflictRecord): string {
   const where = `${kindDef(c.kind).label.toLowerCase()} '${c.keyPath.join(' / ')}'${c.element ? `, ${describeElement(c.kind, pathOf(c.element))}` : ''}`;
   const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
   return `${where}: source ${show(c.source)}, destination ${show(c.destination)}`;

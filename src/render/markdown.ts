@@ -172,6 +172,6 @@ function html(s: string): string {
 }
 
 /** Text in markdown: HTML and markdown punctuation escaped, on one line. */
-function md(s: string): string {
+export function md(s: string): string {
   return html(s.replace(/\s*\n\s*/g, ' ')).replace(/([\\`*_[\]|#~])/g, '\\$1');
 }

@@ -5,9 +5,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan-format/types.js';
 import type { ConflictRecord, DeletionRecord, DriftRecord } from '../plan-format/three-way.js';
-import { describeElement } from '../plan/three-way.js';
-import { KINDS } from '../registry/kinds.js';
-import { unescapeToken } from '../util/json-patch.js';
+import { describeElement, pathOf } from '../plan/three-way.js';
+import { md } from './markdown.js';
+import { kindLabel } from './model.js';
 import { summary } from './values.js';
 
 /** The counts the `Plan:` line adds for a plan made with a baseline (nothing without one). */
@@ -18,12 +18,10 @@ export function threeWayCounts(plan: Plan): string {
   return `, ${deletes} to delete; ${c.drift ?? 0} drift, ${c.conflicts ?? 0} conflict${c.conflicts === 1 ? '' : 's'}, ${c.deletions ?? 0} gone from the source`;
 }
 
-const label = (kind: string) => KINDS.find((k) => k.kind === kind)?.label ?? kind;
-
 /** `Project variables "OctoFX", variable 'LogLevel'`. */
 function where(r: DriftRecord | ConflictRecord | DeletionRecord): string {
-  const item = `${label(r.kind)} ${r.keyPath.map((n) => JSON.stringify(n)).join(' / ')}`;
-  return r.element ? `${item}, ${describeElement(r.kind, r.element.split('/').slice(1).map(unescapeToken))}` : item;
+  const item = `${kindLabel(r.kind)} ${r.keyPath.map((n) => JSON.stringify(n)).join(' / ')}`;
+  return r.element ? `${item}, ${describeElement(r.kind, pathOf(r.element))}` : item;
 }
 
 // A conflict's values come masked from the planner (util/sensitive.ts): the renderer does not judge secrets.
@@ -56,8 +54,6 @@ export function threeWayText(plan: Plan, chalk: ChalkInstance): string[] {
   return out;
 }
 
-/** Markdown text on one line, HTML and markdown punctuation escaped. */
-const md = (s: string) => s.replace(/\s*\n\s*/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]|#~])/g, '\\$1');
 
 export function threeWayMarkdown(plan: Plan): string {
   const t = plan.threeWay;

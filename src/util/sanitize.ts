@@ -12,7 +12,11 @@
  * API keys are also recognised by their form (`API-` and 16 or more capitals and digits).
  */
 
+import { isSensitiveVariable } from './sensitive.js';
+
 const secrets = new Set<string>();
+/** The registered secrets, longest first (a secret that contains another is replaced whole); kept as they change. */
+let ordered: string[] = [];
 
 /** What replaces a registered secret in text. */
 export const SECRET_MARK = '***';
@@ -38,26 +42,28 @@ const SENSITIVE_FIELDS = new Set([
 ]);
 
 export function registerSecret(value: string | undefined | null): void {
-  if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
+  secrets.add(value);
+  ordered = [...secrets].sort((a, b) => b.length - a.length);
 }
 
 /** Forgets every registered secret (tests; each run of the CLI starts with none). */
 export function resetSanitizer(): void {
   secrets.clear();
+  ordered = [];
 }
 
 /** Text with every registered secret, and anything shaped like an API key, replaced. */
 export function sanitizeText(text: string): string {
   let out = text;
-  // Longest first: a secret that contains another is replaced whole.
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (out.includes(s)) out = out.split(s).join(SECRET_MARK);
+  for (const s of ordered) if (out.includes(s)) out = out.split(s).join(SECRET_MARK);
   return out.replace(/(API-[A-Z0-9]{4})[A-Z0-9]{12,}/g, `$1${SECRET_MARK}`);
 }
 
 /** Whether `key`'s value in `parent` is a secret by its name (a variable's `Value` only when the variable is sensitive). */
 export function isSensitiveField(key: string, parent: Record<string, unknown>): boolean {
   if (key === 'NewValue') return true;
-  if (key === 'Value') return parent.IsSensitive === true || parent.Type === 'Sensitive';
+  if (key === 'Value') return isSensitiveVariable(parent);
   return SENSITIVE_FIELDS.has(key.toLowerCase().replace(/[-_]/g, ''));
 }
 

@@ -2,7 +2,7 @@
  * The one place that decides what is secret and what happens to a secret, for snapshot, plan, apply and the
  * renderers alike: is this value sensitive, how is it recorded (`{HasValue}`, never the value), keep the
  * destination's stored secret or write a placeholder, what goes on the wire, and where in a document the
- * secrets sit (a plan's `sensitivePaths`). Output scrubbing (API keys in text) is src/util/redact.ts's job.
+ * secrets sit (a plan's `sensitivePaths`). Output scrubbing (API keys in text) is src/util/sanitize.ts's job.
  */
 import { escapeToken } from './json-patch.js';
 

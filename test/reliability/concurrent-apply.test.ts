@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ApplyLocks } from '../../src/apply/lock.js';
 import { OctosyncError } from '../../src/errors.js';
-import { normaliseServerUrl } from '../../src/octopus/client.js';
+import { normaliseServerUrl } from '../../src/octopus/url.js';
 import { applyTo } from '../helpers/sync.js';
 import { workDir } from '../helpers/workdir.js';
 import { duplicateNames, FixtureSync, neverSynced, sourceWithServerMadeChildren } from '../helpers/reliability.js';

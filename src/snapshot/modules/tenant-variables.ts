@@ -70,11 +70,11 @@ function normalizeV2(doc: Doc, ctx: NormalizeContext): Record<string, unknown> {
 type ProjectValue = Doc & { ProjectId: string; TemplateId: string };
 type CommonValue = Doc & { LibraryVariableSetId: string; TemplateId: string };
 
-function values<T extends Doc>(list: unknown): T[] {
+export function values<T extends Doc>(list: unknown): T[] {
   return Array.isArray(list) ? (list.filter(isDoc) as T[]) : [];
 }
 
-function environmentIds(v: Doc): string[] {
+export function environmentIds(v: Doc): string[] {
   return isDoc(v.Scope) && Array.isArray(v.Scope.EnvironmentIds) ? v.Scope.EnvironmentIds.map(String) : [];
 }
 
