@@ -145,7 +145,8 @@ describe('snapshot and apply progress, on a pseudo-terminal and on a pipe (built
     for (const def of KINDS.filter((k) => !k.minVersion)) expect(snap.stderr).toContain(`│ ${def.label} `);
 
     const applied = await piped(['apply', plan, ...connection(destination.url)]);
-    expect(applied.status).toBe(0);
+    // The output rides along so that a failure says why the apply did not finish.
+    expect({ status: applied.status, stderr: applied.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
     expect(applied.stderr).not.toContain(ESC);
     expect(applied.stderr).toMatch(/^Apply: (\d+)\/\1 operations, 0 failed, [\d.]+ operations\/s, [\d.]+ s$/m);
     expect(applied.stderr).toMatch(/Kind\s+│\s+Created\s+│\s+Updated/);
