@@ -1,12 +1,10 @@
-import yargs from 'yargs';
-import { ExitCode, exitCodesHelp, OctosyncError, UsageError } from '../errors.js';
+import type { Argv } from 'yargs';
+import { ExitCode, OctosyncError, UsageError } from '../errors.js';
 import { commands } from './commands/index.js';
 import { wantsJson, type CommandResult, type OctosyncCommand } from './command.js';
-import { TOOL_VERSION } from '../version.js';
+import { EPILOGUE, GLOBAL_OPTIONS, helpWidth, topLevelHelp } from './help.js';
 import { sanitizeJson } from '../util/sanitize.js';
 import { writeStderr, writeStdout } from '../util/write-out.js';
-
-const EPILOGUE = `octosync --version prints the version.\n\n${exitCodesHelp()}`;
 
 /**
  * Parses argv, runs the command, and maps every outcome to an exit code. This is the one place where
@@ -16,7 +14,13 @@ const EPILOGUE = `octosync --version prints the version.\n\n${exitCodesHelp()}`;
 export async function run(argv: string[]): Promise<number> {
   // yargs' own --version would clash with `simulator --version`; the tool's version is answered here.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    const { TOOL_VERSION } = await import('../version.js');
     writeStdout(`${TOOL_VERSION}\n`);
+    return ExitCode.ok;
+  }
+  // The top-level page without loading yargs (help.ts): the CLI's quickest answer, and its most common.
+  if (argv.length === 1 && argv[0] === '--help') {
+    writeStdout(topLevelHelp(commands));
     return ExitCode.ok;
   }
   let result: CommandResult | undefined;
@@ -33,23 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   }));
   try {
-    const parser = yargs(argv)
-      .scriptName('octosync')
-      .version(false)
-      // Accepted by every command, as the Octopus CLI does: octosync never prompts, and colour can be turned off anywhere.
-      .option('color', { type: 'boolean', default: true, global: true, describe: 'Colour the output (--no-color, or NO_COLOR, turns it off)' })
-      .option('prompt', { type: 'boolean', default: true, global: true, hidden: true, describe: 'Accepted as --no-prompt; octosync never prompts' })
-      .command(modules as any)
-      .demandCommand(1, 'Name a command: see octosync --help.')
-      .recommendCommands()
-      .strict()
-      .epilogue(EPILOGUE)
-      .wrap(Math.min(120, process.stdout.columns || 100))
-      .exitProcess(false)
-      .showHelpOnFail(false)
-      .fail((msg, err) => {
-        throw err ?? new UsageError(msg);
-      });
+    const parser = await cliParser(argv, modules);
     await parser.parseAsync();
   } catch (err) {
     const exitCode = report(err);
@@ -59,6 +47,25 @@ export async function run(argv: string[]): Promise<number> {
   if (!result) return ExitCode.ok; // --help
   if (json) printJson({ command, exitCode: result.exitCode, result: result.data });
   return result.exitCode;
+}
+
+/** The yargs parser of the whole CLI (loaded only when a command runs or asks for its own help). */
+export async function cliParser(argv: string[], modules: unknown[] = commands, width = helpWidth()): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
+  let parser = yargs(argv).scriptName('octosync').version(false);
+  for (const o of GLOBAL_OPTIONS) parser = parser.option(o.name, { type: 'boolean', default: o.default, global: true, hidden: o.hidden, describe: o.describe });
+  return parser
+    .command(modules as any)
+    .demandCommand(1, 'Name a command: see octosync --help.')
+    .recommendCommands()
+    .strict()
+    .epilogue(EPILOGUE)
+    .wrap(width)
+    .exitProcess(false)
+    .showHelpOnFail(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
 }
 
 function printJson(doc: unknown): void {

@@ -1,7 +1,8 @@
 import { parseJsonInput, readInputFile } from '../util/input-file.js';
 import { InputFileError } from '../errors.js';
 import { describeErrors, validatorFor } from '../schemas.js';
-import { canonicalJson, fingerprint, writeFileAtomic } from '../util/canonical.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { canonicalJson, fingerprint } from '../util/canonical.js';
 import { planChecksum } from './checksum.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 

@@ -1,7 +1,8 @@
 import { parseJsonInput, readInputFile } from '../util/input-file.js';
 import { InputFileError } from '../errors.js';
 import { describeErrors, validatorFor } from '../schemas.js';
-import { canonicalJson, writeFileAtomic } from '../util/canonical.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { canonicalJson } from '../util/canonical.js';
 import { SNAPSHOT_FORMAT_VERSION, type Snapshot } from './types.js';
 
 /** Validates and writes a snapshot atomically (never a partial file) with deterministic bytes. */

@@ -19,11 +19,5 @@ export function patched<T>(doc: T, patch: PatchOperation[]): T {
   return jsonpatch.applyPatch(structuredClone(doc), structuredClone(patch), true, false, true).newDocument as T;
 }
 
-/** A JSON pointer token: `~` and `/` escaped (RFC 6901). */
-export function escapeToken(token: string): string {
-  return jsonpatch.escapePathComponent(token);
-}
-
-export function unescapeToken(token: string): string {
-  return jsonpatch.unescapePathComponent(token);
-}
+// Pointer tokens live in pointer.ts (no library needed); re-exported for the patch code that uses both.
+export { escapeToken, unescapeToken } from './pointer.js';

@@ -4,7 +4,7 @@
  * destination's stored secret or write a placeholder, what goes on the wire, and where in a document the
  * secrets sit (a plan's `sensitivePaths`). Output scrubbing (API keys in text) is src/util/sanitize.ts's job.
  */
-import { escapeToken } from './json-patch.js';
+import { escapeToken } from './pointer.js';
 
 /** An Octopus SensitiveValue (`{HasValue, NewValue, Hint}` on the wire; `{HasValue}` in snapshots and plans). */
 export function isSensitiveValue(v: unknown): v is { HasValue: boolean; NewValue?: unknown; Hint?: unknown } {

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './canonical.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { sanitizeJson, sanitizeText } from './sanitize.js';
 
 /**

@@ -1,0 +1,15 @@
+/**
+ * JSON pointer tokens (RFC 6901 §3–4), as fast-json-patch's escapePathComponent and unescapePathComponent do
+ * them. Here rather than through that library: the sanitizer needs them, and `octosync --help` loads the
+ * sanitizer, not the patch library (issue 17.6).
+ */
+
+/** A token with `~` and `/` escaped (`~0`, `~1`, in that order). */
+export function escapeToken(token: string): string {
+  return token.includes('/') || token.includes('~') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
+}
+
+/** The token a pointer spells (`~1` first, then `~0`, so that `~01` is `~1`). */
+export function unescapeToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
