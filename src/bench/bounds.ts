@@ -103,6 +103,8 @@ export function latencyBound(requests: number, parallelism: number, latencyMs: n
  * parent (a project's "Default" channel) in one listing of the kind per page.
  */
 export function applyReadBound(destination: ReadBound, plan: Plan, serverVersion: string): number {
+  // A plan with nothing to write needs none of the destination's items: only the server, the space and the key.
+  if (plan.operations.every((o) => o.action === 'skip')) return CONNECT_REQUESTS;
   const created = new Set(plan.operations.filter((o) => o.action === 'create').map((o) => o.id));
   const perKind = new Map<KindDef, number>();
   for (const op of plan.operations) {

@@ -1,5 +1,5 @@
 import { phaseRow, type SavedResults, type SizeResult, type Verdict } from './report.js';
-import { describeRecurring, MEMORY_LIMIT, recurringSync } from './recurring.js';
+import { describeRecurring, MEMORY_LIMIT, recurringSyncs } from './recurring.js';
 
 /**
  * docs/performance.md's section on issue 17 (pure, from saved results): the recurring sync beside the peer
@@ -18,11 +18,11 @@ export function issue17Findings(saved: SavedResults, checks: Verdict[]): string[
   const { results, options: o } = saved;
   const out: string[] = [];
 
-  const recurring = results.map(recurringSync).filter((x) => x?.peer);
+  const recurring = results.flatMap(recurringSyncs).filter((x) => x.peer);
   out.push(
     `**A recurring sync beside the peer pattern** (17.1; target ≥ 40× at 100 projects, growing with the size): ` +
       (recurring.length
-        ? recurring.map((x) => `${n(x!.size)} projects: ${describeRecurring(x!)}`).join('; ') + '. '
+        ? recurring.map((x) => `${n(x.size)} projects: ${describeRecurring(x)}`).join('; ') + '. '
         : 'these results predate the peer pattern in the bench. ') +
       verdict(checks, '17.1'),
   );

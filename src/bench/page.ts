@@ -86,9 +86,12 @@ project cloning, serial — per project a GET of the source's and of the destina
 runbook process (after each side's runbook list) and the variables, and a PUT of each
 (\`src/bench/peer.ts\` names SpaceCloner's files). SpaceCloner does more per project (channels, the project itself,
 channel rules, logo), so the pattern is a lower estimate of its cost. It runs once: its time is round trips one at
-a time. Beside it, **octosync's recurring sync** with nothing to change is what its user runs: both snapshots (with
-writing their files), the plan and its apply, each as measured above; the ratio is the peer's time divided by that.
-Node's start of each command (see start-up) is not in either.
+a time. Beside it, **octosync's recurring sync** with nothing to change, in the two ways its user can run it:
+four commands (both snapshots with writing their files, the plan over the files, its apply), and two
+(\`plan --source-server … --destination-server …\`, which reads both spaces at once in one process and writes
+their snapshots beside the plan, then the apply: the phase "live plan (both servers)", whose latency bound is
+the larger side's); the ratio is the peer's time divided by octosync's, and the target is judged on the faster
+way. Node's start of each command (see start-up) is not in either.
 
 **5,000 projects** (issue 17.5) are not in the default sizes: a first sync of 5,000 would take about eight minutes
 (it is linear: 98 s at 1,000), the serial peer pattern about forty (23 requests per project at 20 ms), and seeding
@@ -107,8 +110,10 @@ it holds back (skips); unchanged items are a count (\`counts.unchanged\`), so it
 
 Start-up: before the simulators start, \`node dist/cli/main.js --help\` runs ten times, each beside a bare
 \`node -e 0\` (Node's own start, the floor under any CLI); the fastest counts, against a target of 150 ms
-(\`node dist/bench/startup.js\` measures it alone). Command modules load their core only when they run, so
-\`--help\` loads yargs and the command list, nothing else.
+(\`node dist/bench/startup.js\` measures it alone). Command modules load their core only when they run, and
+\`octosync --help\` is laid out without yargs (\`src/cli/help.ts\`; a test holds it to yargs' own page at every
+width), so it loads the command list and nothing else; \`octosync plan --help\`, a command's own page, goes
+through yargs and is measured beside it.
 `;
 }
 

@@ -7,6 +7,8 @@ import { phaseRow, type PhaseRow, type SizeResult, type Verdict } from './report
  */
 
 export const PEER_PHASE = 'peer pattern (SpaceCloner, serial)';
+/** `plan --source-server … --destination-server …` (issue 17.2): both snapshots and the plan in one process. */
+export const LIVE_PLAN_PHASE = 'live plan (both servers)';
 /** The phases of a recurring sync with nothing to change, as octosync's user runs it: snapshot both, plan, apply. */
 export const RECURRING_PHASES = ['snapshot', 'snapshot destination', 'plan again', 'apply no changes'] as const;
 export const PEER_TARGET = 40;
@@ -22,29 +24,47 @@ export const MEMORY_LIMIT = 2 * 1024 ** 3;
 const row = (r: SizeResult, phase: string): PhaseRow | undefined => phaseRow(r, phase);
 const snapshotSeconds = (p: PhaseRow) => p.seconds + Number(p.detail.writeSeconds ?? 0);
 
+/** The same recurring sync in two commands: `plan --source-server … --destination-server …`, then apply (issue 17.2). */
+export const LIVE_RECURRING_PHASES = [LIVE_PLAN_PHASE, 'apply no changes'] as const;
+
+/** How the user runs it: four commands over snapshot files, or a live plan and its apply. */
+export type RecurringPath = 'four commands' | 'live plan';
+
 export interface Recurring {
   size: number;
+  path: RecurringPath;
   /** Seconds of each phase (a snapshot's with writing its file). */
-  parts: Record<(typeof RECURRING_PHASES)[number], number>;
+  parts: Record<string, number>;
   octosyncSeconds: number;
-  /** The latency bounds of its reads (both snapshots, apply's read of the destination): no CPU could go below. */
+  /** The latency bounds of its reads (the snapshots, apply's read of the destination): no CPU could go below. */
   floorSeconds: number;
   peer?: { seconds: number; requests: number };
   /** Peer seconds ÷ octosync seconds: how many times faster octosync is. */
   ratio?: number;
 }
 
-/** A size's recurring sync (undefined when a phase of it is missing), beside the peer pattern where that ran. */
-export function recurringSync(r: SizeResult): Recurring | undefined {
-  const rows = RECURRING_PHASES.map((p) => row(r, p));
+/** A size's recurring sync by `path` (undefined when a phase of it is missing), beside the peer pattern where that ran. */
+export function recurringSync(r: SizeResult, path: RecurringPath = 'four commands'): Recurring | undefined {
+  const names: readonly string[] = path === 'live plan' ? LIVE_RECURRING_PHASES : RECURRING_PHASES;
+  const rows = names.map((p) => row(r, p));
   if (rows.some((x) => !x)) return undefined;
-  const [snapshot, destination, plan, apply] = rows as PhaseRow[];
-  const parts = { snapshot: snapshotSeconds(snapshot), 'snapshot destination': snapshotSeconds(destination), 'plan again': plan.seconds, 'apply no changes': apply.seconds };
+  const measured = rows as PhaseRow[];
+  // A snapshot's time includes writing its file, as the live plan's does.
+  const parts = Object.fromEntries(measured.map((p) => [p.phase, p.phase.startsWith('snapshot') ? snapshotSeconds(p) : p.seconds]));
   const octosyncSeconds = Object.values(parts).reduce((a, b) => a + b, 0);
-  const floorSeconds = [snapshot, destination, apply].reduce((sum, p) => sum + (p.latencyBound ?? 0), 0);
+  // The plan over files reads nothing; every other phase's bound is its reads (the live plan's: the larger side's).
+  const floorSeconds = measured.reduce((sum, p) => sum + (p.latencyBound ?? 0), 0);
   const peerRow = row(r, PEER_PHASE);
   const peer = peerRow ? { seconds: peerRow.seconds, requests: peerRow.requests?.total ?? 0 } : undefined;
-  return { size: r.size, parts, octosyncSeconds, floorSeconds, peer, ratio: peer ? peer.seconds / octosyncSeconds : undefined };
+  return { size: r.size, path, parts, octosyncSeconds, floorSeconds, peer, ratio: peer ? peer.seconds / octosyncSeconds : undefined };
+}
+
+/** Both ways of a size's recurring sync that were measured, the faster first. */
+export function recurringSyncs(r: SizeResult): Recurring[] {
+  return (['live plan', 'four commands'] as const)
+    .map((path) => recurringSync(r, path))
+    .filter((x): x is Recurring => x !== undefined)
+    .sort((a, b) => a.octosyncSeconds - b.octosyncSeconds);
 }
 
 const s2 = (x: number) => x.toFixed(2);
@@ -52,25 +72,30 @@ const notMeasured = (target: string, why: string): Verdict => ({ target, met: fa
 
 export function describeRecurring(x: Recurring): string {
   const p = x.parts;
+  const how =
+    x.path === 'live plan'
+      ? `live plan ${s2(p[LIVE_PLAN_PHASE])}, apply ${s2(p['apply no changes'])}`
+      : `snapshots ${s2(p.snapshot)} + ${s2(p['snapshot destination'])}, plan ${s2(p['plan again'])}, apply ${s2(p['apply no changes'])}`;
   return (
-    `octosync ${s2(x.octosyncSeconds)} s (snapshots ${s2(p.snapshot)} + ${s2(p['snapshot destination'])}, plan ${s2(p['plan again'])}, ` +
-    `apply ${s2(p['apply no changes'])})` +
+    `octosync ${s2(x.octosyncSeconds)} s in ${x.path === 'live plan' ? 'two commands' : 'four commands'} (${how})` +
     (x.peer ? ` against ${s2(x.peer.seconds)} s for the peer pattern (${x.peer.requests} requests): ${x.ratio!.toFixed(1)}×` : '') +
     (x.peer && x.floorSeconds ? ` (the latency bounds of its reads, ${s2(x.floorSeconds)} s, allow at most ${(x.peer.seconds / x.floorSeconds).toFixed(1)}×)` : '')
   );
 }
 
 function peerTargets(results: SizeResult[], latencyMs: number): Verdict[] {
-  const measured = results.map(recurringSync).filter((x): x is Recurring => x?.ratio !== undefined);
+  // Judged on the faster way the user can run it (the live plan where measured); the other way is shown beside it.
+  const measured = results.map((r) => recurringSyncs(r).filter((x) => x.ratio !== undefined)).filter((xs) => xs.length > 0);
   const out: Verdict[] = [];
   const target = `17.1: a recurring sync with nothing to change ≥ ${PEER_TARGET}× faster than the peer pattern at ${PEER_TARGET_SIZE} projects, ${latencyMs} ms`;
-  const at = measured.find((x) => x.size === PEER_TARGET_SIZE);
-  out.push(at ? { target, met: at.ratio! >= PEER_TARGET, detail: describeRecurring(at) } : notMeasured(target, `no size ${PEER_TARGET_SIZE} with the peer pattern in this run`));
+  const at = measured.find((xs) => xs[0].size === PEER_TARGET_SIZE);
+  out.push(at ? { target, met: at[0].ratio! >= PEER_TARGET, detail: at.map(describeRecurring).join('; ') } : notMeasured(target, `no size ${PEER_TARGET_SIZE} with the peer pattern in this run`));
   const grows = '17.1: the ratio grows with the size of the space';
   if (measured.length < 2) out.push(notMeasured(grows, 'the peer pattern ran at fewer than two sizes'));
   else {
-    const met = measured.every((x, i) => i === 0 || x.ratio! >= measured[i - 1].ratio!);
-    out.push({ target: grows, met, detail: measured.map((x) => `${x.size}: ${x.ratio!.toFixed(1)}×`).join(', ') });
+    const best = measured.map((xs) => xs[0]);
+    const met = best.every((x, i) => i === 0 || x.ratio! >= best[i - 1].ratio!);
+    out.push({ target: grows, met, detail: best.map((x) => `${x.size}: ${x.ratio!.toFixed(1)}×`).join(', ') });
   }
   return out;
 }

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import { CONNECT_REQUESTS, IDS_PER_REQUEST, PAGE_SIZE, type ReadBound, type WriteBound } from './bounds.js';
 import type { SpaceShape } from './generate.js';
 import { describeProfile, type ProfileSummary } from './profile.js';
-import { describeRecurring, issue17Verdicts, recurringSync } from './recurring.js';
+import { describeRecurring, issue17Verdicts, recurringSyncs } from './recurring.js';
 import { describeStartup, type StartupResult } from './startup.js';
 
 /** The benchmark's results as saved in bench/results/*.json, and the report printed from them (pure). */
@@ -200,14 +200,14 @@ export function report(saved: SavedResults): { text: string; checks: Verdict[] }
       const snap = r.phases.find((p) => p.phase === 'snapshot')!;
       const f = r.bounds.firstSync;
       const bytes = (phase: string) => r.phases.find((p) => p.phase === phase)?.detail.fileBytes;
-      const recurring = recurringSync(r);
+      const recurring = recurringSyncs(r).filter((x) => x.peer);
       return (
         `${r.size} projects: spaces generated in ${r.generateSeconds.toFixed(1)} s; the snapshot file (${mb(Number(snap.detail.fileBytes ?? 0))} MB) took ${(snap.detail.writeSeconds as number).toFixed(2)} s more to write` +
         ` (schema check, canonical JSON); first plan: ${f.creates} creates, ${f.updates} updates, ${f.lateReferences} late-reference updates, ${f.skips} skips` +
         (bytes('plan') === undefined ? '' : ` (${Number(bytes('plan')).toLocaleString('en-US')} bytes; the recurring sync's plan ${Number(bytes('plan again')).toLocaleString('en-US')} bytes)`) +
         (row(r, 'apply first sync') ? '' : '; no first sync applied (the destination started as a copy of the source)') +
         '.' +
-        (recurring?.peer ? `\n  Recurring sync with nothing to change: ${describeRecurring(recurring)}.` : '') +
+        (recurring.length ? `\n  Recurring sync with nothing to change: ${recurring.map(describeRecurring).join('; ')}.` : '') +
         (r.profile ? `\n  Where the snapshot's time goes (one more run under node --cpu-prof): ${describeProfile(r.profile)}` : '')
       );
     }),

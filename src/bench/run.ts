@@ -9,7 +9,7 @@ import { startSimulator, type RunningSimulator } from '../simulator/server.js';
 import { applyReadBound, httpProbe, latencyBound, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
 import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed, type SpaceShape } from './generate.js';
 import { describeProfile, summariseProfile, type CpuProfile, type ProfileSummary } from './profile.js';
-import { PEER_PHASE } from './recurring.js';
+import { LIVE_PLAN_PHASE, PEER_PHASE } from './recurring.js';
 import { mb, report, type Options, type PhaseRow, type Requests, type SavedResults, type SizeResult } from './report.js';
 import { describeStartup, measureStartup } from './startup.js';
 import type { Job, PhaseResult } from './worker.js';
@@ -210,6 +210,43 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       log(`  ${phase}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests, ${requests!.writes} writes`);
     };
 
+    /**
+     * Issue 17.2: the same recurring plan in one command, `plan --source-server … --destination-server …`: both
+     * spaces read concurrently (each at the parallelism), their snapshots written beside the plan, then planned.
+     * Its latency bound is the larger side's, as the two read at once.
+     */
+    const livePlan = async (destinationBound: ReadBound) => {
+      const side = (sim: RunningSimulator) => ({ server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p });
+      const job: Job = { phase: 'live plan', source: side(src), destination: side(dst), out: file('plan-live.json') };
+      let best: { r: PhaseResult & { serverSeconds: number }; requests: Requests } | undefined;
+      const walls: number[] = [];
+      for (let i = 0; i < opts.repeat; i++) {
+        src.stats.reset();
+        dst.stats.reset();
+        const r = await runWorker(job);
+        walls.push(Number(r.seconds.toFixed(3)));
+        if (!best || r.seconds < best.r.seconds) best = { r, requests: sumRequests(requestsOf(src), requestsOf(dst)) };
+      }
+      const { r, requests } = best!;
+      const bound = Math.max(sourceBound.requests, destinationBound.requests);
+      phases.push({
+        size,
+        phase: LIVE_PLAN_PHASE,
+        seconds: r.seconds,
+        cpuSeconds: r.cpuSeconds,
+        serverSeconds: r.serverSeconds,
+        requests,
+        requestBound: sourceBound.requests + destinationBound.requests,
+        latencyBound: latencyBound(bound, p, opts.latencyMs),
+        writeBound: 0,
+        parallelism: p,
+        maxRss: r.maxRss,
+        baselineRss: r.baselineRss,
+        detail: { ...r.detail, clientRequests: r.clientRequests, walls },
+      });
+      log(`  ${LIVE_PLAN_PHASE}: ${r.seconds.toFixed(2)} s, ${requests.total} requests, peak RSS ${mb(r.maxRss)} MB`);
+    };
+
     const sourceBound = await boundOf(src);
     checkShape(sourceBound, shape);
     // A first, unmeasured read: the simulator's code is compiled and the seeding's garbage collected before timing.
@@ -244,6 +281,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
     await snapshot(dst, 'snapshot destination', file('destination-1.json'), p, destinationAfter);
     const noChange = await plan('plan again', file('destination-1.json'), file('plan-2.json'));
     await apply(dst, 'apply no changes', file('plan-2.json'), destinationAfter, noChange);
+    await livePlan(destinationAfter);
 
     if ((opts.peerSizes ?? []).includes(size)) {
       // Issue 17.1: what users run today, on the same simulators, serial; it writes the destination's documents

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { applyPlanFile } from '../cli/commands/apply-files.js';
+import { readLiveSides } from '../cli/live-sides.js';
 import { hasChanges } from '../plan-format/operations.js';
 import { makePlans } from '../plan/make.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
@@ -14,8 +15,17 @@ import { runPeerPattern, type PeerSide } from './peer.js';
 export type Job =
   | { phase: 'snapshot'; server: string; apiKey: string; space: string; parallelism: number; out: string }
   | { phase: 'plan'; source: string; destination: string; out: string }
+  /** `plan --source-server … --destination-server …`: both sides read concurrently, written beside the plan, planned. */
+  | { phase: 'live plan'; source: LiveServer; destination: LiveServer; out: string }
   | { phase: 'apply'; server: string; apiKey: string; space: string; parallelism: number; plan: string; dir: string }
   | { phase: 'peer'; source: PeerSide; destination: PeerSide };
+
+export interface LiveServer {
+  server: string;
+  apiKey: string;
+  space: string;
+  parallelism: number;
+}
 
 export interface PhaseResult {
   /** Seconds of the phase's work (not process start-up or module loading). */
@@ -71,6 +81,28 @@ async function run(job: Job): Promise<PhaseResult> {
       hasChanges: hasChanges(made.plan),
       warnings: made.plan.warnings.length,
       fileBytes: statSync(job.out).size,
+    };
+  } else if (job.phase === 'live plan') {
+    const byMethod: Record<string, number> = {};
+    const connection = (s: LiveServer) => ({ ...s, timeoutMs: 30_000 });
+    const file = (side: string) => job.out.replace(/\.json$/, `.${side}.json`);
+    const read = await readLiveSides([
+      { name: 'source', file: file('source'), connection: connection(job.source) },
+      { name: 'destination', file: file('destination'), connection: connection(job.destination) },
+    ]);
+    // The client's own counts: readSpaces reports requests through its progress line, not a hook.
+    for (const s of read.sides) byMethod.GET = (byMethod.GET ?? 0) + s.requests;
+    const readDone = performance.now();
+    const [source, destination] = read.sides;
+    const [made] = makePlans({ source: { file: source.file, snapshot: source.snapshot }, destinations: [{ file: destination.file, snapshot: destination.snapshot }], out: job.out });
+    clientRequests = byMethod;
+    detail = {
+      counts: made.plan.counts,
+      operations: made.plan.operations.length,
+      hasChanges: hasChanges(made.plan),
+      fileBytes: statSync(job.out).size,
+      // Both sides read and their snapshots written (the rest is planning and writing the plan).
+      readSeconds: (readDone - started) / 1000,
     };
   } else if (job.phase === 'peer') {
     const result = await runPeerPattern(job.source, job.destination);

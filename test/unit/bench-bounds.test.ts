@@ -4,7 +4,7 @@
  * makes inside a new parent in one listing per page. Pure counting, no server.
  */
 import { describe, expect, it } from '@jest/globals';
-import { applyReadBound, IDS_PER_REQUEST } from '../../src/bench/bounds.js';
+import { applyReadBound, CONNECT_REQUESTS, IDS_PER_REQUEST } from '../../src/bench/bounds.js';
 import { operationId } from '../../src/plan-format/operations.js';
 import type { Plan } from '../../src/plan-format/types.js';
 
@@ -31,6 +31,11 @@ function plan(n: number, extra: ReturnType<typeof op>[] = []): Plan {
 describe('the read bound of an apply', () => {
   it('is the destination read alone when the plan creates no parent', () => {
     expect(applyReadBound(destination, plan(0, [op('update', 'deploymentProcess', ['Old'])]), '2024.3')).toBe(30);
+  });
+
+  it('is the connection alone (server, space, key) when the plan writes nothing, however large the destination', () => {
+    expect(applyReadBound(destination, plan(0), '2024.3')).toBe(CONNECT_REQUESTS);
+    expect(applyReadBound(destination, plan(0, [op('skip', 'variableSet', ['Old'])]), '2024.3')).toBe(CONNECT_REQUESTS);
   });
 
   it('reads what created parents bring along in bulk: batches of ids, settings per project, one listing per kind', () => {

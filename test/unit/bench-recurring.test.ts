@@ -3,7 +3,7 @@
  * pattern, and targets a run did not measure reported as such, never as met. Figures are made up here: no timing.
  */
 import { describe, expect, it } from '@jest/globals';
-import { issue17Verdicts, PEER_PHASE, recurringSync } from '../../src/bench/recurring.js';
+import { issue17Verdicts, LIVE_PLAN_PHASE, PEER_PHASE, recurringSync, recurringSyncs } from '../../src/bench/recurring.js';
 import type { PhaseRow, SizeResult } from '../../src/bench/report.js';
 import { shapeFor } from '../../src/bench/generate.js';
 
@@ -44,6 +44,23 @@ describe('a recurring sync beside the peer pattern (17.1)', () => {
     const met = find([size(100, 1, 60)], '17.1: a recurring');
     expect(met.met).toBe(true);
     expect(met.detail).toContain('60.0×');
+  });
+
+  it('judges the faster way, the live plan and its apply, and shows the four-command way beside it', () => {
+    // Four commands: 2 s (ratio 30×). Live plan 0.6 s (bound 0.2 s) and the same apply (0.5 s): 1.1 s, 54.5×.
+    const r = size(100, 2, 60, [phase(100, LIVE_PLAN_PHASE, 0.6, { latencyBound: 0.2 })]);
+    const [fast, slow] = recurringSyncs(r);
+    expect(fast).toMatchObject({ path: 'live plan', parts: { [LIVE_PLAN_PHASE]: 0.6, 'apply no changes': 0.5 } });
+    expect(fast.octosyncSeconds).toBeCloseTo(1.1);
+    expect(fast.floorSeconds).toBeCloseTo(0.2);
+    expect(slow.path).toBe('four commands');
+    const verdict = find([r], '17.1: a recurring');
+    expect(verdict.met).toBe(true);
+    expect(verdict.detail).toMatch(/^octosync 1\.10 s in two commands \(live plan 0\.60, apply 0\.50\) against 60\.00 s .*: 54\.5×.*; octosync 2\.00 s in four commands/);
+    // Slower than the four commands, the live plan is still shown, second, and the verdict is the faster way's.
+    const slowLive = size(100, 2, 60, [phase(100, LIVE_PLAN_PHASE, 3)]);
+    expect(recurringSyncs(slowLive).map((x) => x.path)).toEqual(['four commands', 'live plan']);
+    expect(find([slowLive], '17.1: a recurring').met).toBe(false);
   });
 
   it('says "not measured" (missed) without a size of 100 or without the peer pattern', () => {

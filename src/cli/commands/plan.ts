@@ -53,7 +53,7 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
     const { hasChanges } = await import('../../plan-format/operations.js');
     const { renderText } = await import('../../render/text.js');
     const { readPolicyFile } = await import('../../plan/policy.js');
-    const { readSnapshotFile, writeSnapshotFile } = await import('../../snapshot/file.js');
+    const { readSnapshotFile } = await import('../../snapshot/file.js');
     const out = await import('../../util/out-file.js');
     const { colourFor, info, out: print } = await import('../output.js');
     if (destinations > 1) out.checkWritableDirectory(argv.out, '--out');
@@ -63,7 +63,7 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
     let destinationInputs: Parameters<typeof makePlans>[0]['destinations'] = destination.files;
     let policy: Parameters<typeof makePlans>[0]['policy'] = argv.policy;
     const snapshots: { side: Side; file: string; requests: number; seconds: number }[] = [];
-    const live = [source, destination].filter((s): s is LiveSide => s.live);
+    const live = [source, destination].filter((s): s is ServerSide => s.live);
     if (live.length) {
       const files = live.map((s) => ({ ...s, file: auditFile(argv.out, s.name, destinations > 1) }));
       checkAuditFiles(files, [...source.files, ...destination.files, argv.out]);
@@ -72,18 +72,15 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
       if (argv.policy) policy = readPolicyFile(argv.policy);
       if (!source.live) sourceInput = { file: source.files[0], snapshot: readSnapshotFile(source.files[0]) };
       if (!destination.live) destinationInputs = destination.files.map((file) => ({ file, snapshot: readSnapshotFile(file) }));
-      const { readSpaces } = await import('../read-spaces.js');
+      const { readLiveSides } = await import('../live-sides.js');
       info(`Reading ${files.map((f) => `the ${f.name} space '${f.connection.space}' from ${f.connection.server}`).join(' and ')} ...`);
-      const read = await readSpaces(files.map((f) => ({ label: f.name === 'source' ? 'Source' : 'Destination', connection: f.connection })));
-      files.forEach((f, i) => {
-        const { snapshot, requests, seconds } = read.results[i];
-        // Written as `octosync snapshot` writes them (atomically, canonical), for the audit trail and a re-plan.
-        writeSnapshotFile(f.file, snapshot);
-        for (const w of snapshot.warnings) info(`warning: ${f.name}: ${w}`);
-        snapshots.push({ side: f.name, file: f.file, requests, seconds: Number(seconds.toFixed(3)) });
-        if (f.name === 'source') sourceInput = { file: f.file, snapshot };
-        else destinationInputs = [{ file: f.file, snapshot }];
-      });
+      const read = await readLiveSides(files);
+      for (const f of read.sides) {
+        for (const w of f.snapshot.warnings) info(`warning: ${f.name}: ${w}`);
+        snapshots.push({ side: f.name, file: f.file, requests: f.requests, seconds: f.seconds });
+        if (f.name === 'source') sourceInput = { file: f.file, snapshot: f.snapshot };
+        else destinationInputs = [{ file: f.file, snapshot: f.snapshot }];
+      }
       info(read.table);
       info(`Snapshots written to ${snapshots.map((s) => `${s.file} (${s.requests} requests in ${s.seconds.toFixed(1)} s)`).join(' and ')}.`);
     }
@@ -116,10 +113,10 @@ export const planCommand: OctosyncCommand<PlanArgs> = {
 };
 
 type FileSide = { name: Side; live: false; files: string[] };
-type LiveSide = { name: Side; live: true; files: []; connection: Connection };
+type ServerSide = { name: Side; live: true; files: []; connection: Connection };
 
 /** One side of the plan: snapshot files, or a server to read (never both, never neither). */
-function side(argv: PlanArgs, name: Side, files: string[]): FileSide | LiveSide {
+function side(argv: PlanArgs, name: Side, files: string[]): FileSide | ServerSide {
   const args = sideArgs(argv as unknown as Record<string, unknown>, name);
   const hint = `--${name} FILE, or --${name}-server URL with --${name}-space and --${name}-api-key-file`;
   if (args.server !== undefined) {
