@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { ExitCode, OctosyncError, UsageError } from '../errors.js';
-import { commands } from './commands/index.js';
+import { CATALOG_ORDER } from './commands/catalog.js';
 import { wantsJson, type CommandResult, type OctosyncCommand } from './command.js';
 import { EPILOGUE, GLOBAL_OPTIONS, helpWidth, topLevelHelp } from './help.js';
 import { sanitizeJson } from '../util/sanitize.js';
@@ -20,9 +20,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   // The top-level page without loading yargs (help.ts): the CLI's quickest answer, and its most common.
   if (argv.length === 1 && argv[0] === '--help') {
-    writeStdout(topLevelHelp(commands));
+    writeStdout(topLevelHelp(CATALOG_ORDER));
     return ExitCode.ok;
   }
+  const { commands } = await import('./commands/index.js');
   let result: CommandResult | undefined;
   let command: string | undefined;
   let json = false;
@@ -50,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** The yargs parser of the whole CLI (loaded only when a command runs or asks for its own help). */
-export async function cliParser(argv: string[], modules: unknown[] = commands, width = helpWidth()): Promise<Argv> {
+export async function cliParser(argv: string[], modules: unknown[], width = helpWidth()): Promise<Argv> {
   const { default: yargs } = await import('yargs');
   let parser = yargs(argv).scriptName('octosync').version(false);
   for (const o of GLOBAL_OPTIONS) parser = parser.option(o.name, { type: 'boolean', default: o.default, global: true, hidden: o.hidden, describe: o.describe });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { CATALOG_ORDER } from '../../src/cli/commands/catalog.js';
 import { commands } from '../../src/cli/commands/index.js';
 import { topLevelHelp } from '../../src/cli/help.js';
 import { cliParser } from '../../src/cli/run.js';
@@ -14,7 +15,11 @@ const yargsHelp = async (width: number) => `${await (await cliParser(['--help'],
 
 describe('the top-level help page', () => {
   it.each([60, 80, 100, 120])('is yargs\' own page, byte for byte, at %i columns', async (width) => {
-    expect(topLevelHelp(commands, width)).toBe(await yargsHelp(width));
+    expect(topLevelHelp(CATALOG_ORDER, width)).toBe(await yargsHelp(width));
+  });
+
+  it('lists the commands yargs knows, in the same order, from the catalog alone', () => {
+    expect(CATALOG_ORDER.map((c) => [c.command, c.describe])).toEqual(commands.map((c) => [c.command, c.describe]));
   });
 
   it('lists every command and the exit codes, from the CLI in-process and from the built CLI', async () => {

@@ -4,6 +4,7 @@ import { applyExitCodesHelp, ExitCode, UsageError } from '../../errors.js';
 import type { Operation } from '../../plan-format/types.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
+import { CATALOG } from './catalog.js';
 
 interface ApplyArgs extends ConnectionArgs, OutputFormatArgs {
   plan: string;
@@ -28,8 +29,7 @@ const OUTCOME_COLUMNS: [OperationOutcome, string][] = [
 ];
 
 export const applyCommand: OctosyncCommand<ApplyArgs> = {
-  command: 'apply <plan>',
-  describe: 'Execute an approved plan on the destination, in dependency order; refuses a stale or edited plan',
+  ...CATALOG.apply,
   builder: (y: Argv) =>
     outputFormatOption(
       connectionOptions(y.positional('plan', { type: 'string', demandOption: true, describe: 'Plan file made by octosync plan' }))

@@ -2,12 +2,12 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
+import { CATALOG } from './catalog.js';
 
 type CheckArgs = ConnectionArgs & OutputFormatArgs;
 
 export const checkCommand: OctosyncCommand<CheckArgs> = {
-  command: 'check',
-  describe: 'Check a server and API key before a first sync (writes nothing): version, tenant-variable API, permissions, config-as-code projects, feature toggles, what cannot be synced',
+  ...CATALOG.check,
   builder: (y: Argv) => outputFormatOption(connectionOptions(y)),
   run: async (argv, io) => {
     const conn = resolveConnection(argv);

@@ -1,14 +1,14 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import type { OctosyncCommand } from '../command.js';
+import { CATALOG } from './catalog.js';
 
 interface DemoArgs {
   out?: string;
 }
 
 export const demoCommand: OctosyncCommand<DemoArgs> = {
-  command: 'demo',
-  describe: 'The whole job on two embedded simulators: snapshot, plan, show, apply, and plan again (no changes)',
+  ...CATALOG.demo,
   builder: (y: Argv) =>
     y
       .option('out', { type: 'string', describe: 'Folder for the files it writes (default: a new temporary folder)' }) as unknown as Argv<DemoArgs>,

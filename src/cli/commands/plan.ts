@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../../errors.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { requestOptions, resolveSide, sideArgs, sideFlagsGiven, sideOptions, type Connection, type Side } from '../connection.js';
+import { CATALOG } from './catalog.js';
 
 interface PlanArgs extends OutputFormatArgs {
   source?: string;
@@ -19,8 +20,7 @@ interface PlanArgs extends OutputFormatArgs {
 const LIVE = 'Reading a side live (instead of its snapshot file):';
 
 export const planCommand: OctosyncCommand<PlanArgs> = {
-  command: 'plan',
-  describe: 'Diff a source and destination snapshot under a policy into a reviewable plan file (no network); or read either side live from its server first',
+  ...CATALOG.plan,
   builder: (y: Argv) =>
     outputFormatOption(
       requestOptions(

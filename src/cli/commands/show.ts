@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import type { OctosyncCommand } from '../command.js';
+import { CATALOG } from './catalog.js';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 
@@ -10,8 +11,7 @@ interface ShowArgs {
 }
 
 export const showCommand: OctosyncCommand<ShowArgs> = {
-  command: 'show <plan>',
-  describe: 'Render a plan file for people: a terminal diff (text), a pull-request comment (markdown), or canonical JSON',
+  ...CATALOG.show,
   builder: (y: Argv) =>
     y
       .positional('plan', { type: 'string', demandOption: true, describe: 'Plan file written by octosync plan' })

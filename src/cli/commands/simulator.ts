@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { ExitCode, OctosyncError, UsageError } from '../../errors.js';
 import type { OctosyncCommand } from '../command.js';
+import { CATALOG } from './catalog.js';
 
 interface SimulatorArgs {
   port: number;
@@ -20,8 +21,7 @@ interface SimulatorArgs {
 }
 
 export const simulatorCommand: OctosyncCommand<SimulatorArgs> = {
-  command: 'simulator',
-  describe: 'Run the Octopus REST API simulator (for tests, demos and trying octosync without a server)',
+  ...CATALOG.simulator,
   builder: (y: Argv) =>
     y
       .option('port', { type: 'number', default: 8065, describe: 'Port to listen on (0 = any free port)' })

@@ -2,14 +2,14 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { connectionOptions, resolveConnection, type ConnectionArgs } from '../connection.js';
+import { CATALOG } from './catalog.js';
 
 interface SnapshotArgs extends ConnectionArgs, OutputFormatArgs {
   out: string;
 }
 
 export const snapshotCommand: OctosyncCommand<SnapshotArgs> = {
-  command: 'snapshot',
-  describe: 'Read a space into a normalised, name-keyed JSON snapshot (no ids, no secrets); a read-only API key suffices',
+  ...CATALOG.snapshot,
   builder: (y: Argv) => outputFormatOption(connectionOptions(y).option('out', { type: 'string', demandOption: true, describe: 'Snapshot file to write' })),
   run: async (argv) => {
     // Loaded here, not above: `octosync --help` must not pay for the HTTP client and the normalisers.

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
+import { CATALOG } from './catalog.js';
 
 const KINDS = ['snapshot', 'plan', 'policy'] as const;
 type FileKind = (typeof KINDS)[number];
@@ -11,8 +12,7 @@ interface ValidateArgs extends OutputFormatArgs {
 }
 
 export const validateCommand: OctosyncCommand<ValidateArgs> = {
-  command: 'validate <file>',
-  describe: 'Check a policy (YAML or JSON), plan or snapshot against its schema; the kind is read from the content unless --kind names it',
+  ...CATALOG.validate,
   builder: (y: Argv) =>
     outputFormatOption(
       y
