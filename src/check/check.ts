@@ -10,7 +10,7 @@ import {
   type TenantVariablesApi,
 } from '../octopus/capabilities.js';
 import { environmentIds, values } from '../snapshot/modules/tenant-variables.js';
-import { kindDef } from '../registry/kinds.js';
+import { kindDef, pluralLabel } from '../registry/kinds.js';
 import { assembleSnapshot } from '../snapshot/assemble.js';
 import { connectToSpace } from '../snapshot/connect.js';
 import { readSpace, type RawSpace } from '../snapshot/read.js';
@@ -92,7 +92,7 @@ export async function checkServer(options: CheckOptions): Promise<CheckResult> {
       const leaveOut = new Set(SNAPSHOT_NEEDS.filter((n) => n.without === 'leave-out' && perms && !perms.granted.has(n.permission)).flatMap((n) => n.kinds));
       const raw = await readSpace(client, { spaceId: space.id, serverVersion: space.serverVersion, tenantVariablesApi, leaveOut });
       result.contentRead = true;
-      for (const kind of leaveOut) cannotSync.push({ subject: `${kindDef(kind).label.toLowerCase()}s`, what: 'not readable with this key: neither read from nor planned into this space' });
+      for (const kind of leaveOut) cannotSync.push({ subject: pluralLabel(kindDef(kind)), what: 'not readable with this key: neither read from nor planned into this space' });
       findings(raw, result);
       warnings.push(...assembleSnapshot(raw).warnings.filter((w) => !/version-controlled/.test(w)));
     }

@@ -490,6 +490,18 @@ export function kindDef(kind: KindName): KindDef {
 }
 
 /**
+ * The kind's label in the plural, lower case, for messages: `deployment processes`, `machine policies`; a label
+ * that is plural already (`Deployment settings`, `Tenant variables`) stays as it is.
+ */
+export function pluralLabel(def: KindDef): string {
+  const label = def.label.toLowerCase();
+  if (label.endsWith('ss')) return `${label}es`;
+  if (label.endsWith('s')) return label;
+  if (/[^aeiou]y$/.test(label)) return `${label.slice(0, -1)}ies`;
+  return `${label}s`;
+}
+
+/**
  * The project an item lives in (its own name for a project; the outermost name of a channel, runbook,
  * process or project variable set), or undefined outside projects. References to a project's children
  * (a step's channel, a variable's runbook) are names within this project.

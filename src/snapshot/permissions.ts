@@ -1,7 +1,7 @@
 import { AuthenticationError } from '../errors.js';
 import { readKeyPermissions, SNAPSHOT_NEEDS } from '../octopus/capabilities.js';
 import type { OctopusClient } from '../octopus/client.js';
-import { kindDef } from '../registry/kinds.js';
+import { kindDef, pluralLabel } from '../registry/kinds.js';
 import type { SpaceRef } from './connect.js';
 import type { KindName } from '../registry/kinds.js';
 
@@ -33,7 +33,7 @@ export async function checkReadPermissions(client: OctopusClient, space: SpaceRe
       );
     }
     for (const kind of need.kinds) out.leaveOut.add(kind);
-    const labels = need.kinds.map((k) => `${kindDef(k).label.toLowerCase()}s`).join(' and ');
+    const labels = need.kinds.map((k) => pluralLabel(kindDef(k))).join(' and ');
     out.warnings.push(`the API key's user '${perms.user}' lacks the ${need.permission} permission in space '${space.name}'${partly}: ${labels} were not read and are not in this snapshot`);
   }
   return out;

@@ -1,6 +1,6 @@
 import { ServerError } from '../errors.js';
 import { listingSource, type OctopusClient } from '../octopus/client.js';
-import { KINDS, kindDef } from '../registry/kinds.js';
+import { KINDS, kindDef, pluralLabel } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { atLeast } from '../util/version.js';
 import type { TenantVariablesApi } from '../octopus/capabilities.js';
@@ -96,7 +96,7 @@ export async function readOwnedByIds(client: OctopusClient, def: KindDef, space:
   for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize));
   const results = await Promise.all(
     batches.map(async (batch) => {
-      const what = `${def.label.toLowerCase()}s`;
+      const what = pluralLabel(def);
       if (fetch.list === 'all') {
         return getArray(client, def.kind, `${space}/${fetch.path}/all?ids=${batch.map(encodeURIComponent).join(',')}`, what);
       }

@@ -67,7 +67,7 @@ describe('snapshot of a server whose answers have another shape', () => {
     delete page.Items[index].Steps[0].Actions[0].Name;
     const line = expectOneLine(await snapshotThrough(/^\/api\/Spaces-1\/deploymentprocesses\?ids=/, page));
     expect(line).toBe(
-      `octosync: unexpected response from GET /api/Spaces-1/deploymentprocesses (deployment processs): item ${index} (${page.Items[index].Id}) 'Steps[0].Actions[0].Name' is not a string`,
+      `octosync: unexpected response from GET /api/Spaces-1/deploymentprocesses (deployment processes): item ${index} (${page.Items[index].Id}) 'Steps[0].Actions[0].Name' is not a string`,
     );
   });
 
