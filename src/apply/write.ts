@@ -7,7 +7,7 @@ import { kindDef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { derivedNames } from '../snapshot/modules/derived-names.js';
 import { readTenantVariables, writeTenantVariables } from '../snapshot/modules/tenant-variables-read.js';
-import { compareVariables, normalizeVariablesWithIds } from '../snapshot/modules/variables.js';
+import { normalizeVariablesWithIds, sortedByVariable } from '../snapshot/modules/variables.js';
 import { nestedPath, type RawDoc } from '../snapshot/read.js';
 import { patched } from '../util/json-patch.js';
 import { executeDelete } from './delete.js';
@@ -297,7 +297,7 @@ function buildBody(op: Operation, def: KindDef, current: RawDoc, dest: Destinati
       seen.set(v.Name, i + 1);
       return op.action === 'create' ? undefined : idsByName.get(v.Name)?.[i];
     });
-    const order = list.map((v, i) => ({ v, id: ids[i] })).sort((a, b) => compareVariables(a.v, b.v));
+    const order = sortedByVariable(list.map((v, i) => ({ v, id: ids[i] })), (o) => o.v);
     return variablesBody(current, order.map((o) => o.v), order.map((o) => o.id), ctx, project);
   }
   if (def.module === 'tenantVariables') return tenantVariablesBody(current, desired, dest, ctx.placeholder);

@@ -17,7 +17,7 @@ import { PlanContext } from './context.js';
 import { KIND_HOOKS, MODULE_STEPS, planningOrder, type KindHook } from './steps.js';
 import { fromKeyed, toKeyed } from './keyed.js';
 import { fieldPrints } from './field-prints.js';
-import { compareVariables } from '../snapshot/modules/variables.js';
+import { sortedByVariable } from '../snapshot/modules/variables.js';
 import { sortUnordered } from '../snapshot/normalize.js';
 import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from '../plan-format/types.js';
 import type { Policy } from './policy-types.js';
@@ -311,7 +311,7 @@ function unreadProcesses(drafts: Draft[], ctx: PlanContext): Draft[] {
  */
 function resultContent(kind: KindName, content: Json): Json {
   const plain = fromKeyed(kind, toKeyed(kind, content));
-  if (Array.isArray(plain.Variables)) plain.Variables = [...plain.Variables].sort(compareVariables);
+  if (Array.isArray(plain.Variables)) plain.Variables = sortedByVariable(plain.Variables as Json[], (v) => v);
   return plain;
 }
 

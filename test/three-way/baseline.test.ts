@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBaselineFile } from '../../src/baseline/read.js';
 import { InputFileError, PartialApplyError } from '../../src/errors.js';
+import { runCli } from '../helpers/cli.js';
 import { workDir } from '../helpers/sync.js';
 import { secret } from '../usecases/helpers.js';
 import { applyRound, planRound, scriptStep, simulators, space, writesFailAfter, type Sim } from './helpers.js';
@@ -38,6 +39,13 @@ describe('apply --baseline', () => {
     expect(b.items.find((i) => i.kind === 'projectVariables')!.destination.elements).toHaveProperty(['/Variables/Greeting']);
     const text = readFileSync(baseline, 'utf8');
     expect(text).not.toMatch(/Sup3rSecret|"Id"|Projects-\d|Channels-\d|Spaces-\d/);
+    // `validate` knows the file for what it is, and refuses one that does not fit the schema.
+    expect(await runCli(['validate', baseline])).toMatchObject({ code: 0, stdout: `${baseline}: valid baseline\n` });
+    const broken = join(dir, 'broken-baseline.json');
+    writeFileSync(broken, JSON.stringify({ ...JSON.parse(text), items: 7 }));
+    const refused = await runCli(['validate', broken]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`^octosync: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a valid baseline: `));
     // Nothing changed: a second sync records the same bytes.
     const again = await planRound(dir, 'again', src.url, dst.url, undefined);
     await applyRound(dst.url, again, baseline);

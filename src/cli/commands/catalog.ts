@@ -22,7 +22,7 @@ export const CATALOG = {
   },
   validate: {
     command: 'validate <file>',
-    describe: 'Check a policy (YAML or JSON), plan or snapshot against its schema; the kind is read from the content unless --kind names it',
+    describe: 'Check a policy (YAML or JSON), plan, snapshot or baseline against its schema; the kind is read from the content unless --kind names it',
   },
   apply: {
     command: 'apply <plan>',

@@ -3,7 +3,7 @@ import { ExitCode } from '../../errors.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
 import { CATALOG } from './catalog.js';
 
-const KINDS = ['snapshot', 'plan', 'policy'] as const;
+const KINDS = ['snapshot', 'plan', 'policy', 'baseline'] as const;
 type FileKind = (typeof KINDS)[number];
 
 interface ValidateArgs extends OutputFormatArgs {
@@ -24,12 +24,14 @@ export const validateCommand: OctosyncCommand<ValidateArgs> = {
     const { readPlanFile } = await import('../../plan-format/file.js');
     const { readPolicyFile } = await import('../../plan/policy.js');
     const { readSnapshotFile } = await import('../../snapshot/file.js');
+    const { readBaselineFile } = await import('../../baseline/read.js');
     const { out } = await import('../output.js');
     const { detectKind } = await import('../../util/file-kind.js');
     const kind = argv.kind ?? detectKind(argv.file);
     // The readers make every check their commands make, and throw InputFileErrors naming the file and pointer.
     if (kind === 'plan') readPlanFile(argv.file);
     else if (kind === 'snapshot') readSnapshotFile(argv.file);
+    else if (kind === 'baseline') readBaselineFile(argv.file);
     else readPolicyFile(argv.file);
     if (!io.json) out(`${argv.file}: valid ${kind}\n`);
     return { exitCode: ExitCode.ok, data: { file: argv.file, kind, valid: true } };

@@ -61,8 +61,7 @@ export function normalizeVariablesWithIds(answer: Doc, ctx: NormalizeContext): {
     };
     return { variable, id: typeof v.Id === 'string' ? v.Id : undefined };
   });
-  variables.sort((a, b) => compareVariables(a.variable, b.variable));
-  return variables;
+  return sortedByVariable(variables, (v) => v.variable);
 }
 
 function translateValue(v: VariableDoc, ctx: NormalizeContext): unknown {
@@ -103,8 +102,17 @@ function fallbackName(key: string, id: string, ctx: NormalizeContext): string | 
   return entry.kind === variableScope(key)?.names ? entry.name : undefined;
 }
 
-export function compareVariables(a: Record<string, unknown>, b: Record<string, unknown>): number {
-  const ka = [a.Name, JSON.stringify(a.Scope), JSON.stringify(a.Value), a.Type].join('\u0000');
-  const kb = [b.Name, JSON.stringify(b.Scope), JSON.stringify(b.Value), b.Type].join('\u0000');
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** What variables are ordered by: name, scope, value, type. */
+function variableSortKey(v: Record<string, unknown>): string {
+  return [v.Name, JSON.stringify(v.Scope), JSON.stringify(v.Value), v.Type].join('\u0000');
+}
+
+/**
+ * `items` ordered by their variables' sort keys (a stable sort, as Array.prototype.sort is), each key built once
+ * rather than twice per comparison: a 1,000-project space sorts tens of thousands of values (issue 17.3).
+ */
+export function sortedByVariable<T>(items: T[], variableOf: (item: T) => Record<string, unknown>): T[] {
+  const keyed = items.map((item) => ({ item, key: variableSortKey(variableOf(item)) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.item);
 }
