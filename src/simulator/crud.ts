@@ -1,6 +1,7 @@
 import { maskSecrets, mergeSecrets, stripClientSecrets } from './sensitive.js';
 import { walkPath } from './paths.js';
 import { ApiError, badRequest, notFound, type Doc, type KindSpec, type SimContext } from './types.js';
+import { isIndexedField } from './store.js';
 
 /** Members every resource has that clients cannot set (API-FACTS §2.9). */
 const ALWAYS_READ_ONLY = ['Id', 'SpaceId', 'Links', 'LastModifiedOn', 'LastModifiedBy'];
@@ -44,14 +45,16 @@ function checkUniqueName(kind: KindSpec, doc: Doc, ctx: SimContext): void {
   const rule = kind.uniqueName ?? 'space';
   if (rule === false || typeof doc.Name !== 'string') return;
   const name = doc.Name.toLowerCase();
-  const clash = ctx.store.all(kind.collection, kind.scope === 'space' ? ctx.spaceId : undefined).find(
-    (other) =>
-      other.Id !== doc.Id &&
-      // The parent first: a cheap comparison that spares lower-casing every name of the collection.
-      (rule === 'space' || other[rule.withinField] === doc[rule.withinField]) &&
-      // SQL Server's default collation compares names case-insensitively (inference, API-FACTS §2.5).
-      String(other.Name).toLowerCase() === name,
-  );
+  // SQL Server's default collation compares names case-insensitively (inference, API-FACTS §2.5). Candidates
+  // come from the store's indexes: the parent's children where names are unique per parent (a project's
+  // runbooks), else the documents whose name matches without regard to case.
+  const space = kind.scope === 'space' ? ctx.spaceId : undefined;
+  const parent = rule === 'space' ? undefined : doc[rule.withinField];
+  const candidates =
+    rule !== 'space' && isIndexedField(rule.withinField) && typeof parent === 'string'
+      ? ctx.store.matching(kind.collection, rule.withinField, parent, space).filter((other) => String(other.Name).toLowerCase() === name)
+      : ctx.store.matching(kind.collection, 'Name', doc.Name, space);
+  const clash = candidates.find((other) => other.Id !== doc.Id && (rule === 'space' || other[rule.withinField] === parent));
   if (clash) {
     // Exact wording unverified (API-FACTS §5 item 6); Octopus reports duplicates as a 400 naming the item.
     throw badRequest(`${kind.itemType} names must be unique. Another ${kind.itemType.toLowerCase()} is already using the name '${doc.Name}'.`);
@@ -115,9 +118,9 @@ export function createDoc(kind: KindSpec, body: unknown, ctx: SimContext): Doc {
 }
 
 function uniqueSlug(kind: KindSpec, base: string, ctx: SimContext): string {
-  const taken = new Set(ctx.store.all(kind.collection, ctx.spaceId).map((d) => d.Slug));
+  const taken = (slug: string) => ctx.store.matching(kind.collection, 'Slug', slug, ctx.spaceId).some((d) => d.Slug === slug);
   let slug = base || kind.idPrefix.toLowerCase();
-  for (let n = 1; taken.has(slug); n++) slug = `${base}-${n}`;
+  for (let n = 1; taken(slug); n++) slug = `${base}-${n}`;
   return slug;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createDoc, modifyDoc } from './crud.js';
 import { walkPath } from './paths.js';
+import { isIndexedField } from './store.js';
 import { simKinds } from './kinds/index.js';
 import type { Doc, KindSpec, SimContext } from './types.js';
 
@@ -80,10 +81,14 @@ function seedItem(kind: KindSpec, item: Doc, ctx: SimContext, helpers: SeedHelpe
   const parentRefs = (kind.refs ?? []).filter((r) => r.path === 'ProjectId');
   helpers.resolveRefs(doc, parentRefs);
   helpers.resolveRefs(doc, (kind.refs ?? []).filter((r) => r.path !== 'ProjectId'), doc);
-  const existing = ctx.store
-    .all(kind.collection, kind.scope === 'space' ? ctx.spaceId : undefined)
-    // Documents without a name (releases, deployments) are always new.
-    .find((d) => typeof doc.Name === 'string' && d.Name === doc.Name && (!doc.ProjectId || d.ProjectId === doc.ProjectId));
+  // Documents without a name (releases, deployments) are always new; a project's children are looked for among its own.
+  const byProject = typeof doc.ProjectId === 'string' && doc.ProjectId !== '';
+  const existing =
+    typeof doc.Name === 'string'
+      ? ctx.store
+          .matching(kind.collection, byProject ? 'ProjectId' : 'Name', byProject ? doc.ProjectId : doc.Name, kind.scope === 'space' ? ctx.spaceId : undefined)
+          .find((d) => d.Name === doc.Name && (!doc.ProjectId || d.ProjectId === doc.ProjectId))
+      : undefined;
   const created = existing ? modifyDoc(kind, existing.Id, { ...existing, ...doc }, ctx) : createDoc(kind, doc, ctx);
   if (Object.keys(children).length) {
     const hook = kind.seedChildren;
@@ -99,9 +104,12 @@ function seedHelpers(ctx: SimContext, kinds: Map<string, KindSpec>): SeedHelpers
     if (ctx.store.get(to, name)) return name; // already an id (e.g. `feeds-builtin`)
     const kind = kinds.get(to);
     const within = kind && typeof kind.uniqueName === 'object' ? kind.uniqueName.withinField : undefined;
-    const candidates = ctx.store
-      .all(to, kind?.scope === 'system' ? undefined : ctx.spaceId)
-      .filter((d) => d.Name === name && (!within || !hint?.[within] || d[within] === hint[within]));
+    const parent = within ? hint?.[within] : undefined;
+    // A project's children by their project, anything else by name (both from the store's indexes).
+    const space = kind?.scope === 'system' ? undefined : ctx.spaceId;
+    const candidates = (within && isIndexedField(within) && typeof parent === 'string' ? ctx.store.matching(to, within, parent, space) : ctx.store.matching(to, 'Name', name, space)).filter(
+      (d) => d.Name === name && (!within || !parent || d[within] === parent),
+    );
     if (candidates.length !== 1) {
       throw new Error(`seed: ${candidates.length ? 'several' : 'no'} ${to} named '${name}'${within && hint?.[within] ? ` in ${hint[within]}` : ''}`);
     }

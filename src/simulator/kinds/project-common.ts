@@ -4,6 +4,7 @@ import { createDoc, deleteDoc, getDoc, modifyDoc, presentDoc, slugify } from '..
 import type { RouteRequest, SimRoute } from '../routes.js';
 import { badRequest, notFound, type Doc, type KindSpec, type SimContext } from '../types.js';
 import { atLeast } from '../../util/version.js';
+import { isIndexedField } from '../store.js';
 
 /** Helpers shared by the project family of kinds (projects, channels, processes, runbooks, variables, releases). */
 
@@ -44,12 +45,10 @@ export function slugWithin(collection: string, withinField: string, doc: Doc, pr
     doc.Slug = prev.Slug; // "PUT without it keeps current slug" (DOCGEN, API-FACTS §3.5)
     return;
   }
-  const taken = new Set(
-    ctx.store
-      .all(collection, ctx.spaceId)
-      .filter((d) => d[withinField] === doc[withinField] && d.Id !== doc.Id)
-      .map((d) => d.Slug),
-  );
+  const within = doc[withinField];
+  const siblings =
+    isIndexedField(withinField) && typeof within === 'string' ? ctx.store.matching(collection, withinField, within, ctx.spaceId) : ctx.store.all(collection, ctx.spaceId);
+  const taken = new Set(siblings.filter((d) => d[withinField] === within && d.Id !== doc.Id).map((d) => d.Slug));
   const base = slugify(String(doc.Name ?? '')) || collection;
   let slug = base;
   for (let n = 1; taken.has(slug); n++) slug = `${base}-${n}`;
@@ -97,7 +96,7 @@ export function projectOr404(ctx: SimContext, idOrSlug: string): Doc {
 
 /** Documents of `collection` in the request's space belonging to a project. */
 export function ofProject(ctx: SimContext, collection: string, projectId: string): Doc[] {
-  return ctx.store.all(collection, ctx.spaceId).filter((d) => d.ProjectId === projectId);
+  return ctx.store.matching(collection, 'ProjectId', projectId, ctx.spaceId).filter((d) => d.ProjectId === projectId);
 }
 
 /** Removes documents straight from the store (cascades: they go with their owner, without their own rules). */
