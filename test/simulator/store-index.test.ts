@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { Store } from '../../src/simulator/store.js';
+import type { Doc } from '../../src/simulator/types.js';
 
-const names = (docs: { Id: string }[]) => docs.map((d) => d.Id).sort();
+const names = (docs: Doc[]) => docs.map((d) => String(d.Id)).sort();
 
 describe('Store.matching', () => {
   it('finds names without regard to case, per space or across spaces', () => {
