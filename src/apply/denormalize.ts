@@ -7,7 +7,7 @@ import type { RawDoc } from '../snapshot/read.js';
 import { looksLikeId } from '../snapshot/normalize.js';
 import { parsePath, visitPath } from '../util/docpath.js';
 import { resolveInlineRefs } from '../util/inline-refs.js';
-import { editRefs, targetPath } from '../plan/translate.js';
+import { editRefs, targetPath } from '../registry/refs.js';
 import type { DestinationState } from './destination.js';
 import { APPLY_MODULES } from './modules.js';
 import type { KindName } from '../registry/kinds.js';

@@ -25,7 +25,7 @@ export class DestinationState {
   readonly index: IdIndex;
   private readonly keyPathsById: Map<KindName, Map<string, string[]>>;
 
-  /** `aliases`: items a plan matched by a case-only difference, keyed by the source's names (see plan/case-names). */
+  /** `aliases`: items a plan matched by a case-only difference, keyed by the source's names (see plan/case-names.ts and plan-format/case-matches.ts). */
   constructor(
     readonly space: SpaceRef,
     readonly raw: RawSpace,

@@ -1,8 +1,8 @@
 import { OctosyncError, StalePlanError, UsageError } from '../errors.js';
 import type { OctopusClient } from '../octopus/client.js';
 import { normaliseServerUrl } from '../octopus/url.js';
-import { caseAliases } from '../plan/case-names.js';
-import { changedFields, fieldPrints } from '../plan/field-prints.js';
+import { caseAliases } from '../plan-format/case-matches.js';
+import { changedFields, fieldPrints } from '../plan-format/field-prints.js';
 import { isLateReferences, lateReferencesId } from '../plan-format/operations.js';
 import type { Operation, Plan } from '../plan-format/types.js';
 import { kindDef } from '../registry/kinds.js';

@@ -1,28 +1,23 @@
 import { ServerError, StalePlanError } from '../errors.js';
 import type { OctopusClient } from '../octopus/client.js';
-import { fromKeyed, toKeyed } from '../plan/keyed.js';
 import { operationId } from '../plan-format/operations.js';
 import type { Operation } from '../plan-format/types.js';
-import { kindDef, ownerProject } from '../registry/kinds.js';
+import { kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import { derivedNames } from '../snapshot/modules/derived-names.js';
-import { readTenantVariables, writeTenantVariables } from '../snapshot/modules/tenant-variables-read.js';
-import { normalizeVariablesWithIds, sortedByVariable } from '../snapshot/modules/variables.js';
 import { nestedPath, type RawDoc } from '../snapshot/read.js';
-import { patched } from '../util/json-patch.js';
 import { executeDelete } from './delete.js';
-import { toApiBody, variablesBody, type BodyContext } from './denormalize.js';
+import { APPLY_MODULES } from './modules.js';
+import { toApiBody, type BodyContext } from './denormalize.js';
+import { desiredContent } from './desired.js';
 import type { DestinationState } from './destination.js';
 import type { MadeWithParent } from './made-with-parent.js';
 import type { OwnedReads } from './owned-reads.js';
-import { tenantVariablesBody } from './tenant-variables.js';
 
 /**
  * One operation carried out on the destination: the writes themselves, made safe to repeat (a create looks
  * for its item first; a lost answer is checked before anything is sent again).
  */
-
-type Json = Record<string, any>;
 
 /** What writing needs: the body context, and per operation the fingerprints that mean it is done. */
 export interface RunContext extends BodyContext {
@@ -69,11 +64,7 @@ export async function execute(op: Operation, client: OctopusClient, dest: Destin
   if (def.parent?.ownedOne) {
     const parent = dest.rawDoc(def.parent.kind, op.keyPath);
     if (!parent) throw new ServerError(`${what}: its ${kindDef(def.parent.kind).label.toLowerCase()} is not on the destination`);
-    // A tenant's variables are read and written through the endpoints the server speaks (one or two of them).
-    const io: DocIo =
-      def.module === 'tenantVariables'
-        ? { read: () => readTenantVariables(client, dest.spaceBase, parent, dest.tenantVariablesApi), write: (body) => writeTenantVariables(client, dest.spaceBase, parent, body) }
-        : pathIo(ownedPath(def, parent, dest), client, what);
+    const io: DocIo = (def.module && APPLY_MODULES[def.module].io?.(parent, client, dest)) || pathIo(ownedPath(def, parent, dest), client, what);
     const owned = ctx.owned;
     const ownedId = def.fetch.from === 'owned' ? parent[def.fetch.idField] : undefined;
     if (owned && ownedId) io.first = () => owned.first(op, String(ownedId), io.read);
@@ -107,8 +98,8 @@ export async function execute(op: Operation, client: OctopusClient, dest: Destin
   dest.remember(op.kind, op.keyPath, await readModifyWrite(pathIo(`${collectionPath(def, dest)}/${id}`, client, what), op, def, dest, ctx));
 }
 
-/** How a document is read and written: one path by default. */
-interface DocIo {
+/** How a document is read and written: one path by default, or as its module says (modules.ts). */
+export interface DocIo {
   read(): Promise<RawDoc>;
   /** The first read, where it may come from a batch (owned-reads.ts); retries use `read`. */
   first?(): Promise<RawDoc>;
@@ -275,31 +266,7 @@ function docNames(def: KindDef, docs: RawDoc[], dest: DestinationState): (doc: R
 
 /** The document to PUT: the plan's desired content (a create) or the current content with the plan's patch. */
 function buildBody(op: Operation, def: KindDef, current: RawDoc, dest: DestinationState, ctx: BodyContext): RawDoc {
-  // Variables are normalised once, with their ids: the same list is the patch's base and the id lookup.
-  const withIds = def.module === 'variables' ? normalizeVariablesWithIds(current, { index: dest.index, warnings: [], where: op.id }) : undefined;
-  const desired: Json =
-    op.action === 'create' && !op.patch
-      ? op.desired!
-      : fromKeyed(op.kind, patched(toKeyed(op.kind, withIds ? { Variables: withIds.map((v) => v.variable) } : dest.normalize(op.kind, op.keyPath, current, true).content), op.patch ?? []));
-  if (withIds) {
-    const project = ownerProject(op.kind, op.keyPath);
-    // Existing values keep their place in each name's list (the planner appends new ones), so position maps to id.
-    const idsByName = new Map<string, (string | undefined)[]>();
-    for (const { variable, id } of withIds) {
-      const name = String(variable.Name);
-      if (!idsByName.has(name)) idsByName.set(name, []);
-      idsByName.get(name)!.push(id);
-    }
-    const list: Json[] = desired.Variables ?? [];
-    const seen = new Map<string, number>();
-    const ids = list.map((v) => {
-      const i = seen.get(v.Name) ?? 0;
-      seen.set(v.Name, i + 1);
-      return op.action === 'create' ? undefined : idsByName.get(v.Name)?.[i];
-    });
-    const order = sortedByVariable(list.map((v, i) => ({ v, id: ids[i] })), (o) => o.v);
-    return variablesBody(current, order.map((o) => o.v), order.map((o) => o.id), ctx, project);
-  }
-  if (def.module === 'tenantVariables') return tenantVariablesBody(current, desired, dest, ctx.placeholder);
-  return toApiBody(def, op.keyPath, desired, current, ctx);
+  const own = def.module ? APPLY_MODULES[def.module].body : undefined;
+  if (own) return own(op, current, dest, ctx);
+  return toApiBody(def, op.keyPath, desiredContent(op, () => dest.normalize(op.kind, op.keyPath, current, true).content), current, ctx);
 }

@@ -27,7 +27,7 @@ const MAPS: Partial<Record<KindName, string[]>> = {
   tenant: ['ProjectEnvironments'],
 };
 
-/** Elements of an item's content in keyed form (src/plan/keyed.ts), by their JSON-pointer key (`/Steps/Deploy`). */
+/** Elements of an item's content in keyed form (src/registry/keyed.ts), by their JSON-pointer key (`/Steps/Deploy`). */
 export function elementsOf(kind: KindName, keyed: Json): Map<string, Element> {
   const def = kindDef(kind);
   const out = new Map<string, Element>();

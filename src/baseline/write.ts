@@ -3,7 +3,7 @@ import { InputFileError } from '../errors.js';
 import type { DestinationState } from '../apply/destination.js';
 import { lateReferencesId, operationId } from '../plan-format/operations.js';
 import type { Plan } from '../plan-format/types.js';
-import { toKeyed } from '../plan/keyed.js';
+import { toKeyed } from '../registry/keyed.js';
 import { snapshotFingerprint } from '../plan/planner.js';
 import { Selection } from '../plan/selection.js';
 import { KINDS, type KindName } from '../registry/kinds.js';

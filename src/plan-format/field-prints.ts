@@ -1,5 +1,5 @@
 import { fingerprint } from '../util/canonical.js';
-import { toKeyed } from './keyed.js';
+import { toKeyed } from '../registry/keyed.js';
 import type { KindName } from '../registry/kinds.js';
 
 /**

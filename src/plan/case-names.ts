@@ -6,7 +6,7 @@ import { fingerprint } from '../util/canonical.js';
 import type { CaseMatch } from '../plan-format/types.js';
 import type { Policy } from './policy-types.js';
 import { Selection } from './selection.js';
-import { editRefs, targetPath } from './translate.js';
+import { editRefs, targetPath } from '../registry/refs.js';
 import type { KindName } from '../registry/kinds.js';
 
 /**
@@ -48,12 +48,6 @@ export function describeCaseMatch(m: CaseMatch): string {
   const parent = m.keyPath.slice(0, -1);
   const where = parent.length ? ` (in '${parent.join(' / ')}')` : '';
   return `${label} '${m.keyPath[m.keyPath.length - 1]}' on the source and '${m.destinationName}' on the destination${where} differ only in case`;
-}
-
-/** The aliases apply uses (kind and key path as on the server → the source's name), from a plan's matches. */
-export function caseAliases(matches: CaseMatch[] | undefined): Map<string, string> | undefined {
-  if (!matches?.length) return undefined;
-  return new Map(matches.map((m) => [`${m.kind}\u0000${JSON.stringify([...m.keyPath.slice(0, -1), m.destinationName])}`, m.keyPath[m.keyPath.length - 1]]));
 }
 
 /**

@@ -9,7 +9,7 @@ import { operationId } from '../plan-format/operations.js';
 import { kindDef, KINDS, type KindName } from '../registry/kinds.js';
 import { getItem, itemsOf } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { fieldPrints } from './field-prints.js';
+import { fieldPrints } from '../plan-format/field-prints.js';
 import { matchesAny } from './glob.js';
 import type { Policy } from './policy-types.js';
 import type { ThreeWayReason } from './three-way-reasons.js';

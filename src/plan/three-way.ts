@@ -18,7 +18,7 @@ import { getItem } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { fingerprint, sortKeys } from '../util/canonical.js';
 import { unescapeToken } from '../util/json-patch.js';
-import { fromKeyed, toKeyed } from './keyed.js';
+import { fromKeyed, toKeyed } from '../registry/keyed.js';
 import { setsOverwrite, type Policy } from './policy.js';
 import { containsSecret, withSecretsMasked } from '../util/sensitive.js';
 import { threeWayReason, type ThreeWayReason } from './three-way-reasons.js';

@@ -3,8 +3,8 @@
  * that RFC 6902 patches read `/Steps/Deploy web/Actions/Deploy web/...` and not positional noise
  * (fast-json-patch diffs arrays by index). Order, where it matters, is kept in an `...Order` list.
  */
-import { kindDef, type KindName } from '../registry/kinds.js';
-import type { KeyedList } from '../registry/types.js';
+import { kindDef, type KindName } from './kinds.js';
+import type { KeyedList } from './types.js';
 
 type Json = Record<string, any>;
 

@@ -28,7 +28,7 @@ export type { KindName };
 /** `K`: the kind names a field may point at (the registry's `KindName`; any string while the registry is being built). */
 /**
  * A list whose elements have identity (steps, actions, phases, tags): plans patch it as a map by `by`
- * (`/Steps/Deploy web/...`, not positions), its order kept in a `<member>Order` list (src/plan/keyed.ts).
+ * (`/Steps/Deploy web/...`, not positions), its order kept in a `<member>Order` list (src/registry/keyed.ts).
  */
 export interface KeyedList {
   /** Member holding the list. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createPlan } from '../../src/plan/planner.js';
 import { withDefaults } from '../../src/plan/policy.js';
 import { patched } from '../../src/util/json-patch.js';
-import { fromKeyed, toKeyed } from '../../src/plan/keyed.js';
+import { fromKeyed, toKeyed } from '../../src/registry/keyed.js';
 import { machine, makeSnapshot, variable } from '../helpers/snapshots.js';
 
 const project = { Name: 'OctoFX', ProjectGroupId: 'Apps', LifecycleId: 'Default Lifecycle' };
