@@ -143,9 +143,10 @@ export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
       detail: `plan again: ${JSON.stringify(row(r, 'plan again')!.detail.counts)}; ${again.requests!.writes} writes`,
     });
   }
-  const largest = results[results.length - 1];
+  // The plan targets (issue 7) are set at 1,000 projects: judged there when that size ran (5,000 has its own, 17.5).
+  const largest = results.find((r) => r.size === 1000) ?? results[results.length - 1];
   const plan = largest.phases.find((p) => p.phase === 'plan')!;
-  const label = largest.size >= 1000 ? '' : ` (largest size run: ${largest.size}, the target is for 1,000)`;
+  const label = largest.size === 1000 ? '' : ` (largest size run: ${largest.size}, the target is for 1,000)`;
   out.push({ target: `plan of ${largest.size} projects < 5 s${label}`, met: plan.seconds < 5, detail: `${plan.seconds.toFixed(2)} s` });
   out.push({ target: `plan of ${largest.size} projects < 512 MB peak${label}`, met: plan.maxRss < 512 * 1024 * 1024, detail: `${mb(plan.maxRss)} MB peak RSS` });
   for (const phase of ['snapshot', 'plan', 'apply first sync']) {

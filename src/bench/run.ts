@@ -364,9 +364,13 @@ function machine(): Record<string, string | number> {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--render') {
-    // Prints a saved result again (with the current report code).
-    const saved = JSON.parse(readFileSync(argv[1] ?? join('bench', 'results', 'latest.json'), 'utf8')) as SavedResults;
-    process.stdout.write(report(saved).text + '\n');
+    // Prints a saved result again (with the current report code); with --update, also writes the verdicts and
+    // the text it derives back into the file (the measurements stay as they were).
+    const file = argv[1] && !argv[1].startsWith('--') ? argv[1] : join('bench', 'results', 'latest.json');
+    const { targets: _targets, text: _text, ...saved } = JSON.parse(readFileSync(file, 'utf8')) as SavedResults & { targets?: unknown; text?: unknown };
+    const { text, checks } = report(saved);
+    process.stdout.write(text + '\n');
+    if (argv.includes('--update')) writeFileSync(file, JSON.stringify({ ...saved, targets: checks, text }, null, 2) + '\n');
     return;
   }
   const opts = parseArgs(argv);

@@ -2,9 +2,9 @@ import { exitCodesHelp } from '../errors.js';
 
 /**
  * `octosync --help` without yargs (issue 17.6: start-up). yargs and its layout libraries take longer to load
- * than everything else the CLI needs for this page, so the top-level page is laid out here, from the same
- * command table and global options run.ts gives yargs; `octosync <command> --help` is still yargs'. A test
- * holds this page to yargs' own, word for word.
+ * than everything else the CLI needs for this page, so the top-level page is laid out here, from the command
+ * catalog (commands/catalog.ts) and the global options and epilogue run.ts gives yargs; `octosync <command>
+ * --help` is still yargs'. A test holds this page to yargs' own, byte for byte, at several widths.
  */
 
 /** An option every command accepts; run.ts declares them to yargs from this list. */

@@ -21,7 +21,8 @@ describe('docs/performance.md', () => {
 
   it('changes when the results do', () => {
     const slower = structuredClone(results);
-    slower.results.at(-1).phases.find((p: { phase: string }) => p.phase === 'plan').seconds = 6.5;
+    // The plan targets are set at 1,000 projects (the results may hold larger sizes too).
+    slower.results.find((r: { size: number }) => r.size === 1000).phases.find((p: { phase: string }) => p.phase === 'plan').seconds = 6.5;
     const other = performancePage(slower);
     expect(other).toContain('| plan of 1000 projects < 5 s | **missed** | 6.50 s |');
     expect(other).toContain('**Plan of 1,000 projects: 6.50 s');
@@ -35,7 +36,7 @@ describe('docs/performance.md', () => {
     expect(performancePage(older)).toContain('these results predate the peer pattern in the bench. **Not measured in this run.**');
     const measured = structuredClone(results);
     // One size of 100 projects whose peer pattern took 6,000 s: the ratio is then far above 40×.
-    measured.results = measured.results.slice(-1);
+    measured.results = measured.results.filter((x: { size: number }) => x.size === 1000);
     const r = measured.results.at(-1);
     r.size = 100;
     for (const p of r.phases) p.size = 100;
