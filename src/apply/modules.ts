@@ -13,10 +13,11 @@ import type { RawDoc } from '../snapshot/read.js';
 import { readTenantVariables, writeTenantVariables } from '../snapshot/modules/tenant-variables-read.js';
 import { actionsOf, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../snapshot/modules/template-usage.js';
 import { normalizeVariablesWithIds, sortedByVariable } from '../snapshot/modules/variables.js';
-import { variablesBody, type BodyContext } from './denormalize.js';
+import type { BodyContext } from './denormalize.js';
 import { desiredContent } from './desired.js';
 import type { DestinationState } from './destination.js';
 import { tenantVariablesBody } from './tenant-variables.js';
+import { variablesBody } from './variables-body.js';
 import type { DocIo } from './write.js';
 
 type Json = Record<string, any>;

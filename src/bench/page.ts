@@ -53,7 +53,8 @@ apply of the first sync (also at parallelism 1, at the smallest size, into a sec
 of the destination, plan again and apply of that plan, which has nothing to do. Snapshots, plans and no-change
 applies count the fastest of ${o.repeat} runs; a first sync runs once. Results go to \`${RESULTS_FILE}\`;
 \`npm run bench:docs\` makes this page from them (\`node dist/bench/run.js --render FILE\` prints a saved result
-again).
+again; with \`--update\` it also writes the verdicts and text the current report code derives back into the file,
+the measurements untouched).
 
 \`\`\`sh
 npm run bench                                   # sizes 50, 100, 200, 1000; 20 ms per request; parallelism 8
