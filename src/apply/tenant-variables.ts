@@ -67,9 +67,6 @@ interface Cell {
 }
 const cellKey = (c: Cell) => JSON.stringify([c.kind, c.ownerId, c.templateId, c.env]);
 
-/** A value as the snapshot records it (secrets as `{HasValue}`), to tell a kept value from a changed one. */
-const recorded = recordedSecret;
-
 /**
  * The two v2 bodies (`PUT …/commonvariables` and `…/projectvariables`, each the whole list; see the simulator's
  * tenant-variables.ts for the evidence) from desired values by name. A current value whose every environment keeps
@@ -114,7 +111,7 @@ export function tenantVariablesV2Body(current: RawDoc, desired: Json, dest: Dest
       const kept = (envs.length ? envs : ['']).filter((env) => {
         const key = cellKey({ kind, ownerId: v[OWNER_ID[kind]], templateId: v.TemplateId, env });
         const w = want.get(key);
-        const same = w !== undefined && JSON.stringify(recorded(w.value, v.Template)) === JSON.stringify(recorded(v.Value, v.Template));
+        const same = w !== undefined && JSON.stringify(recordedSecret(w.value, v.Template)) === JSON.stringify(recordedSecret(v.Value, v.Template));
         if (same) satisfied.add(key);
         return same;
       });

@@ -23,9 +23,9 @@ import type { OwnedReads } from './owned-reads.js';
 export interface RunContext extends BodyContext {
   results: Map<string, string[]>;
   /** First reads of owned documents, in `ids=` batches (owned-reads.ts). */
-  owned?: OwnedReads;
+  owned: OwnedReads;
   /** Items the server made inside parents this run created (made-with-parent.ts). */
-  made?: MadeWithParent;
+  made: MadeWithParent;
 }
 
 /** Whether the plan creates this operation's parent (a channel's or runbook's project, a new project). */
@@ -65,9 +65,8 @@ export async function execute(op: Operation, client: OctopusClient, dest: Destin
     const parent = dest.rawDoc(def.parent.kind, op.keyPath);
     if (!parent) throw new ServerError(`${what}: its ${kindDef(def.parent.kind).label.toLowerCase()} is not on the destination`);
     const io: DocIo = (def.module && APPLY_MODULES[def.module].io?.(parent, client, dest)) || pathIo(ownedPath(def, parent, dest), client, what);
-    const owned = ctx.owned;
     const ownedId = def.fetch.from === 'owned' ? parent[def.fetch.idField] : undefined;
-    if (owned && ownedId) io.first = () => owned.first(op, String(ownedId), io.read);
+    if (ownedId) io.first = () => ctx.owned.first(op, String(ownedId), io.read);
     dest.remember(op.kind, op.keyPath, await readModifyWrite(io, op, def, dest, ctx));
     return;
   }
@@ -78,7 +77,7 @@ export async function execute(op: Operation, client: OctopusClient, dest: Destin
     const existing = await lookBeforeCreate(def, op.keyPath, client, dest, ctx, mayExist, what);
     if (existing) {
       await adopt(op, def, existing, client, dest, ctx, !!mayExist, what);
-      return ctx.made?.parentCreated(dest.idOf(op.kind, op.keyPath));
+      return ctx.made.parentCreated(dest.idOf(op.kind, op.keyPath));
     }
     const body = toApiBody(def, op.keyPath, op.desired!, undefined, ctx);
     try {
@@ -91,7 +90,7 @@ export async function execute(op: Operation, client: OctopusClient, dest: Destin
       if (!now) throw err;
       await adopt(op, def, now, client, dest, ctx, !!mayExist, what);
     }
-    return ctx.made?.parentCreated(dest.idOf(op.kind, op.keyPath));
+    return ctx.made.parentCreated(dest.idOf(op.kind, op.keyPath));
   }
   const id = op.destination?.id ?? dest.idOf(op.kind, op.keyPath);
   if (!id) throw new ServerError(`${what}: not found on the destination`);
@@ -210,7 +209,7 @@ async function lookBeforeCreate(def: KindDef, keyPath: string[], client: Octopus
   if (def.nameFrom) return findByName(def, keyPath, client, dest, what);
   if (mayExist !== 'newParent' || !def.parent?.createdWithParent) return undefined;
   const parentId = dest.idOf(def.parent.kind, keyPath.slice(0, -1));
-  if (!parentId || !ctx.made) return findExisting(def, keyPath, client, dest, what);
+  if (!parentId) return findExisting(def, keyPath, client, dest, what);
   const field = def.parent.field;
   const query = def.fetch.from === 'collection' ? (def.fetch.query ?? {}) : {};
   const listed = await ctx.made.itemsAfter(def.kind, parentId, () => client.listAll<RawDoc>(collectionPath(def, dest), query, 1000, what));

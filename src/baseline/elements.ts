@@ -7,7 +7,7 @@
 import { kindDef, type KindName } from '../registry/kinds.js';
 import type { KeyedList } from '../registry/types.js';
 import { fingerprint } from '../util/canonical.js';
-import { escapeToken } from '../util/json-patch.js';
+import { escapeToken } from '../util/pointer.js';
 
 type Json = Record<string, any>;
 

@@ -1,5 +1,5 @@
 import { isLateReferences, operationId } from '../plan-format/operations.js';
-import { KINDS } from '../registry/kinds.js';
+import { KINDS, kindDef } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
 import type { Plan } from '../plan-format/types.js';
 import { atLeast } from '../util/version.js';
@@ -108,8 +108,9 @@ export function applyReadBound(destination: ReadBound, plan: Plan, serverVersion
   const created = new Set(plan.operations.filter((o) => o.action === 'create').map((o) => o.id));
   const perKind = new Map<KindDef, number>();
   for (const op of plan.operations) {
-    const def = KINDS.find((k) => k.kind === op.kind);
-    if (op.action !== 'create' || !def?.parent) continue;
+    if (op.action !== 'create') continue;
+    const def = kindDef(op.kind);
+    if (!def.parent) continue;
     const parentPath = def.parent.ownedOne ? op.keyPath : op.keyPath.slice(0, -1);
     if (created.has(operationId(def.parent.kind, parentPath))) perKind.set(def, (perKind.get(def) ?? 0) + 1);
   }

@@ -141,20 +141,21 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
      * Runs a phase `repeat` times (once when it changes the destination) and keeps the fastest run: other work
      * on the machine only ever slows a run down, so the fastest is the best estimate of the phase's own cost.
      */
-    const measure = async (job: Job, sim: RunningSimulator | undefined, repeat: number, wall: (r: PhaseResult) => number) => {
+    const measure = async (job: Job, sims: RunningSimulator[], repeat: number, wall: (r: PhaseResult) => number) => {
       let best: { r: PhaseResult & { serverSeconds: number }; requests?: Requests } | undefined;
       const walls: number[] = [];
       for (let i = 0; i < repeat; i++) {
-        sim?.stats.reset();
+        for (const sim of sims) sim.stats.reset();
         const r = await runWorker(job);
         walls.push(Number(wall(r).toFixed(3)));
-        if (!best || wall(r) < wall(best.r)) best = { r, requests: sim ? requestsOf(sim) : undefined };
+        // The requests of every simulator the phase talked to, added up.
+        if (!best || wall(r) < wall(best.r)) best = { r, requests: sims.length ? sims.map(requestsOf).reduce(sumRequests) : undefined };
       }
       return { ...best!, walls };
     };
     const snapshot = async (sim: RunningSimulator, phase: string, out: string, parallelism: number, bound: ReadBound) => {
       const job: Job = { phase: 'snapshot', server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism, out };
-      const { r, requests, walls } = await measure(job, sim, opts.repeat, (x) => x.detail.readSeconds as number);
+      const { r, requests, walls } = await measure(job, [sim], opts.repeat, (x) => x.detail.readSeconds as number);
       const readSeconds = r.detail.readSeconds as number;
       const row: PhaseRow = {
         size,
@@ -177,7 +178,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       return row;
     };
     const plan = async (phase: string, destination: string, out: string) => {
-      const { r, walls } = await measure({ phase: 'plan', source: file('source.json'), destination, out }, undefined, opts.repeat, (x) => x.seconds);
+      const { r, walls } = await measure({ phase: 'plan', source: file('source.json'), destination, out }, [], opts.repeat, (x) => x.seconds);
       phases.push({ size, phase, seconds: r.seconds, cpuSeconds: r.cpuSeconds, serverSeconds: r.serverSeconds, maxRss: r.maxRss, baselineRss: r.baselineRss, detail: { ...r.detail, walls } });
       log(`  ${phase}: ${r.seconds.toFixed(2)} s, peak RSS ${mb(r.maxRss)} MB`);
       return writeBound(readPlanFile(out));
@@ -189,7 +190,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       // Only a plan that writes nothing can run again on the same destination.
       // Reads: the destination, then what the parents the plan creates bring along, in bulk (issue 17.4).
       const readsNeeded = applyReadBound(reads, readPlanFile(planFile), (await spaceOf(sim)).version);
-      const { r, requests, walls } = await measure(job, sim, writes.documents + writes.lateReferences === 0 ? opts.repeat : 1, (x) => x.seconds);
+      const { r, requests, walls } = await measure(job, [sim], writes.documents + writes.lateReferences === 0 ? opts.repeat : 1, (x) => x.seconds);
       const bound = readsNeeded + writes.documents;
       phases.push({
         size,
@@ -218,16 +219,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
     const livePlan = async (destinationBound: ReadBound) => {
       const side = (sim: RunningSimulator) => ({ server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p });
       const job: Job = { phase: 'live plan', source: side(src), destination: side(dst), out: file('plan-live.json') };
-      let best: { r: PhaseResult & { serverSeconds: number }; requests: Requests } | undefined;
-      const walls: number[] = [];
-      for (let i = 0; i < opts.repeat; i++) {
-        src.stats.reset();
-        dst.stats.reset();
-        const r = await runWorker(job);
-        walls.push(Number(r.seconds.toFixed(3)));
-        if (!best || r.seconds < best.r.seconds) best = { r, requests: sumRequests(requestsOf(src), requestsOf(dst)) };
-      }
-      const { r, requests } = best!;
+      const { r, requests, walls } = await measure(job, [src, dst], opts.repeat, (x) => x.seconds);
       const bound = Math.max(sourceBound.requests, destinationBound.requests);
       phases.push({
         size,
@@ -244,7 +236,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
         baselineRss: r.baselineRss,
         detail: { ...r.detail, clientRequests: r.clientRequests, walls },
       });
-      log(`  ${LIVE_PLAN_PHASE}: ${r.seconds.toFixed(2)} s, ${requests.total} requests, peak RSS ${mb(r.maxRss)} MB`);
+      log(`  ${LIVE_PLAN_PHASE}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests, peak RSS ${mb(r.maxRss)} MB`);
     };
 
     const sourceBound = await boundOf(src);

@@ -3,7 +3,7 @@ import { ExitCode, OctosyncError, UsageError } from '../errors.js';
 import { CATALOG_ORDER } from './commands/catalog.js';
 import { wantsJson, type CommandResult, type OctosyncCommand } from './command.js';
 import { EPILOGUE, GLOBAL_OPTIONS, helpWidth, topLevelHelp } from './help.js';
-import { sanitizeJson } from '../util/sanitize.js';
+import { sanitizeValue } from '../util/sanitize.js';
 import { writeStderr, writeStdout } from '../util/write-out.js';
 
 /**
@@ -70,7 +70,8 @@ export async function cliParser(argv: string[], modules: unknown[], width = help
 }
 
 function printJson(doc: unknown): void {
-  writeStdout(sanitizeJson(doc, 2) + '\n');
+  // writeStdout scrubs the text; the value is scrubbed by field name first.
+  writeStdout(JSON.stringify(sanitizeValue(doc), null, 2) + '\n');
 }
 
 function errorData(err: unknown): Record<string, unknown> {

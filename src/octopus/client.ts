@@ -4,6 +4,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { AuthenticationError, InputFileError, ServerError } from '../errors.js';
 import { Limiter } from '../util/limit.js';
+import { registerSecret } from '../util/sanitize.js';
 import { normaliseServerUrl } from './url.js';
 import { decode, isDoc, optional, number, object, list, shapeError, string, type Doc } from './decode.js';
 
@@ -63,6 +64,9 @@ export class OctopusClient {
   private readonly aborter = new AbortController();
 
   constructor(private readonly options: ClientOptions) {
+    // Whoever builds a client (a command, the bench, a test), its credential never reaches a log or an error.
+    registerSecret(options.apiKey);
+    registerSecret(options.accessToken);
     this.baseUrl = normaliseServerUrl(options.server);
     const parallelism = options.parallelism ?? 8;
     this.limiter = new Limiter(parallelism);

@@ -1,5 +1,5 @@
 import type { KindName } from '../registry/kinds.js';
-import { escapeToken } from '../util/json-patch.js';
+import { escapeToken } from '../util/pointer.js';
 import type { Operation, Plan } from './types.js';
 
 /** An operation's stable id: kind and names, `/`-separated, names escaped as JSON pointer tokens. */

@@ -173,7 +173,7 @@ function planKind(def: KindDef, ctx: PlanContext, drafts: Draft[], unreadOnDesti
     if (hook?.recordResult) {
       // What the item will be once applied: the planned content, or the destination's as it is.
       const written = draft && draft !== 'unchanged' && draft.action !== 'skip';
-      const result = written ? fingerprint(resultContent(def.kind, draft.desired!)) : ctx.destItem(def.kind, keyPath)?.meta.fingerprint;
+      const result = written ? fingerprint(resultContent(def.kind, toKeyed(def.kind, draft.desired!))) : ctx.destItem(def.kind, keyPath)?.meta.fingerprint;
       if (result) hook.recordResult(keyPath, result, ctx);
     }
     if (draft === 'unchanged') countUnchanged();
@@ -307,11 +307,11 @@ function unreadProcesses(drafts: Draft[], ctx: PlanContext): Draft[] {
 }
 
 /**
- * The content as a snapshot will read it back once applied: keyed lists go back to lists, and variables
+ * The content (in keyed form) as a snapshot will read it back once applied: keyed lists go back to lists, and variables
  * sort as the snapshot sorts them (the plan appends new values; the server does not keep that order).
  */
-function resultContent(kind: KindName, content: Json): Json {
-  const plain = fromKeyed(kind, toKeyed(kind, content));
+function resultContent(kind: KindName, keyed: Json): Json {
+  const plain = fromKeyed(kind, keyed);
   if (Array.isArray(plain.Variables)) plain.Variables = sortedByVariable(plain.Variables as Json[], (v) => v);
   return plain;
 }
@@ -347,15 +347,16 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
     if (current) early = withoutActionRefs(d.def, early, (name) => current.has(name));
     op.dependsOn = dependencies(d, scopeTargets, ctx, created, written);
     let mainWritten = true;
-    op.result = fingerprint(resultContent(d.def.kind, early));
+    // Keyed once: the result, the patch's new side and the late references' old side all start from it.
+    const keyedEarly = toKeyed(d.def.kind, early);
+    op.result = fingerprint(resultContent(d.def.kind, keyedEarly));
     if (d.action === 'create') {
       op.desired = sortKeys(early);
       op.sensitivePaths = sensitivePointers(op.desired);
     } else {
       const before = toKeyed(d.def.kind, d.destContent!);
-      const after = toKeyed(d.def.kind, early);
-      op.patch = diff(before, after, true);
-      op.sensitivePaths = patchSensitivePaths(before, after, op.patch);
+      op.patch = diff(before, keyedEarly, true);
+      op.sensitivePaths = patchSensitivePaths(before, keyedEarly, op.patch);
       op.destination = d.destination;
       // Only late references changed: the later operation does it all.
       mainWritten = op.patch.length > 0;
@@ -368,7 +369,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         .map((r) => operationId(r.kind, r.keyPath))
         .filter((rid) => created.has(rid) && rid !== id);
       if (current && namedActions(d.def, full).some((name) => !current.has(name))) refs.push(operationId('deploymentProcess', [d.keyPath[0]]));
-      const [lateBefore, lateAfter] = [toKeyed(d.def.kind, early), toKeyed(d.def.kind, full)];
+      const [lateBefore, lateAfter] = [keyedEarly, toKeyed(d.def.kind, full)];
       const latePatch = diff(lateBefore, lateAfter, true);
       late.push({
         id: lateReferencesId(id),
@@ -381,7 +382,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
         reasonCode: 'late-references',
         patch: latePatch,
         sensitivePaths: patchSensitivePaths(lateBefore, lateAfter, latePatch),
-        result: fingerprint(resultContent(d.def.kind, full)),
+        result: fingerprint(resultContent(d.def.kind, lateAfter)),
         ...(mainWritten ? {} : { destination: d.destination }),
       });
     }

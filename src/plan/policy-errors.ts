@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { closest } from '../util/suggest.js';
-import { unescapeToken } from '../util/json-patch.js';
+import { pointerTokens } from '../util/pointer.js';
 
 /**
  * Policy errors as a person fixes them: the line and column in the file, the JSON pointer, and for a
@@ -18,7 +18,7 @@ export class PolicySource {
 
   /** `line 3, column 5: ` of the member a pointer names (its key for an unknown member), or '' when unknown. */
   at(pointer: string, member?: string): string {
-    const tokens = tokensOf(pointer);
+    const tokens = pointerTokens(pointer);
     let offset: number | undefined;
     const node = tokens.length ? this.doc.getIn(tokens, true) : this.doc.contents;
     if (member !== undefined && isMap(node)) {
@@ -34,11 +34,9 @@ export class PolicySource {
 
   /** The value a pointer names. */
   value(pointer: string): unknown {
-    return this.doc.getIn(tokensOf(pointer));
+    return this.doc.getIn(pointerTokens(pointer));
   }
 }
-
-const tokensOf = (pointer: string) => (pointer === '' ? [] : pointer.split('/').slice(1).map(unescapeToken));
 
 /** One line per schema error, located in the file, with a suggestion where a name was misspelt. */
 export function describePolicyErrors(errors: ErrorObject[], schema: unknown, source: PolicySource | undefined, max = 5): string[] {

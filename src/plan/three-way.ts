@@ -17,7 +17,7 @@ import type { KindDef } from '../registry/types.js';
 import { getItem } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { fingerprint, sortKeys } from '../util/canonical.js';
-import { unescapeToken } from '../util/json-patch.js';
+import { pointerTokens } from '../util/pointer.js';
 import { fromKeyed, toKeyed } from '../registry/keyed.js';
 import { setsOverwrite, type Policy } from './policy.js';
 import { containsSecret, withSecretsMasked } from '../util/sensitive.js';
@@ -104,7 +104,7 @@ export class ThreeWay {
     for (const [key, st] of states) {
       const w = wantEls.get(key);
       const h = haveEls.get(key);
-      const path = (h ?? w ?? sourceEls.get(key))?.path ?? pathOf(key);
+      const path = (h ?? w ?? sourceEls.get(key))?.path ?? pointerTokens(key);
       if (removed.some((r) => startsWith(path, r))) continue;
       const subject = describeElement(kind, path);
       // Gone from the source since the last sync, still on the destination, and kept by the two-way rules (a
@@ -282,10 +282,6 @@ const KIND_ORDER = new Map(KINDS.map((k, i) => [k.kind as string, i]));
 
 const itemKey = (kind: string, keyPath: string[]) => JSON.stringify([kind, keyPath]);
 
-/** A keyed element's pointer (`/Steps/Deploy/Actions/Run`) as its path of names. */
-export function pathOf(key: string): string[] {
-  return key.split('/').slice(1).map(unescapeToken);
-}
 
 function startsWith(path: string[], prefix: string[]): boolean {
   return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
@@ -343,7 +339,7 @@ export function attachThreeWay(plan: Plan, tw: ThreeWay, source: Snapshot, desti
 
 /** `project variables 'OctoFX', variable 'X': source "a", destination "b"` (secrets masked already). */
 function describeConflict(c: ConflictRecord): string {
-  const where = `${kindDef(c.kind).label.toLowerCase()} '${c.keyPath.join(' / ')}'${c.element ? `, ${describeElement(c.kind, pathOf(c.element))}` : ''}`;
+  const where = `${kindDef(c.kind).label.toLowerCase()} '${c.keyPath.join(' / ')}'${c.element ? `, ${describeElement(c.kind, pointerTokens(c.element))}` : ''}`;
   const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
   return `${where}: source ${show(c.source)}, destination ${show(c.destination)}`;
 }

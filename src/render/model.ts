@@ -8,7 +8,8 @@ import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { CleanupEntry, Decision, Operation, Plan } from '../plan-format/types.js';
 import { KINDS } from '../registry/kinds.js';
 import { structuredPatch } from 'diff';
-import { layout, MASKED, masked, memberName, memberPath, pointerTokens, shorten, summary } from './values.js';
+import { pointerTokens } from '../util/pointer.js';
+import { layout, MASKED, masked, memberName, memberPath, shorten, summary } from './values.js';
 import type { KindName } from '../registry/kinds.js';
 import { threeWayCounts } from './sections-three-way.js';
 
@@ -198,7 +199,8 @@ function patchLines(patch: PatchOperation[], sensitivePaths: readonly string[]):
     const holder = sensitivePaths.find((s) => p.path === s || p.path.startsWith(`${s}/`));
     const secret = holder !== undefined;
     const label = memberPath(pointerTokens(holder ?? p.path));
-    const shown = (v: unknown) => (secret ? MASKED : masked(v, sensitivePaths, p.path));
+    // Under a sensitive path, masked() gives the mask itself.
+    const shown = (v: unknown) => masked(v, sensitivePaths, p.path);
     switch (p.op) {
       case 'add':
         out.push(...laid('+', label, shown(p.value)));

@@ -5,7 +5,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan-format/types.js';
 import type { ConflictRecord, DeletionRecord, DriftRecord } from '../plan-format/three-way.js';
-import { describeElement, pathOf } from '../plan/three-way.js';
+import { describeElement } from '../plan/three-way.js';
+import { pointerTokens } from '../util/pointer.js';
 import { md } from './markdown.js';
 import { kindLabel } from './model.js';
 import { summary } from './values.js';
@@ -21,7 +22,7 @@ export function threeWayCounts(plan: Plan): string {
 /** `Project variables "OctoFX", variable 'LogLevel'`. */
 function where(r: DriftRecord | ConflictRecord | DeletionRecord): string {
   const item = `${kindLabel(r.kind)} ${r.keyPath.map((n) => JSON.stringify(n)).join(' / ')}`;
-  return r.element ? `${item}, ${describeElement(r.kind, pathOf(r.element))}` : item;
+  return r.element ? `${item}, ${describeElement(r.kind, pointerTokens(r.element))}` : item;
 }
 
 // A conflict's values come masked from the planner (util/sensitive.ts): the renderer does not judge secrets.

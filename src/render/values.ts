@@ -2,7 +2,7 @@
  * Values as people read them in a rendered plan: JSON pointers as member paths, secrets masked, long
  * values laid out over several lines. Pure: no colour, no I/O.
  */
-import { escapeToken, unescapeToken } from '../util/json-patch.js';
+import { escapeToken } from '../util/pointer.js';
 import { underSensitive } from '../util/sensitive.js';
 
 /** What is printed in place of any secret. */
@@ -31,10 +31,6 @@ export function masked(value: unknown, sensitivePaths: readonly string[], at = '
 /** The mask itself, for a value the renderer knows is secret from where it sits. */
 export const MASKED: unknown = MASK;
 
-/** JSON pointer tokens, unescaped (`~1` → `/`, `~0` → `~`). */
-export function pointerTokens(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.split('/').slice(1).map(unescapeToken);
-}
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

@@ -1,7 +1,6 @@
 import { maskSecrets, mergeSecrets, stripClientSecrets } from './sensitive.js';
 import { walkPath } from './paths.js';
 import { ApiError, badRequest, notFound, type Doc, type KindSpec, type SimContext } from './types.js';
-import { isIndexedField } from './store.js';
 
 /** Members every resource has that clients cannot set (API-FACTS §2.9). */
 const ALWAYS_READ_ONLY = ['Id', 'SpaceId', 'Links', 'LastModifiedOn', 'LastModifiedBy'];
@@ -51,7 +50,7 @@ function checkUniqueName(kind: KindSpec, doc: Doc, ctx: SimContext): void {
   const space = kind.scope === 'space' ? ctx.spaceId : undefined;
   const parent = rule === 'space' ? undefined : doc[rule.withinField];
   const candidates =
-    rule !== 'space' && isIndexedField(rule.withinField) && typeof parent === 'string'
+    rule !== 'space' && typeof parent === 'string'
       ? ctx.store.matching(kind.collection, rule.withinField, parent, space).filter((other) => String(other.Name).toLowerCase() === name)
       : ctx.store.matching(kind.collection, 'Name', doc.Name, space);
   const clash = candidates.find((other) => other.Id !== doc.Id && (rule === 'space' || other[rule.withinField] === parent));

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createDoc, modifyDoc } from './crud.js';
 import { walkPath } from './paths.js';
-import { isIndexedField } from './store.js';
 import { simKinds } from './kinds/index.js';
 import type { Doc, KindSpec, SimContext } from './types.js';
 
@@ -107,7 +106,7 @@ function seedHelpers(ctx: SimContext, kinds: Map<string, KindSpec>): SeedHelpers
     const parent = within ? hint?.[within] : undefined;
     // A project's children by their project, anything else by name (both from the store's indexes).
     const space = kind?.scope === 'system' ? undefined : ctx.spaceId;
-    const candidates = (within && isIndexedField(within) && typeof parent === 'string' ? ctx.store.matching(to, within, parent, space) : ctx.store.matching(to, 'Name', name, space)).filter(
+    const candidates = (within && typeof parent === 'string' ? ctx.store.matching(to, within, parent, space) : ctx.store.matching(to, 'Name', name, space)).filter(
       (d) => d.Name === name && (!within || !parent || d[within] === parent),
     );
     if (candidates.length !== 1) {

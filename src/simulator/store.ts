@@ -11,11 +11,6 @@ export interface StoreData {
   collections: Record<string, Record<string, Doc>>;
 }
 
-/** Fields the store can look documents up by (Store.matching). */
-const INDEXED_FIELDS = ['Name', 'Slug', 'ProjectId'] as const;
-export type IndexedField = (typeof INDEXED_FIELDS)[number];
-export const isIndexedField = (field: string): field is IndexedField => (INDEXED_FIELDS as readonly string[]).includes(field);
-
 export class Store {
   private data: StoreData;
   /**
@@ -25,14 +20,13 @@ export class Store {
    */
   private lists = new Map<string, Map<string, Doc[]>>();
   /**
-   * Documents by a field's value, lower-cased (`Name`, `Slug`, `ProjectId`), per collection across spaces: name
-   * checks, a project's children and seed lookups find their candidates without walking the collection (a
-   * 5,000-project space seeds 25,000 runbooks, each checked against its project's). Built on first use, kept up
-   * to date by put and remove; each group keeps the order `all()` has (a document put again keeps its place).
+   * Documents by a field's value, lower-cased (`Name`, `Slug`, `ProjectId`, …), per collection and field across
+   * spaces: name checks, a project's children and seed lookups find their candidates without walking the
+   * collection (a 5,000-project space seeds 25,000 runbooks, each checked against its project's). Built on first
+   * use, kept up to date by put and remove; each group keeps the order `all()` has (a document put again keeps
+   * its place). `keys`: the key each document is indexed under, so a document changed in place is re-indexed.
    */
-  private indexes = new Map<string, Map<string, Doc[]>>();
-  /** The key each document is indexed under, per index: a document changed in place is re-indexed from it. */
-  private indexedAs = new Map<string, WeakMap<Doc, string>>();
+  private indexes = new Map<string, Map<string, { groups: Map<string, Doc[]>; keys: WeakMap<Doc, string> }>>();
 
   constructor(data?: StoreData, idOffset?: number) {
     this.data = data ?? {
@@ -85,56 +79,27 @@ export class Store {
    * The documents of a collection whose `field` equals `value` without regard to case (as Octopus compares
    * names), optionally only those of one space; callers that need an exact match filter these.
    */
-  matching(collection: string, field: IndexedField, value: string, spaceId?: string): Doc[] {
-    const found = this.index(collection, field).get(value.toLowerCase());
+  matching(collection: string, field: string, value: string, spaceId?: string): Doc[] {
+    const found = this.index(collection, field).groups.get(value.toLowerCase());
     if (!found) return [];
     return found.filter((d) => spaceId === undefined || d.SpaceId === spaceId);
   }
 
-  private index(collection: string, field: IndexedField): Map<string, Doc[]> {
-    const name = `${collection}\u0000${field}`;
-    let index = this.indexes.get(name);
+  private index(collection: string, field: string): { groups: Map<string, Doc[]>; keys: WeakMap<Doc, string> } {
+    let byField = this.indexes.get(collection);
+    if (!byField) this.indexes.set(collection, (byField = new Map()));
+    let index = byField.get(field);
     if (!index) {
-      index = new Map();
-      this.indexes.set(name, index);
-      this.indexedAs.set(name, new WeakMap());
-      for (const doc of Object.values(this.data.collections[collection] ?? {})) this.reindexOne(name, field, undefined, doc);
+      index = { groups: new Map(), keys: new WeakMap() };
+      byField.set(field, index);
+      for (const doc of Object.values(this.data.collections[collection] ?? {})) reindexOne(index, field, undefined, doc);
     }
     return index;
   }
 
-  /** `prev` out of the index, `doc` in; in `prev`'s place when both have the same key. */
-  private reindexOne(name: string, field: IndexedField, prev: Doc | undefined, doc: Doc | undefined): void {
-    const index = this.indexes.get(name)!;
-    const keys = this.indexedAs.get(name)!;
-    const prevKey = prev ? keys.get(prev) : undefined;
-    const value = doc?.[field];
-    const key = typeof value === 'string' ? value.toLowerCase() : undefined;
-    if (prev && prevKey !== undefined) {
-      const group = index.get(prevKey)!;
-      const at = group.indexOf(prev);
-      keys.delete(prev);
-      if (doc && key === prevKey) {
-        group[at] = doc;
-        keys.set(doc, key);
-        return;
-      }
-      group.splice(at, 1);
-      if (group.length === 0) index.delete(prevKey);
-    }
-    if (!doc || key === undefined) return;
-    const group = index.get(key);
-    if (group) group.push(doc);
-    else index.set(key, [doc]);
-    keys.set(doc, key);
-  }
-
   /** Keeps the collection's indexes (those built so far) up to date with a document put or removed. */
   private reindex(collection: string, prev: Doc | undefined, doc: Doc | undefined): void {
-    for (const field of INDEXED_FIELDS) {
-      const name = `${collection}\u0000${field}`;
-      if (this.indexes.has(name)) this.reindexOne(name, field, prev, doc);
-    }
+    for (const [field, index] of this.indexes.get(collection) ?? []) reindexOne(index, field, prev, doc);
   }
 
   put(collection: string, doc: Doc): void {
@@ -198,4 +163,29 @@ function keyFor(coll: Record<string, Doc>, doc: Doc): string {
   if (scoped in coll) return scoped;
   const holder = coll[doc.Id];
   return holder && holder.SpaceId && holder.SpaceId !== doc.SpaceId ? scoped : doc.Id;
+}
+
+/** `prev` out of an index, `doc` in; in `prev`'s place when both have the same key. */
+function reindexOne(index: { groups: Map<string, Doc[]>; keys: WeakMap<Doc, string> }, field: string, prev: Doc | undefined, doc: Doc | undefined): void {
+  const { groups, keys } = index;
+  const prevKey = prev ? keys.get(prev) : undefined;
+  const value = doc?.[field];
+  const key = typeof value === 'string' ? value.toLowerCase() : undefined;
+  if (prev && prevKey !== undefined) {
+    const group = groups.get(prevKey)!;
+    const at = group.indexOf(prev);
+    keys.delete(prev);
+    if (doc && key === prevKey) {
+      group[at] = doc;
+      keys.set(doc, key);
+      return;
+    }
+    group.splice(at, 1);
+    if (group.length === 0) groups.delete(prevKey);
+  }
+  if (!doc || key === undefined) return;
+  const group = groups.get(key);
+  if (group) group.push(doc);
+  else groups.set(key, [doc]);
+  keys.set(doc, key);
 }

@@ -46,7 +46,7 @@ export async function readSpace(client: OctopusClient, options: ReadOptions): Pr
     collections.map(async (def) => {
       if (def.fetch.from !== 'collection') return;
       const base = def.scope === 'system' ? `/api/${def.fetch.path}` : `${space}/${def.fetch.path}`;
-      const what = def.label.toLowerCase() + 's';
+      const what = pluralLabel(def);
       const query = def.fetch.query ?? {};
       let docs = decodeKindDocs(def.kind, await client.listAll(base, query, 1000, what), listingSource(base, query, what));
       // Some collections mix system and space items (teams): keep this space's; system teams are never synced.

@@ -18,6 +18,3 @@ export function diff(from: unknown, to: unknown, withTests = false): PatchOperat
 export function patched<T>(doc: T, patch: PatchOperation[]): T {
   return jsonpatch.applyPatch(structuredClone(doc), structuredClone(patch), true, false, true).newDocument as T;
 }
-
-// Pointer tokens live in pointer.ts (no library needed); re-exported for the patch code that uses both.
-export { escapeToken, unescapeToken } from './pointer.js';

@@ -13,3 +13,8 @@ export function escapeToken(token: string): string {
 export function unescapeToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
+
+/** A JSON pointer's tokens, unescaped (`/Steps/Deploy~1Web` → `['Steps', 'Deploy/Web']`; `''` → `[]`). */
+export function pointerTokens(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.split('/').slice(1).map(unescapeToken);
+}

@@ -7,7 +7,6 @@ import type { BaselineFiles } from '../../baseline/write.js';
 import { OctopusClient, type ClientOptions } from '../../octopus/client.js';
 import { normaliseServerUrl } from '../../octopus/url.js';
 import { readPlanFile } from '../../plan-format/file.js';
-import { registerSecret } from '../../util/sanitize.js';
 import { writeTextFile } from '../../util/write-out.js';
 
 export interface ApplyFileOptions extends ClientOptions {
@@ -38,9 +37,6 @@ export interface ApplyFileOptions extends ClientOptions {
  * clean-up report beside the plan (or where the flags say), and the destination's client, then applies.
  */
 export async function applyPlanFile(options: ApplyFileOptions): Promise<ApplyResult> {
-  // Callers other than the CLI (the demo, scripts) pass keys here: they are scrubbed from every output too.
-  registerSecret(options.apiKey);
-  registerSecret(options.accessToken);
   const plan = readPlanFile(options.planFile);
   checkApproved(options.planFile, plan, options.expectChecksum);
   // Baseline inputs are checked before anything is written (issue 18).

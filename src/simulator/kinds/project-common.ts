@@ -4,7 +4,6 @@ import { createDoc, deleteDoc, getDoc, modifyDoc, presentDoc, slugify } from '..
 import type { RouteRequest, SimRoute } from '../routes.js';
 import { badRequest, notFound, type Doc, type KindSpec, type SimContext } from '../types.js';
 import { atLeast } from '../../util/version.js';
-import { isIndexedField } from '../store.js';
 
 /** Helpers shared by the project family of kinds (projects, channels, processes, runbooks, variables, releases). */
 
@@ -47,7 +46,7 @@ export function slugWithin(collection: string, withinField: string, doc: Doc, pr
   }
   const within = doc[withinField];
   const siblings =
-    isIndexedField(withinField) && typeof within === 'string' ? ctx.store.matching(collection, withinField, within, ctx.spaceId) : ctx.store.all(collection, ctx.spaceId);
+    typeof within === 'string' ? ctx.store.matching(collection, withinField, within, ctx.spaceId) : ctx.store.all(collection, ctx.spaceId);
   const taken = new Set(siblings.filter((d) => d[withinField] === within && d.Id !== doc.Id).map((d) => d.Slug));
   const base = slugify(String(doc.Name ?? '')) || collection;
   let slug = base;

@@ -48,7 +48,7 @@ function normalizeV2(doc: Doc, ctx: NormalizeContext): Record<string, unknown> {
     const project = ctx.index.nameOf(v.ProjectId, ['project']) ?? text(v.ProjectName) ?? v.ProjectId;
     for (const envId of environmentIds(v)) {
       const env = environmentName(envId, ctx);
-      if (env !== undefined) (((projects[project] ??= {})[env] ??= {})[templateName(v)] = valueOf(v.Value, v.Template));
+      if (env !== undefined) (((projects[project] ??= {})[env] ??= {})[templateName(v)] = recordedSecret(v.Value, v.Template));
     }
   }
   const libraries: Record<string, Values> = {};
@@ -57,10 +57,10 @@ function normalizeV2(doc: Doc, ctx: NormalizeContext): Record<string, unknown> {
     const set = ctx.index.nameOf(v.LibraryVariableSetId, ['libraryVariableSet']) ?? text(v.LibraryVariableSetName) ?? v.LibraryVariableSetId;
     const template = templateName(v);
     const envIds = environmentIds(v);
-    if (envIds.length === 0) (libraries[set] ??= {})[template] = valueOf(v.Value, v.Template);
+    if (envIds.length === 0) (libraries[set] ??= {})[template] = recordedSecret(v.Value, v.Template);
     for (const envId of envIds) {
       const env = environmentName(envId, ctx);
-      if (env !== undefined) ((scoped[set] ??= {})[env] ??= {})[template] = valueOf(v.Value, v.Template);
+      if (env !== undefined) ((scoped[set] ??= {})[env] ??= {})[template] = recordedSecret(v.Value, v.Template);
     }
   }
   return { ProjectVariables: projects, LibraryVariables: libraries, ...(Object.keys(scoped).length ? { LibraryVariablesByEnvironment: scoped } : {}) };
@@ -110,10 +110,8 @@ function namedValues(values: Record<string, unknown>, templates: Map<string, Tem
   const out: Values = {};
   for (const [templateId, value] of Object.entries(values ?? {})) {
     const template = templates.get(templateId);
-    out[template?.name ?? templateId] = valueOf(value, template && { DisplaySettings: { 'Octopus.ControlType': template.sensitive ? 'Sensitive' : undefined } });
+    out[template?.name ?? templateId] = recordedSecret(value, template && { DisplaySettings: { 'Octopus.ControlType': template.sensitive ? 'Sensitive' : undefined } });
   }
   return out;
 }
 
-/** A value as recorded: a secret only as `{HasValue}`, even if a server sent it in clear. */
-const valueOf = recordedSecret;

@@ -4,6 +4,7 @@ import type { Doc } from '../../octopus/decode.js';
 import { decodeVariableSet } from '../documents.js';
 import type { NormalizeContext } from '../normalize.js';
 import { looksLikeId } from '../normalize.js';
+import { isSensitiveVariable } from '../../util/sensitive.js';
 import type { KindName } from '../../registry/kinds.js';
 
 
@@ -47,7 +48,7 @@ export function normalizeVariablesWithIds(answer: Doc, ctx: NormalizeContext): {
     }
   }
   const variables = ((doc.Variables ?? []) as VariableDoc[]).map((v) => {
-    const sensitive = v.IsSensitive === true || v.Type === 'Sensitive';
+    const sensitive = isSensitiveVariable(v);
     const variable: Record<string, unknown> = {
       Name: v.Name,
       Type: v.Type ?? (sensitive ? 'Sensitive' : 'String'),
