@@ -51,7 +51,8 @@ that has only the environments. Every request waits the simulated latency. Each 
 own (the simulators stay in the bench's process): snapshot of the source (also at \`--parallelism 1\`), plan,
 apply of the first sync (also at parallelism 1, at the smallest size, into a second destination), then snapshot
 of the destination, plan again and apply of that plan, which has nothing to do. Snapshots, plans and no-change
-applies count the fastest of ${o.repeat} runs; a first sync runs once. Results go to \`${RESULTS_FILE}\`;
+applies count the fastest of ${o.repeat} runs; a first sync runs once; one more snapshot runs under \`node --cpu-prof\`
+at \`--profile-sizes\` (1,000 by default) to show where its time goes. Results go to \`${RESULTS_FILE}\`;
 \`npm run bench:docs\` makes this page from them (\`node dist/bench/run.js --render FILE\` prints a saved result
 again; with \`--update\` it also writes the verdicts and text the current report code derives back into the file,
 the measurements untouched).
