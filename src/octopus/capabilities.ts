@@ -74,25 +74,43 @@ export interface KeyPermissions {
  * permissions document cannot be read): callers then go by what their reads meet.
  */
 export async function readKeyPermissions(client: OctopusClient, spaceId: string): Promise<KeyPermissions | undefined> {
-  let me: Decoded<typeof USER>;
-  let doc: Decoded<typeof PERMISSIONS>;
-  let permissionsPath: string;
+  const document = await readPermissionDocument(client);
+  return document && keyPermissionsIn(document, spaceId);
+}
+
+/** The key's user and its permission document, as the server gave them (undefined when it does not say). */
+export interface PermissionDocument {
+  me: Decoded<typeof USER>;
+  doc: Decoded<typeof PERMISSIONS>;
+  path: string;
+}
+
+/**
+ * `GET /api/users/me`, then its permissions: needs no space, so that a connection reads it while it looks the space
+ * up (`keyPermissionsIn` then reads it for that space).
+ */
+export async function readPermissionDocument(client: OctopusClient): Promise<PermissionDocument | undefined> {
   try {
-    me = decode(await client.get('/api/users/me', "the API key's user"), USER, { source: 'GET /api/users/me' });
+    const me = decode(await client.get('/api/users/me', "the API key's user"), USER, { source: 'GET /api/users/me' });
     const links = me.Links ? decode(me.Links, USER_LINKS, { source: 'GET /api/users/me' }, 'Links') : undefined;
     const link = links?.Permissions ?? (me.Id ? `/api/users/${me.Id}/permissions` : '');
     if (!link) return undefined;
-    permissionsPath = link.replace(/\{.*\}$/, '');
-    doc = decode(await client.get(permissionsPath, "the API key's permissions"), PERMISSIONS, { source: `GET ${permissionsPath}` });
+    const path = link.replace(/\{.*\}$/, '');
+    const doc = decode(await client.get(path, "the API key's permissions"), PERMISSIONS, { source: `GET ${path}` });
+    return { me, doc, path };
   } catch (err) {
     if (err instanceof ServerError && err.status === 404) return undefined;
     throw err;
   }
+}
+
+/** What a permission document grants in one space, with and without restrictions. */
+export function keyPermissionsIn({ me, doc, path }: PermissionDocument, spaceId: string): KeyPermissions {
   const granted = new Set<string>();
   const restricted = new Set<string>();
   for (const [permission, entries] of Object.entries(doc.SpacePermissions ?? {})) {
-    if (!Array.isArray(entries)) throw shapeError({ source: `GET ${permissionsPath}` }, doc, `SpacePermissions.${permission}`, 'is not a list');
-    for (const r of decodeItems(entries, RESTRICTION, `GET ${permissionsPath} SpacePermissions.${permission}`)) {
+    if (!Array.isArray(entries)) throw shapeError({ source: `GET ${path}` }, doc, `SpacePermissions.${permission}`, 'is not a list');
+    for (const r of decodeItems(entries, RESTRICTION, `GET ${path} SpacePermissions.${permission}`)) {
       if (r.SpaceId && r.SpaceId !== spaceId) continue;
       const limited = RESTRICTIONS.some((k) => (r[k] ?? []).length > 0);
       if (limited) restricted.add(permission);

@@ -20,6 +20,11 @@ export function isSpaceId(space: string): boolean {
  * non-Octopus answer.
  */
 export async function connectToSpace(client: OctopusClient, spaceName: string): Promise<SpaceRef> {
+  return findSpace(client, spaceName, await readServerVersion(client));
+}
+
+/** The root document's `Version`, once it is known to be an Octopus server with spaces (2019.1 or later). */
+export async function readServerVersion(client: OctopusClient): Promise<string> {
   const root: unknown = await client.get('/api', 'root document');
   if (!isOctopusRoot(root)) throw new ServerError(`${client.baseUrl}/api did not answer with an Octopus root document (no Version)`);
   const serverVersion = root.Version;
@@ -27,6 +32,11 @@ export async function connectToSpace(client: OctopusClient, spaceName: string): 
   if (!links?.Spaces || !atLeast(serverVersion, '2019.1')) {
     throw new ServerError(`${client.baseUrl} runs Octopus ${serverVersion}, which has no spaces; octosync needs 2019.1 or later`);
   }
+  return serverVersion;
+}
+
+/** The space by exact name, or by id (`Spaces-1`), on a server whose version `readServerVersion` gave. */
+export async function findSpace(client: OctopusClient, spaceName: string, serverVersion: string): Promise<SpaceRef> {
   if (isSpaceId(spaceName)) {
     const all = await listSpaces(client, {});
     const byId = all.find((s) => s.Id.toLowerCase() === spaceName.toLowerCase());

@@ -1,6 +1,6 @@
-import { detectTenantVariablesApi, type TenantVariablesApi } from '../octopus/capabilities.js';
+import { detectTenantVariablesApi, readPermissionDocument, type TenantVariablesApi } from '../octopus/capabilities.js';
 import type { OctopusClient } from '../octopus/client.js';
-import { connectToSpace, type SpaceRef } from './connect.js';
+import { findSpace, readServerVersion, type SpaceRef } from './connect.js';
 import { checkReadPermissions, type ReadPermissions } from './permissions.js';
 
 export interface OpenSpace {
@@ -16,8 +16,21 @@ export interface OpenSpace {
  * cannot see everything.
  */
 export async function openSpace(client: OctopusClient, spaceName: string, strict = false): Promise<OpenSpace> {
-  const space = await connectToSpace(client, spaceName);
-  const tenantVariablesApi = await detectTenantVariablesApi(client);
-  const permissions = await checkReadPermissions(client, space, strict);
-  return { space, tenantVariablesApi, permissions };
+  const serverVersion = await readServerVersion(client);
+  // Three round trips where one after another took five (issue 17): the space lookup, the feature toggles and the
+  // key's permissions do not depend on each other. Every answer is awaited before any failure is reported, and
+  // the first in this order is the one reported, so the error does not depend on which answer came first.
+  const [space, tenantVariablesApi, permissionDocument] = await firstFailureInOrder([
+    findSpace(client, spaceName, serverVersion),
+    detectTenantVariablesApi(client),
+    readPermissionDocument(client),
+  ] as const);
+  return { space, tenantVariablesApi, permissions: checkReadPermissions(permissionDocument, space, strict) };
+}
+
+/** `Promise.all`, except that it waits for every promise and rejects with the first failure in the given order. */
+async function firstFailureInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

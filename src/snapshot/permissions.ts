@@ -1,6 +1,5 @@
 import { AuthenticationError } from '../errors.js';
-import { readKeyPermissions, SNAPSHOT_NEEDS } from '../octopus/capabilities.js';
-import type { OctopusClient } from '../octopus/client.js';
+import { keyPermissionsIn, SNAPSHOT_NEEDS, type PermissionDocument } from '../octopus/capabilities.js';
 import { kindDef, pluralLabel } from '../registry/kinds.js';
 import type { SpaceRef } from './connect.js';
 import type { KindName } from '../registry/kinds.js';
@@ -12,14 +11,14 @@ export interface ReadPermissions {
 }
 
 /**
- * Checks the key's permissions before a space is read. Without `VariableViewUnscoped` the server hides variables
+ * Checks the key's permissions (its permission document, `readPermissionDocument`) before a space is read. Without `VariableViewUnscoped` the server hides variables
  * that have no environment scope, which would look like values the source lacks: the read stops with one line
  * naming the permission. Without `TeamView` or `UserRoleView`, teams or user roles are left out with a warning,
  * and the snapshot says so (`notRead`) so a plan never takes them for absent. `strict` (apply) refuses both.
  */
-export async function checkReadPermissions(client: OctopusClient, space: SpaceRef, strict = false): Promise<ReadPermissions> {
+export function checkReadPermissions(document: PermissionDocument | undefined, space: SpaceRef, strict = false): ReadPermissions {
   const out: ReadPermissions = { leaveOut: new Set(), warnings: [] };
-  const perms = await readKeyPermissions(client, space.id);
+  const perms = document && keyPermissionsIn(document, space.id);
   if (!perms) {
     out.warnings.push("the server did not say what the API key may do (no permissions document): a read it may not do fails when it is made");
     return out;

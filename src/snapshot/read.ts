@@ -32,50 +32,56 @@ export interface ReadOptions {
 /**
  * Reads every registry kind of a space with as few requests as the API allows: one complete paged listing
  * per collection, `ids=` batches for documents owned by a parent (processes, variable sets), tenant variables
- * per tenant (never one unbounded request, see modules/tenant-variables-read.ts). Collections are read concurrently (the client bounds the parallelism); owned
- * documents after their parents.
+ * per tenant (never one unbounded request, see modules/tenant-variables-read.ts). Everything is read concurrently
+ * (the client bounds the parallelism); owned documents as soon as their parents' listing is in.
  */
 export async function readSpace(client: OctopusClient, options: ReadOptions): Promise<RawSpace> {
-  const raw: RawSpace = new Map();
   const space = `/api/${options.spaceId}`;
   const available = KINDS.filter((k) => (!k.minVersion || atLeast(options.serverVersion, k.minVersion)) && !options.leaveOut?.has(k.kind));
   options.onKinds?.(available);
 
-  const collections = available.filter((k) => k.fetch.from === 'collection');
-  await Promise.all(
-    collections.map(async (def) => {
-      if (def.fetch.from !== 'collection') return;
-      const base = def.scope === 'system' ? `/api/${def.fetch.path}` : `${space}/${def.fetch.path}`;
-      const what = pluralLabel(def);
-      const query = def.fetch.query ?? {};
-      let docs = decodeKindDocs(def.kind, await client.listAll(base, query, 1000, what), listingSource(base, query, what));
-      // Some collections mix system and space items (teams): keep this space's; system teams are never synced.
-      if (def.scope === 'space') docs = docs.filter((d) => !('SpaceId' in d) || d.SpaceId === options.spaceId);
-      raw.set(def.kind, docs);
-      options.onKind?.(def, docs.length);
-    }),
-  );
-
-  const owned = available.filter((k) => k.fetch.from !== 'collection');
-  await Promise.all(
-    owned.map(async (def) => {
+  // Each kind starts as soon as what it needs is read: owned documents wait for their parent's listing only, not
+  // for every collection (issue 17: the deployment settings of 1,000 projects need not wait for the machines).
+  const reads = new Map<KindName, Promise<OctopusDoc[]>>();
+  const docsOf = (kind: KindName): Promise<OctopusDoc[]> => reads.get(kind) ?? Promise.resolve([]);
+  for (const def of [...available.filter((k) => k.fetch.from === 'collection'), ...available.filter((k) => k.fetch.from !== 'collection')]) {
+    const parentKind = def.fetch.from !== 'collection' ? def.parent?.kind : undefined;
+    if (parentKind && available.some((k) => k.kind === parentKind) && !reads.has(parentKind)) {
+      throw new Error(`${def.kind} is read from its parent ${parentKind}, which the registry lists after it`);
+    }
+    const parents = parentKind ? docsOf(parentKind) : undefined;
+    const read = (async () => {
       const docs =
-        def.fetch.from === 'owned'
-          ? await readOwned(client, def, raw, space, options.batchSize ?? 100)
-          : def.fetch.from === 'nested'
-            ? await readNested(client, def, raw, space)
-            : await readModule(client, def, raw, space, options.tenantVariablesApi ?? 'v1');
-      raw.set(def.kind, docs);
+        def.fetch.from === 'collection'
+          ? await readCollection(client, def, space, options.spaceId)
+          : def.fetch.from === 'owned'
+            ? await readOwned(client, def, (await parents) ?? [], space, options.batchSize ?? 100)
+            : def.fetch.from === 'nested'
+              ? await readNested(client, def, (await parents) ?? [], space)
+              : await readModule(client, def, (await parents) ?? [], space, options.tenantVariablesApi ?? 'v1');
       options.onKind?.(def, docs.length);
-    }),
-  );
-  return raw;
+      return docs;
+    })();
+    reads.set(def.kind, read);
+  }
+  const docs = await Promise.all(available.map((def) => docsOf(def.kind)));
+  // In the registry's order whatever order the answers came in: what is built from this map is deterministic.
+  return new Map(available.map((def, i) => [def.kind, docs[i]]));
 }
 
-async function readOwned(client: OctopusClient, def: KindDef, raw: RawSpace, space: string, batchSize: number): Promise<OctopusDoc[]> {
+async function readCollection(client: OctopusClient, def: KindDef, space: string, spaceId: string): Promise<OctopusDoc[]> {
+  if (def.fetch.from !== 'collection') return [];
+  const base = def.scope === 'system' ? `/api/${def.fetch.path}` : `${space}/${def.fetch.path}`;
+  const what = pluralLabel(def);
+  const query = def.fetch.query ?? {};
+  const docs = decodeKindDocs(def.kind, await client.listAll(base, query, 1000, what), listingSource(base, query, what));
+  // Some collections mix system and space items (teams): keep this space's; system teams are never synced.
+  return def.scope === 'space' ? docs.filter((d) => !('SpaceId' in d) || d.SpaceId === spaceId) : docs;
+}
+
+async function readOwned(client: OctopusClient, def: KindDef, parents: OctopusDoc[], space: string, batchSize: number): Promise<OctopusDoc[]> {
   if (def.fetch.from !== 'owned' || !def.parent) return [];
   const fetch = def.fetch;
-  const parents = raw.get(def.parent.kind) ?? [];
   // Config-as-code projects keep their process and settings in git (registry `inGit`): not read here. Their
   // variable sets are: the database holds their sensitive variables.
   const ids = parents
@@ -114,9 +120,9 @@ export async function readOwnedByIds(client: OctopusClient, def: KindDef, space:
 }
 
 /** One document per parent (`projects/{id}/deploymentsettings`); config-as-code parents keep theirs in git. */
-async function readNested(client: OctopusClient, def: KindDef, raw: RawSpace, space: string): Promise<OctopusDoc[]> {
+async function readNested(client: OctopusClient, def: KindDef, parentDocs: OctopusDoc[], space: string): Promise<OctopusDoc[]> {
   if (def.fetch.from !== 'nested' || !def.parent) return [];
-  const parents = (raw.get(def.parent.kind) ?? []).filter((p) => !p.IsVersionControlled);
+  const parents = parentDocs.filter((p) => !p.IsVersionControlled);
   const what = `${def.label.toLowerCase()} of ${kindDef(def.parent.kind).label.toLowerCase()}`;
   return Promise.all(
     parents.map(async (p) => {
@@ -134,9 +140,9 @@ export function nestedPath(space: string, def: KindDef, parentId: string): strin
   return `${space}/${parent.path}/${encodeURIComponent(parentId)}/${def.fetch.path}`;
 }
 
-async function readModule(client: OctopusClient, def: KindDef, raw: RawSpace, space: string, api: TenantVariablesApi): Promise<OctopusDoc[]> {
+async function readModule(client: OctopusClient, def: KindDef, parents: OctopusDoc[], space: string, api: TenantVariablesApi): Promise<OctopusDoc[]> {
   if (def.module === 'tenantVariables') {
-    return Promise.all((raw.get('tenant') ?? []).map((tenant) => readTenantVariables(client, space, tenant, api)));
+    return Promise.all(parents.map((tenant) => readTenantVariables(client, space, tenant, api)));
   }
   throw new Error(`no reader for kind ${def.kind}`);
 }

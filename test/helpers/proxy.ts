@@ -18,6 +18,8 @@ export interface RunningProxy {
   url: string;
   /** Every request path with its query, in order. */
   requests: string[];
+  /** `request <path>` when a request arrives and `answer <path>` when its answer is sent, in the order they happened. */
+  events: string[];
   /** Requests whose client is still waiting for the answer. */
   inFlight(): number;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export interface RunningProxy {
 /** A loopback HTTP proxy in front of a simulator that can change what the server answers. */
 export async function startProxy(target: string, options: ProxyOptions = {}): Promise<RunningProxy> {
   const requests: string[] = [];
+  const events: string[] = [];
   const sockets = new Set<Socket>();
   let open = 0;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -38,6 +41,8 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
       }
       const path = url.pathname + url.search;
       requests.push(path);
+      events.push(`request ${path}`);
+      res.once('finish', () => events.push(`answer ${path}`));
       const delay = options.delay?.find((d) => d.match.test(path));
       if (delay) {
         await new Promise<void>((resolve) => {
@@ -88,6 +93,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    events,
     inFlight: () => open,
     close: () =>
       new Promise<void>((resolve) => {

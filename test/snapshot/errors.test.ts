@@ -80,6 +80,24 @@ describe('snapshot errors', () => {
     expect(line).toMatch(/did you mean 'Default'/);
   });
 
+  it('the space, the feature toggles and the key are asked at once; a missing space is reported even when another answer failed first', async () => {
+    const proxy = await startProxy(sim.url, {
+      answer: [{ match: /^\/api\/users\/me/, status: 400, body: '{"ErrorMessage":"Bad request.","Errors":[]}' }],
+      delay: [{ match: /^\/api\/spaces\?partialName=/, ms: 300 }],
+    });
+    try {
+      expectFailure(await snapshot(proxy.url, { space: 'Staging' }), /no space named 'Staging'/);
+      // The key's user was asked for while the space lookup was still waiting for its answer.
+      const lookup = proxy.requests.findIndex((p) => p.startsWith('/api/spaces?partialName='));
+      const user = proxy.requests.indexOf('/api/users/me');
+      expect(lookup).toBeGreaterThan(0);
+      expect(user).toBeGreaterThan(0);
+      expect(proxy.requests.slice(0, Math.max(lookup, user) + 1).filter((p) => p.startsWith('/api/spaces')).length).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a server too old for spaces: exit 1', async () => {
     const old = await withSimulator({ version: '2018.10.0' });
     try {

@@ -12,6 +12,7 @@ import { readSnapshotFile } from '../../src/snapshot/file.js';
 import type { Snapshot, SnapshotItem } from '../../src/snapshot/types.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { DESTINATION_FIXTURE, fixtureSecrets, SOURCE_FIXTURE } from '../helpers/fixtures.js';
+import { startProxy } from '../helpers/proxy.js';
 import { API_KEY, READ_ONLY_KEY, withSimulator } from '../helpers/simulator.js';
 
 type Sim = Awaited<ReturnType<typeof withSimulator>>;
@@ -321,6 +322,29 @@ describe('snapshot of fixtures/source.json', () => {
     expect(again.snapshot.takenAt).not.toBe('');
     // No temporary files are left beside the output.
     expect(readdirSync(dir).sort()).toEqual(['again.json', 'source.json']);
+  });
+
+  it('reads what a listing owns as soon as that listing is in, and writes the same bytes whatever order the answers come in', async () => {
+    // Machines answer last: the projects' deployment settings and the tenants' variables need not wait for them.
+    const proxy = await startProxy(sim.url, { delay: [{ match: /^\/api\/Spaces-1\/(machines|workers)\?/, ms: 1500 }] });
+    try {
+      const out = join(dir, 'slow-machines.json');
+      const result = await runCli(['snapshot', '--server', proxy.url, '--api-key', API_KEY, '--space', 'Default', '--out', out]);
+      expect(result.code).toBe(0);
+      const machinesAnswered = proxy.events.findIndex((e) => e.startsWith('answer /api/Spaces-1/machines?'));
+      const settingsAsked = proxy.events.findIndex((e) => /^request \/api\/Spaces-1\/projects\/[^/]+\/deploymentsettings/.test(e));
+      const tenantVariablesAsked = proxy.events.findIndex((e) => /^request \/api\/Spaces-1\/tenants\/[^/]+\/variables/.test(e));
+      expect(machinesAnswered).toBeGreaterThan(0);
+      expect(settingsAsked).toBeGreaterThan(0);
+      expect(tenantVariablesAsked).toBeGreaterThan(0);
+      expect(settingsAsked).toBeLessThan(machinesAnswered);
+      expect(tenantVariablesAsked).toBeLessThan(machinesAnswered);
+      const strip = (text: string) => text.replace(/"takenAt": "[^"]*"/, '"takenAt": "…"').replaceAll(proxy.url, sim.url);
+      expect(strip(readFileSync(out, 'utf8'))).toBe(strip(first.text));
+    } finally {
+      rmSync(join(dir, 'slow-machines.json'), { force: true });
+      await proxy.close();
+    }
   });
 
   it('reads with a read-only key and never writes', async () => {
