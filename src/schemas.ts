@@ -1,28 +1,56 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { fileURLToPath } from 'node:url';
+import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { PACKAGE_ROOT } from './version.js';
 
-// ajv-formats is CommonJS: its default import is the module object under NodeNext (TS2349); the plugin is `.default`.
-const addFormats = addFormatsModule.default;
-
 export type SchemaName = 'snapshot' | 'plan' | 'policy' | 'baseline';
+export const SCHEMA_NAMES: readonly SchemaName[] = ['snapshot', 'plan', 'policy', 'baseline'];
+
+// ajv and ajv-formats are CommonJS, and loaded with `require` only where a schema is compiled: a run whose
+// validators were precompiled by the build (src/precompile-schemas.ts) never loads ajv's compiler.
+const require = createRequire(import.meta.url);
+
+/** The Ajv instance every schema is compiled with, at run time and by the build (`extra`: its code options). */
+export function newAjv(extra: Options = {}): Ajv2020 {
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = require('ajv-formats') as (typeof import('ajv-formats'))['default'];
+  const ajv = new Ajv2020({ allErrors: true, strict: true, ...extra });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** The text of `schemas/<name>.schema.json`. */
+export const schemaText = (name: SchemaName): string => readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.schema.json`), 'utf8');
+
+/** Where the build writes the precompiled validator of a schema, beside the built schemas.js (absent under jest). */
+export const precompiledFile = (name: SchemaName): string => fileURLToPath(new URL(`./validators/${name}.cjs`, import.meta.url));
+
+/** A module the build wrote: Ajv's standalone validator and the schema text it was generated from. */
+type Precompiled = ValidateFunction & { schemaText: string };
 
 const validators = new Map<SchemaName, ValidateFunction>();
 let ajv: Ajv2020 | undefined;
 
-/** The compiled validator of `schemas/<name>.schema.json` (compiled once per process). */
+/**
+ * The compiled validator of `schemas/<name>.schema.json` (once per process): the build's precompiled one when it
+ * was generated from the schema as it is now, else compiled here (under jest, or a schema edited since the build).
+ */
 export function validatorFor(name: SchemaName): ValidateFunction {
   let v = validators.get(name);
   if (!v) {
-    ajv ??= (() => {
-      const a = new Ajv2020({ allErrors: true, strict: true });
-      addFormats(a);
-      return a;
-    })();
-    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.schema.json`), 'utf8'));
-    v = ajv.compile(schema);
+    const text = schemaText(name);
+    const file = precompiledFile(name);
+    const built = existsSync(file) ? (require(file) as Precompiled) : undefined;
+    if (built?.schemaText === text) {
+      v = built;
+      // Ajv's standalone code does not keep the schema; the policy reader looks in it (policy.ts).
+      v.schema = JSON.parse(text);
+    } else {
+      ajv ??= newAjv();
+      v = ajv.compile(JSON.parse(text));
+    }
     validators.set(name, v);
   }
   return v;
