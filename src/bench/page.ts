@@ -221,6 +221,31 @@ const SNAPSHOT_CPU_NOTE = [
   'network is still busy, which needs the reader to hand over each kind as it completes (src/snapshot/read.ts).',
 ];
 
+/**
+ * What the second round on issue 17.1 changed and what it measured (A/B runs of the live plan and its apply at 100
+ * projects, 20 ms, the fastest of 5 each, on the idle machine; the run above has the figures as they stand).
+ */
+const RECURRING_NOTE = [
+  'The recurring sync at 100 projects, before and after the second round on 17.1 (the live plan and its apply, the',
+  'fastest of 5 A/B runs on the idle machine): 2.14 s before; 2.01 s once a connection asks for the space, the feature',
+  'toggles and the key\'s permissions at once (three round trips where there were five, `src/snapshot/open.ts`) and',
+  'a kind\'s owned documents are read as soon as their parent\'s listing is in, not after every collection',
+  '(`src/snapshot/read.ts`); 1.85 s once the build precompiles the JSON Schemas (`src/precompile-schemas.ts`: loading',
+  'the plan and snapshot validators takes about 11 ms where compiling them took about 250, so an apply with nothing to',
+  'write went from 0.27 s to 0.12 s). What is left is CPU on the one thread that reads both spaces: a profile of that',
+  'read (468 requests, 7.8 MB of JSON) finds it waiting for the network about a fifth of the time and collecting',
+  'garbage about a ninth; the rest is spread over Node\'s HTTP client and got, parsing and normalising.',
+  'Experiments that did not pay: reads through `node:http` instead of got (a throwaway patch) saved 0.16 s of the 1.93',
+  '(got stays: it is the stack\'s client, with the retries and timeouts octosync relies on); each simulator in a',
+  'process of its own, as two real servers are, changed nothing beyond noise (1.87 + 0.14 s against 1.93 + 0.15 s), so',
+  'the bench\'s simulators sharing a thread do not hold octosync back; two snapshot processes, one per side, took',
+  '1.65–2.1 s each, no faster than one process reading both (the two cores are busy either way); V8 flags',
+  '(`--max-semi-space-size`, `--always-sparkplug`, `--max-lazy`) moved it within the noise. 200 of each side\'s 234',
+  'requests are one per project (deployment settings) or per tenant (tenant variables): the API has no bulk read of',
+  'them that stays safe on large instances (`tenantvariables/all` times out there), so 40× needs less CPU per request',
+  'and per document than this design spends, not fewer round trips.',
+];
+
 /** The page, from saved results. */
 export function performancePage(saved: SavedResults): string {
   const { text: rendered, checks } = report(saved);
@@ -255,6 +280,8 @@ export function performancePage(saved: SavedResults): string {
     ...issue17Findings(saved, checks).map((f) => `- ${f}`),
     '',
     ...SNAPSHOT_CPU_NOTE,
+    '',
+    ...RECURRING_NOTE,
     '',
     'The benchmark found three costs that grew with the square of the space, since fixed: the planner looked through',
     "every operation for each project's variables (a 1,000-project plan took 12–18 s); apply searched the whole space by",
