@@ -44,11 +44,15 @@ export async function readSpace(client: OctopusClient, options: ReadOptions): Pr
   // for every collection (issue 17: the deployment settings of 1,000 projects need not wait for the machines).
   const reads = new Map<KindName, Promise<OctopusDoc[]>>();
   const docsOf = (kind: KindName): Promise<OctopusDoc[]> => reads.get(kind) ?? Promise.resolve([]);
-  for (const def of [...available.filter((k) => k.fetch.from === 'collection'), ...available.filter((k) => k.fetch.from !== 'collection')]) {
-    const parentKind = def.fetch.from !== 'collection' ? def.parent?.kind : undefined;
-    if (parentKind && available.some((k) => k.kind === parentKind) && !reads.has(parentKind)) {
-      throw new Error(`${def.kind} is read from its parent ${parentKind}, which the registry lists after it`);
-    }
+  const parentOf = (def: KindDef) => (def.fetch.from !== 'collection' ? def.parent?.kind : undefined);
+  const order = [...available.filter((k) => k.fetch.from === 'collection'), ...available.filter((k) => k.fetch.from !== 'collection')];
+  // Checked before any request starts: a registry that lists an owned kind before its parent is a bug here.
+  order.forEach((def, i) => {
+    const parent = order.findIndex((k) => k.kind === parentOf(def));
+    if (parent > i) throw new Error(`${def.kind} is read from its parent ${parentOf(def)}, which the registry lists after it`);
+  });
+  for (const def of order) {
+    const parentKind = parentOf(def);
     const parents = parentKind ? docsOf(parentKind) : undefined;
     const read = (async () => {
       const docs =
