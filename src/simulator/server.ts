@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { filterDocs, pageOf, sortDocs } from './collections.js';
+import { docsWithIds, filterDocs, pageOf, sortDocs } from './collections.js';
 import { assertVerb, createDoc, deleteDoc, getDoc, modifyDoc, presentDoc } from './crud.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 import { simKinds, simRoutes } from './kinds/index.js';
@@ -228,11 +228,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     return crudRoute(kind, method, segments, url, body, ctx);
   }
 
+  const listings = new Map<string, { generation: number; docs: Doc[] }>();
+  function sortedListing(kind: KindSpec, spaceId: string | undefined, docs: Doc[]): Doc[] {
+    const key = `${kind.collection}/${spaceId ?? ''}`;
+    const cached = listings.get(key);
+    if (cached?.generation === store.generation) return cached.docs;
+    const sorted = sortDocs(kind, docs);
+    listings.set(key, { generation: store.generation, docs: sorted });
+    return sorted;
+  }
+
   function crudRoute(kind: KindSpec, method: Method, segments: string[], url: URL, body: unknown, ctx: SimContext): RouteResult {
     const id = segments[1];
     if (id === undefined) {
       if (method === 'GET') {
-        const docs = sortDocs(kind, filterDocs(kind, store.all(kind.collection, kind.scope === 'space' ? ctx.spaceId : undefined), url.searchParams));
+        const spaceId = kind.scope === 'space' ? ctx.spaceId : undefined;
+        const ids = url.searchParams.get('ids');
+        const pool = ids ? docsWithIds(store, kind.collection, ids, spaceId) : store.all(kind.collection, spaceId);
+        const filtered = filterDocs(kind, pool, url.searchParams);
+        // A whole collection read page by page is sorted once, not once per page, until the next write.
+        const docs = filtered === pool && !ids ? sortedListing(kind, spaceId, pool) : sortDocs(kind, filtered);
         return { body: pageOf(kind, docs, url.searchParams, url.pathname, ctx, !atLeast(version, '2020.1')) };
       }
       if (method === 'POST') {

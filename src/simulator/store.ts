@@ -12,6 +12,7 @@ export interface StoreData {
 }
 
 export class Store {
+  private changes = 0;
   private data: StoreData;
   /**
    * Lists of `all()`, per collection and per space (`''`: every space), kept in insertion order as documents
@@ -102,7 +103,13 @@ export class Store {
     for (const [field, index] of this.indexes.get(collection) ?? []) reindexOne(index, field, prev, doc);
   }
 
+  /** Counts every put and remove: what a cache of listings compares to know it is still current. */
+  get generation(): number {
+    return this.changes;
+  }
+
   put(collection: string, doc: Doc): void {
+    this.changes++;
     const coll = (this.data.collections[collection] ??= {});
     const key = keyFor(coll, doc);
     const prev = coll[key];
@@ -123,6 +130,7 @@ export class Store {
   }
 
   remove(collection: string, id: string, spaceId?: string): boolean {
+    this.changes++;
     const coll = this.data.collections[collection];
     const key = spaceId !== undefined && coll && `${spaceId}/${id}` in coll ? `${spaceId}/${id}` : id;
     if (!coll || !(key in coll)) return false;
