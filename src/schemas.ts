@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { PACKAGE_ROOT } from './version.js';
 
-export type SchemaName = 'snapshot' | 'plan' | 'policy' | 'baseline';
-export const SCHEMA_NAMES: readonly SchemaName[] = ['snapshot', 'plan', 'policy', 'baseline'];
+/** The files octosync reads and writes, one schema each (`schemas/<name>.schema.json`); `validate --kind` takes these. */
+export const SCHEMA_NAMES = ['snapshot', 'plan', 'policy', 'baseline'] as const;
+export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 // ajv and ajv-formats are CommonJS, and loaded with `require` only where a schema is compiled: a run whose
 // validators were precompiled by the build (src/precompile-schemas.ts) never loads ajv's compiler.

@@ -27,8 +27,11 @@ export interface ApplyModule {
   prepareBody?(body: Json, ctx: BodyContext): void;
   /** How the document owned by `parent` is read and written, where that is not its one path. */
   io?(parent: RawDoc, client: OctopusClient, dest: DestinationState): DocIo;
-  /** The body to PUT, built by the module instead of toApiBody. */
-  body?(op: Operation, current: RawDoc, dest: DestinationState, ctx: BodyContext): RawDoc;
+  /**
+   * The body to PUT, built by the module instead of toApiBody; `desired` is the generic desired content (the plan's
+   * content of a create, or the current content normalised with the plan's patch), for modules that start from it.
+   */
+  body?(op: Operation, current: RawDoc, dest: DestinationState, ctx: BodyContext, desired: () => Json): RawDoc;
 }
 
 export const APPLY_MODULES: Record<SpecialModule, ApplyModule> = {
@@ -40,7 +43,7 @@ export const APPLY_MODULES: Record<SpecialModule, ApplyModule> = {
       read: () => readTenantVariables(client, dest.spaceBase, tenant, dest.tenantVariablesApi),
       write: (body) => writeTenantVariables(client, dest.spaceBase, tenant, body),
     }),
-    body: (op, current, dest, ctx) => tenantVariablesBody(current, desiredContent(op, () => dest.normalize(op.kind, op.keyPath, current, true).content), dest, ctx.placeholder),
+    body: (_op, current, dest, ctx, desired) => tenantVariablesBody(current, desired(), dest, ctx.placeholder),
   },
   scopedUserRole: {},
 };

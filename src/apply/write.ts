@@ -35,7 +35,6 @@ export function parentCreatedByPlan(op: Operation, byId: Map<string, Operation>)
   return byId.get(operationId(def.parent.kind, op.keyPath.slice(0, -1)))?.action === 'create';
 }
 
-
 /** The API path of an owned document (a project's process or variables). */
 function ownedPath(def: KindDef, parent: RawDoc, dest: DestinationState): string {
   if (def.fetch.from === 'nested') return nestedPath(dest.spaceBase, def, parent.Id);
@@ -265,7 +264,8 @@ function docNames(def: KindDef, docs: RawDoc[], dest: DestinationState): (doc: R
 
 /** The document to PUT: the plan's desired content (a create) or the current content with the plan's patch. */
 function buildBody(op: Operation, def: KindDef, current: RawDoc, dest: DestinationState, ctx: BodyContext): RawDoc {
+  const desired = () => desiredContent(op, () => dest.normalize(op.kind, op.keyPath, current, true).content);
   const own = def.module ? APPLY_MODULES[def.module].body : undefined;
-  if (own) return own(op, current, dest, ctx);
-  return toApiBody(def, op.keyPath, desiredContent(op, () => dest.normalize(op.kind, op.keyPath, current, true).content), current, ctx);
+  if (own) return own(op, current, dest, ctx, desired);
+  return toApiBody(def, op.keyPath, desired(), current, ctx);
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../version.js';
 import { issue17Findings } from './page-issue17.js';
-import { describeShape, mb, phaseRow, report, type SavedResults, type SizeResult } from './report.js';
+import { describeShape, mb, phaseRow, PLAN_TARGET_SIZE, planTargetResult, report, type SavedResults, type SizeResult } from './report.js';
 
 /**
  * docs/performance.md, made from saved benchmark results (bench/results/latest.json) by `npm run bench:docs`:
@@ -167,9 +167,9 @@ function findings(saved: SavedResults, checks: ReturnType<typeof report>['checks
 
   const synced = results.filter((r) => row(r, 'apply first sync'));
   const lastSynced = synced[synced.length - 1];
-  const fs = lastSynced && row(lastSynced, 'apply first sync')!;
-  if (!lastSynced || !fs) out.push('**A first sync**: none was applied in this run (`--first-sync-sizes`).');
+  if (!lastSynced) out.push('**A first sync**: none was applied in this run (`--first-sync-sizes`).');
   else {
+    const fs = row(lastSynced, 'apply first sync')!;
     const reads = fs.requests!.byMethod.GET ?? 0;
     const readBound = Number(fs.detail.readBound);
     out.push(
@@ -180,12 +180,11 @@ function findings(saved: SavedResults, checks: ReturnType<typeof report>['checks
     );
   }
 
-  // The plan targets are set at 1,000 projects: that size when it ran (as report.ts judges them).
-  const planned = results.find((r) => r.size === 1000) ?? last;
+  const planned = planTargetResult(results);
   const plan = row(planned, 'plan')!;
   out.push(
     `**Plan of ${n(planned.size)} projects: ${s2(plan.seconds)} s and ${mb(plan.maxRss)} MB** (best of ${o.repeat}; targets < 5 s and ` +
-      `< 512 MB${planned.size !== 1000 ? ', set for 1,000 projects' : ''}). ${verdict(met(/^plan of/))}`,
+      `< 512 MB${planned.size !== PLAN_TARGET_SIZE ? ', set for 1,000 projects' : ''}). ${verdict(met(/^plan of/))}`,
   );
 
   if (results.length > 1) {

@@ -143,10 +143,9 @@ export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
       detail: `plan again: ${JSON.stringify(row(r, 'plan again')!.detail.counts)}; ${again.requests!.writes} writes`,
     });
   }
-  // The plan targets (issue 7) are set at 1,000 projects: judged there when that size ran (5,000 has its own, 17.5).
-  const largest = results.find((r) => r.size === 1000) ?? results[results.length - 1];
+  const largest = planTargetResult(results);
   const plan = largest.phases.find((p) => p.phase === 'plan')!;
-  const label = largest.size === 1000 ? '' : ` (largest size run: ${largest.size}, the target is for 1,000)`;
+  const label = largest.size === PLAN_TARGET_SIZE ? '' : ` (largest size run: ${largest.size}, the target is for 1,000)`;
   out.push({ target: `plan of ${largest.size} projects < 5 s${label}`, met: plan.seconds < 5, detail: `${plan.seconds.toFixed(2)} s` });
   out.push({ target: `plan of ${largest.size} projects < 512 MB peak${label}`, met: plan.maxRss < 512 * 1024 * 1024, detail: `${mb(plan.maxRss)} MB peak RSS` });
   for (const phase of ['snapshot', 'plan', 'apply first sync']) {
@@ -167,6 +166,14 @@ export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
   return [...out, ...issue17Verdicts(results, opts)];
 }
 
+/** The size the plan targets (issue 7) are set for. */
+export const PLAN_TARGET_SIZE = 1000;
+
+/** Where the plan targets are judged: at their size when it ran, else the largest run (5,000 has its own, 17.5). */
+export function planTargetResult(results: SizeResult[]): SizeResult {
+  return results.find((r) => r.size === PLAN_TARGET_SIZE) ?? results[results.length - 1];
+}
+
 export interface SavedResults {
   date: string;
   machine: Record<string, string | number>;
@@ -174,6 +181,8 @@ export interface SavedResults {
   results: SizeResult[];
   /** The report as the run printed it (bench/run.ts saves it beside the figures). */
   text?: string;
+  /** The verdicts of that report, saved with it. */
+  targets?: Verdict[];
   /** `octosync --help` start to exit (issue 17.6); results saved before it was measured have none. */
   startup?: StartupResult;
 }

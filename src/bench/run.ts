@@ -359,10 +359,8 @@ async function main(): Promise<void> {
     // Prints a saved result again (with the current report code); with --update, also writes the verdicts and
     // the text it derives back into the file (the measurements stay as they were).
     const file = argv[1] && !argv[1].startsWith('--') ? argv[1] : join('bench', 'results', 'latest.json');
-    const { targets: _targets, text: _text, ...saved } = JSON.parse(readFileSync(file, 'utf8')) as SavedResults & { targets?: unknown; text?: unknown };
-    const { text, checks } = report(saved);
-    process.stdout.write(text + '\n');
-    if (argv.includes('--update')) writeFileSync(file, JSON.stringify({ ...saved, targets: checks, text }, null, 2) + '\n');
+    const { targets: _targets, text: _text, ...saved } = JSON.parse(readFileSync(file, 'utf8')) as SavedResults;
+    process.stdout.write(reported(saved, argv.includes('--update') ? file : undefined) + '\n');
     return;
   }
   const opts = parseArgs(argv);
@@ -380,12 +378,17 @@ async function main(): Promise<void> {
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
   }
   const saved: SavedResults = { date: new Date().toISOString(), machine: { ...machine(), loadAverageAtStart: loadAtStart }, options: opts, results, startup };
-  const { text, checks } = report(saved);
-  process.stdout.write(text + '\n');
   const outFile = resolve(opts.out);
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, JSON.stringify({ ...saved, targets: checks, text }, null, 2) + '\n');
+  process.stdout.write(reported(saved, outFile) + '\n');
   log(`Results written to ${opts.out}`);
+}
+
+/** The report of saved results; with `file`, the results are written there with its verdicts and text. */
+function reported(saved: SavedResults, file?: string): string {
+  const { text, checks } = report(saved);
+  if (file) writeFileSync(file, JSON.stringify({ ...saved, targets: checks, text }, null, 2) + '\n');
+  return text;
 }
 
 // Only when run as the entry point (the generator test imports this module's neighbours, not this file).

@@ -282,7 +282,6 @@ const KIND_ORDER = new Map(KINDS.map((k, i) => [k.kind as string, i]));
 
 const itemKey = (kind: string, keyPath: string[]) => JSON.stringify([kind, keyPath]);
 
-
 function startsWith(path: string[], prefix: string[]): boolean {
   return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
 }

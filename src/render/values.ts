@@ -31,7 +31,6 @@ export function masked(value: unknown, sensitivePaths: readonly string[], at = '
 /** The mask itself, for a value the renderer knows is secret from where it sits. */
 export const MASKED: unknown = MASK;
 
-
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** `/Steps/Deploy web/Properties/Octopus.Action.Script.ScriptBody` → `Steps["Deploy web"].Properties["Octopus.Action.Script.ScriptBody"]`. */

@@ -229,11 +229,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
 
   const listings = new Map<string, { generation: number; docs: Doc[] }>();
-  function sortedListing(kind: KindSpec, spaceId: string | undefined, docs: Doc[]): Doc[] {
+  /**
+   * A collection's documents for a listing (paged or `/all`): its filters applied, in its order. `ids=` are looked
+   * up by id, not by walking the collection, and a whole collection read page by page is sorted once per write.
+   */
+  function listed(kind: KindSpec, ctx: SimContext, query: URLSearchParams): Doc[] {
+    const spaceId = kind.scope === 'space' ? ctx.spaceId : undefined;
+    const ids = query.get('ids');
+    const pool = ids ? docsWithIds(store, kind.collection, ids, spaceId) : store.all(kind.collection, spaceId);
+    const filtered = filterDocs(kind, pool, query);
+    if (filtered !== pool || ids) return sortDocs(kind, filtered);
     const key = `${kind.collection}/${spaceId ?? ''}`;
     const cached = listings.get(key);
     if (cached?.generation === store.generation) return cached.docs;
-    const sorted = sortDocs(kind, docs);
+    const sorted = sortDocs(kind, pool);
     listings.set(key, { generation: store.generation, docs: sorted });
     return sorted;
   }
@@ -242,13 +251,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const id = segments[1];
     if (id === undefined) {
       if (method === 'GET') {
-        const spaceId = kind.scope === 'space' ? ctx.spaceId : undefined;
-        const ids = url.searchParams.get('ids');
-        const pool = ids ? docsWithIds(store, kind.collection, ids, spaceId) : store.all(kind.collection, spaceId);
-        const filtered = filterDocs(kind, pool, url.searchParams);
-        // A whole collection read page by page is sorted once, not once per page, until the next write.
-        const docs = filtered === pool && !ids ? sortedListing(kind, spaceId, pool) : sortDocs(kind, filtered);
-        return { body: pageOf(kind, docs, url.searchParams, url.pathname, ctx, !atLeast(version, '2020.1')) };
+        return { body: pageOf(kind, listed(kind, ctx, url.searchParams), url.searchParams, url.pathname, ctx, !atLeast(version, '2020.1')) };
       }
       if (method === 'POST') {
         assertVerb(kind, 'create');
@@ -258,8 +261,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     if (id.toLowerCase() === 'all' && method === 'GET') {
       // `/all` is a bare array (API-FACTS §2.5); most accept `ids`.
-      const docs = sortDocs(kind, filterDocs(kind, store.all(kind.collection, kind.scope === 'space' ? ctx.spaceId : undefined), url.searchParams));
-      return { body: docs.map((d) => presentDoc(kind, d, ctx)) };
+      return { body: listed(kind, ctx, url.searchParams).map((d) => presentDoc(kind, d, ctx)) };
     }
     if (method === 'GET') return { body: presentDoc(kind, getDoc(kind, id, ctx), ctx) };
     if (method === 'PUT') {

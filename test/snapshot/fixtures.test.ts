@@ -68,6 +68,8 @@ function item(snapshot: Snapshot, plural: string, ...keyPath: string[]): Snapsho
   }
   return node as SnapshotItem;
 }
+/** A snapshot file's text with its one moment-dependent member blanked. */
+const withoutTakenAt = (text: string) => text.replace(/"takenAt": "[^"]*"/, '"takenAt": "…"');
 const content = (snapshot: Snapshot, plural: string, ...keyPath: string[]): Doc => item(snapshot, plural, ...keyPath).content as Doc;
 const actionsOf = (process: Doc): Doc[] => process.Steps.flatMap((s: Doc) => s.Actions);
 
@@ -316,9 +318,8 @@ describe('snapshot of fixtures/source.json', () => {
 
   it('writes the same bytes for the same state, but for takenAt', async () => {
     const again = await snapshotOf(sim, join(dir, 'again.json'));
-    const strip = (text: string) => text.replace(/"takenAt": "[^"]*"/, '"takenAt": "…"');
     expect(again.text).not.toBe(''); // sanity
-    expect(strip(again.text)).toBe(strip(first.text));
+    expect(withoutTakenAt(again.text)).toBe(withoutTakenAt(first.text));
     expect(again.snapshot.takenAt).not.toBe('');
     // No temporary files are left beside the output.
     expect(readdirSync(dir).sort()).toEqual(['again.json', 'source.json']);
@@ -339,8 +340,7 @@ describe('snapshot of fixtures/source.json', () => {
       expect(tenantVariablesAsked).toBeGreaterThan(0);
       expect(settingsAsked).toBeLessThan(machinesAnswered);
       expect(tenantVariablesAsked).toBeLessThan(machinesAnswered);
-      const strip = (text: string) => text.replace(/"takenAt": "[^"]*"/, '"takenAt": "…"').replaceAll(proxy.url, sim.url);
-      expect(strip(readFileSync(out, 'utf8'))).toBe(strip(first.text));
+      expect(withoutTakenAt(readFileSync(out, 'utf8')).replaceAll(proxy.url, sim.url)).toBe(withoutTakenAt(first.text));
     } finally {
       rmSync(join(dir, 'slow-machines.json'), { force: true });
       await proxy.close();

@@ -1,14 +1,13 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from '../command.js';
+import { SCHEMA_NAMES, type SchemaName } from '../../schemas.js';
 import { CATALOG } from './catalog.js';
 
-const KINDS = ['snapshot', 'plan', 'policy', 'baseline'] as const;
-type FileKind = (typeof KINDS)[number];
 
 interface ValidateArgs extends OutputFormatArgs {
   file: string;
-  kind?: FileKind;
+  kind?: SchemaName;
 }
 
 export const validateCommand: OctosyncCommand<ValidateArgs> = {
@@ -17,7 +16,7 @@ export const validateCommand: OctosyncCommand<ValidateArgs> = {
     outputFormatOption(
       y
         .positional('file', { type: 'string', demandOption: true, describe: 'File to check' })
-        .option('kind', { choices: KINDS, describe: 'What the file is (default: detected from its content)' }),
+        .option('kind', { choices: SCHEMA_NAMES, describe: 'What the file is (default: detected from its content)' }),
     ) as unknown as Argv<ValidateArgs>,
   run: async (argv, io) => {
     // Loaded here, not above: `octosync --help` must not pay for the schemas and the YAML parser.

@@ -150,6 +150,8 @@ export function sortOrderRoute(kind: KindSpec): SimRoute {
         d.SortOrder = i;
         d.LastModifiedOn = ctx.now();
         d.LastModifiedBy = ctx.user;
+        // Through the store, as every write: its indexes and the server's sorted listings follow its puts.
+        ctx.store.put(kind.collection, d);
       });
       return { status: 200 };
     },
