@@ -7,7 +7,6 @@ import { describeRecurring, MEMORY_LIMIT, recurringSyncs } from './recurring.js'
  */
 
 const n = (x: number) => x.toLocaleString('en-US');
-const row = phaseRow;
 const verdict = (checks: Verdict[], prefix: string) => {
   const own = checks.filter((c) => c.target.startsWith(prefix));
   if (own.length && own.every((c) => c.detail.startsWith('not measured'))) return '**Not measured in this run.**';
@@ -30,7 +29,7 @@ export function issue17Findings(saved: SavedResults, checks: Verdict[]): string[
 
   const profiled = results.filter((r) => r.profile);
   const thousand = results.find((r) => r.size === 1000);
-  const snap = thousand && row(thousand, 'snapshot');
+  const snap = thousand && phaseRow(thousand, 'snapshot');
   out.push(
     `**Snapshot CPU** (17.3; target: 1,000 projects within 2× of the latency bound at parallelism ${o.parallelism})` +
       (snap?.latencyBound ? `: ${snap.seconds.toFixed(2)} s against ${snap.latencyBound.toFixed(2)} s, ${(snap.seconds / snap.latencyBound).toFixed(2)}×, with ${snap.cpuSeconds.toFixed(2)} s of CPU. ` : '. ') +
@@ -42,12 +41,12 @@ export function issue17Findings(saved: SavedResults, checks: Verdict[]): string[
 
   const last = results[results.length - 1];
   const heaviest = [...last.phases].sort((a, b) => b.maxRss - a.maxRss)[0];
-  const plans = results.filter((r) => row(r, 'plan again')?.detail.fileBytes !== undefined);
+  const plans = results.filter((r) => phaseRow(r, 'plan again')?.detail.fileBytes !== undefined);
   out.push(
     `**Scale** (17.5; 5,000 projects, every phase under ${MEMORY_LIMIT / 1024 ** 3} GB, time per project not growing): the largest size run is ` +
       `${n(last.size)} projects; its heaviest phase is ${heaviest.phase} at ${(heaviest.maxRss / 1024 ** 2).toFixed(0)} MB peak RSS` +
       (plans.length
-        ? `; the plan of a recurring sync is ${plans.map((r) => `${n(Number(row(r, 'plan again')!.detail.fileBytes))} bytes at ${n(r.size)} projects`).join(', ')}` +
+        ? `; the plan of a recurring sync is ${plans.map((r) => `${n(Number(phaseRow(r, 'plan again')!.detail.fileBytes))} bytes at ${n(r.size)} projects`).join(', ')}` +
           ' (it lists what it writes and what it holds back; unchanged items are a count)'
         : '') +
       `. ${verdict(checks, '17.5')}`,

@@ -22,7 +22,6 @@ const range = (xs: number[], fmt: (x: number) => string) => {
   const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
   return fmt(lo) === fmt(hi) ? fmt(lo) : `${fmt(lo).replace(/×$/, '')}–${fmt(hi)}`;
 };
-const row = phaseRow;
 const verdict = (met: boolean) => (met ? '**Met.**' : '**Missed.**');
 
 /** Where a first sync's reads beyond its bound went, by the simulator's request counts per path (issue 17.4). */
@@ -132,17 +131,17 @@ function findings(saved: SavedResults, checks: ReturnType<typeof report>['checks
   const last = results[results.length - 1];
   const out: string[] = [];
 
-  const snaps = results.map((r) => row(r, 'snapshot')!);
+  const snaps = results.map((r) => phaseRow(r, 'snapshot')!);
   out.push(
     `**Snapshot requests against the bound**: ${range(snaps.map((p) => p.requests!.total / p.requestBound!), times)} ` +
-      `(${n(row(last, 'snapshot')!.requests!.total)} requests read a ${n(last.size)}-project space): list endpoints and \`ids=\` batches ` +
+      `(${n(phaseRow(last, 'snapshot')!.requests!.total)} requests read a ${n(last.size)}-project space): list endpoints and \`ids=\` batches ` +
       `only, never a GET per item. ${verdict(met(/snapshot requests/))}`,
   );
 
-  const ls = row(last, 'snapshot')!;
-  const serial = row(last, 'snapshot p=1');
-  const firstApply = row(first, 'apply first sync');
-  const serialApply = row(first, 'apply first sync p=1');
+  const ls = phaseRow(last, 'snapshot')!;
+  const serial = phaseRow(last, 'snapshot p=1');
+  const firstApply = phaseRow(first, 'apply first sync');
+  const serialApply = phaseRow(first, 'apply first sync p=1');
   out.push(
     `**Snapshot wall time against the latency bound** (target ≤ 1.5×): ${range(snaps.map((p) => p.seconds / p.latencyBound!), times)}. ` +
       `${verdict(met(/snapshot wall/))} The bound counts only round trips (${s2(ls.latencyBound!)} s for ${n(ls.requests!.total)} requests at ` +
@@ -156,7 +155,7 @@ function findings(saved: SavedResults, checks: ReturnType<typeof report>['checks
         : ''),
   );
 
-  const again = row(last, 'apply no changes')!;
+  const again = phaseRow(last, 'apply no changes')!;
   out.push(
     `**A recurring sync with nothing changed** writes ${n(again.requests!.writes)} requests and reads ${n(again.requests!.total)} ` +
       (again.requests!.total < Number(again.detail.readBound)
@@ -165,11 +164,11 @@ function findings(saved: SavedResults, checks: ReturnType<typeof report>['checks
       ` at ${n(last.size)} projects. ${verdict(met(/nothing changed/))}`,
   );
 
-  const synced = results.filter((r) => row(r, 'apply first sync'));
+  const synced = results.filter((r) => phaseRow(r, 'apply first sync'));
   const lastSynced = synced[synced.length - 1];
   if (!lastSynced) out.push('**A first sync**: none was applied in this run (`--first-sync-sizes`).');
   else {
-    const fs = row(lastSynced, 'apply first sync')!;
+    const fs = phaseRow(lastSynced, 'apply first sync')!;
     const reads = fs.requests!.byMethod.GET ?? 0;
     const readBound = Number(fs.detail.readBound);
     out.push(
@@ -181,16 +180,16 @@ function findings(saved: SavedResults, checks: ReturnType<typeof report>['checks
   }
 
   const planned = planTargetResult(results);
-  const plan = row(planned, 'plan')!;
+  const plan = phaseRow(planned, 'plan')!;
   out.push(
     `**Plan of ${n(planned.size)} projects: ${s2(plan.seconds)} s and ${mb(plan.maxRss)} MB** (best of ${o.repeat}; targets < 5 s and ` +
       `< 512 MB${planned.size !== PLAN_TARGET_SIZE ? ', set for 1,000 projects' : ''}). ${verdict(met(/^plan of/))}`,
   );
 
   if (results.length > 1) {
-    const perProject = (phase: string, r: SizeResult) => ((row(r, phase)!.seconds * 1000) / r.size).toFixed(1);
+    const perProject = (phase: string, r: SizeResult) => ((phaseRow(r, phase)!.seconds * 1000) / r.size).toFixed(1);
     const phases = ['snapshot', 'plan', 'apply first sync'];
-    const upTo = (p: string) => (row(last, p) ? last : lastSynced);
+    const upTo = (p: string) => (phaseRow(last, p) ? last : lastSynced);
     out.push(
       `**Time and memory grow at most linearly** (per project, from ${n(first.size)} to ${n(last.size)}: ` +
         phases.map((p) => `${p} ${perProject(p, first)} → ${perProject(p, upTo(p))} ms`).join(', ') +

@@ -20,8 +20,6 @@ const FIRST_SYNC_TARGET = 1.5;
 const SCALE_SIZE = 5000;
 export const MEMORY_LIMIT = 2 * 1024 ** 3;
 
-// Called, not aliased: report.ts imports this module, so phaseRow is not defined yet when this one loads.
-const row = (r: SizeResult, phase: string): PhaseRow | undefined => phaseRow(r, phase);
 const snapshotSeconds = (p: PhaseRow) => p.seconds + Number(p.detail.writeSeconds ?? 0);
 
 /** The same recurring sync in two commands: `plan --source-server … --destination-server …`, then apply (issue 17.2). */
@@ -46,7 +44,7 @@ export interface Recurring {
 /** A size's recurring sync by `path` (undefined when a phase of it is missing), beside the peer pattern where that ran. */
 export function recurringSync(r: SizeResult, path: RecurringPath = 'four commands'): Recurring | undefined {
   const names: readonly string[] = path === 'live plan' ? LIVE_RECURRING_PHASES : RECURRING_PHASES;
-  const rows = names.map((p) => row(r, p));
+  const rows = names.map((p) => phaseRow(r, p));
   if (rows.some((x) => !x)) return undefined;
   const measured = rows as PhaseRow[];
   // A snapshot's time includes writing its file, as the live plan's does.
@@ -54,7 +52,7 @@ export function recurringSync(r: SizeResult, path: RecurringPath = 'four command
   const octosyncSeconds = Object.values(parts).reduce((a, b) => a + b, 0);
   // The plan over files reads nothing; every other phase's bound is its reads (the live plan's: the larger side's).
   const floorSeconds = measured.reduce((sum, p) => sum + (p.latencyBound ?? 0), 0);
-  const peerRow = row(r, PEER_PHASE);
+  const peerRow = phaseRow(r, PEER_PHASE);
   const peer = peerRow ? { seconds: peerRow.seconds, requests: peerRow.requests?.total ?? 0 } : undefined;
   return { size: r.size, path, parts, octosyncSeconds, floorSeconds, peer, ratio: peer ? peer.seconds / octosyncSeconds : undefined };
 }
@@ -103,24 +101,24 @@ function peerTargets(results: SizeResult[], latencyMs: number): Verdict[] {
 function snapshotTarget(results: SizeResult[], parallelism: number): Verdict {
   const target = `17.3: snapshot of ${SNAPSHOT_TARGET_SIZE} projects within ${SNAPSHOT_TARGET}× its latency bound (p=${parallelism})`;
   const r = results.find((x) => x.size === SNAPSHOT_TARGET_SIZE);
-  const s = r && row(r, 'snapshot');
+  const s = r && phaseRow(r, 'snapshot');
   if (!s?.latencyBound) return notMeasured(target, `no size ${SNAPSHOT_TARGET_SIZE} in this run`);
   const ratio = s.seconds / s.latencyBound;
   return { target, met: ratio <= SNAPSHOT_TARGET, detail: `${s2(s.seconds)} s / ${s2(s.latencyBound)} s = ${ratio.toFixed(2)}×; CPU ${s2(s.cpuSeconds)} s` };
 }
 
 function firstSyncTargets(results: SizeResult[]): Verdict[] {
-  const synced = results.filter((r) => row(r, 'apply first sync'));
+  const synced = results.filter((r) => phaseRow(r, 'apply first sync'));
   const last = synced[synced.length - 1];
   const reads = `17.4: first-sync apply reads ≤ ${APPLY_READS_TARGET}× its read bound`;
   const time = `17.4: first sync of 1000 projects within ${FIRST_SYNC_TARGET}× its latency bound`;
   if (!last) return [notMeasured(reads, 'no first sync in this run'), notMeasured(time, 'no first sync in this run')];
-  const a = row(last, 'apply first sync')!;
+  const a = phaseRow(last, 'apply first sync')!;
   const got = a.requests?.byMethod.GET ?? 0;
   const bound = Number(a.detail.readBound);
   const out: Verdict[] = [{ target: reads, met: got <= APPLY_READS_TARGET * bound, detail: `${last.size} projects: ${got} reads for a read bound of ${bound} (${(got / bound).toFixed(2)}×)` }];
   const k = results.find((r) => r.size === 1000);
-  const f = k && row(k, 'apply first sync');
+  const f = k && phaseRow(k, 'apply first sync');
   if (!f?.latencyBound) out.push(notMeasured(time, 'no first sync of 1000 projects in this run'));
   else {
     const ratio = f.seconds / f.latencyBound;
@@ -135,7 +133,7 @@ function perProject(r: SizeResult, phase: string): number | undefined {
     const x = recurringSync(r);
     return x && (x.octosyncSeconds * 1000) / r.size;
   }
-  const p = row(r, phase);
+  const p = phaseRow(r, phase);
   return p && (p.seconds * 1000) / r.size;
 }
 
@@ -146,7 +144,7 @@ function scaleTargets(results: SizeResult[]): Verdict[] {
   if (last.size < SCALE_SIZE) out.push(notMeasured(complete, `the largest size run is ${last.size}`));
   else {
     const needed = [...new Set(['snapshot', 'plan', ...RECURRING_PHASES])];
-    const done = needed.filter((p) => row(last, p));
+    const done = needed.filter((p) => phaseRow(last, p));
     out.push({ target: complete, met: done.length === needed.length, detail: `${last.size} projects: ${done.join(', ')}` });
   }
   const heaviest = last.phases.reduce((a, b) => (b.maxRss > a.maxRss ? b : a));
@@ -173,7 +171,7 @@ function scaleTargets(results: SizeResult[]): Verdict[] {
 /** A recurring sync's plan lists what it writes and what it holds back (skips), and counts the rest. */
 function planSizeTarget(results: SizeResult[]): Verdict {
   const target = 'plan of a recurring sync as large as its changes (unchanged items a count)';
-  const plans = results.map((r) => ({ size: r.size, p: row(r, 'plan again') })).filter((x) => x.p?.detail.fileBytes !== undefined);
+  const plans = results.map((r) => ({ size: r.size, p: phaseRow(r, 'plan again') })).filter((x) => x.p?.detail.fileBytes !== undefined);
   if (!plans.length) return notMeasured(`17.5: ${target}`, 'plan sizes not recorded in this run');
   const listed = (p: PhaseRow) => {
     const c = p.detail.counts as Record<string, number>;

@@ -67,7 +67,6 @@ export interface SizeResult {
 
 /** A size's row of a phase, if it ran. */
 export const phaseRow = (r: SizeResult, phase: string): PhaseRow | undefined => r.phases.find((p) => p.phase === phase);
-const row = phaseRow;
 export const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 const ratio = (x: number | undefined, bound: number | undefined) => (x === undefined || !bound ? '—' : `${(x / bound).toFixed(2)}×`);
 const methods = (r?: Requests) =>
@@ -116,7 +115,7 @@ function exponent(a: { n: number; v: number }, b: { n: number; v: number }): num
 export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
   const out: Verdict[] = [];
   for (const r of results) {
-    const s = row(r, 'snapshot')!;
+    const s = phaseRow(r, 'snapshot')!;
     const reqRatio = s.requests!.total / s.requestBound!;
     out.push({ target: `${r.size}: snapshot requests ≤ 1.2 × bound`, met: reqRatio <= 1.2, detail: `${s.requests!.total} / ${s.requestBound} = ${reqRatio.toFixed(2)}×` });
     const wallRatio = s.seconds / s.latencyBound!;
@@ -127,7 +126,7 @@ export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
         `${s.seconds.toFixed(2)} s / ${s.latencyBound!.toFixed(2)} s = ${wallRatio.toFixed(2)}×; network phase ${s.networkSeconds?.toFixed(2)} s,` +
         ` CPU ${s.cpuSeconds.toFixed(2)} s in octosync and ${s.serverSeconds.toFixed(2)} s in the simulator`,
     });
-    const first = row(r, 'apply first sync');
+    const first = phaseRow(r, 'apply first sync');
     const late = r.bounds.firstSync.lateReferences;
     if (first) out.push({
       target: `${r.size}: first sync writes one request per created or changed document`,
@@ -136,11 +135,11 @@ export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
         `${first.requests!.writes} writes for ${first.writeBound} documents${late ? ` (+${late} second writes of late references planned)` : ''};` +
         ` ${first.requests!.byMethod.GET ?? 0} reads for a read bound of ${first.detail.readBound}`,
     });
-    const again = row(r, 'apply no changes')!;
+    const again = phaseRow(r, 'apply no changes')!;
     out.push({
       target: `${r.size}: a recurring sync with nothing changed writes nothing`,
-      met: again.requests!.writes === 0 && !(row(r, 'plan again')!.detail.hasChanges as boolean),
-      detail: `plan again: ${JSON.stringify(row(r, 'plan again')!.detail.counts)}; ${again.requests!.writes} writes`,
+      met: again.requests!.writes === 0 && !(phaseRow(r, 'plan again')!.detail.hasChanges as boolean),
+      detail: `plan again: ${JSON.stringify(phaseRow(r, 'plan again')!.detail.counts)}; ${again.requests!.writes} writes`,
     });
   }
   const largest = planTargetResult(results);
@@ -149,11 +148,11 @@ export function verdicts(results: SizeResult[], opts: Options): Verdict[] {
   out.push({ target: `plan of ${largest.size} projects < 5 s${label}`, met: plan.seconds < 5, detail: `${plan.seconds.toFixed(2)} s` });
   out.push({ target: `plan of ${largest.size} projects < 512 MB peak${label}`, met: plan.maxRss < 512 * 1024 * 1024, detail: `${mb(plan.maxRss)} MB peak RSS` });
   for (const phase of ['snapshot', 'plan', 'apply first sync']) {
-    const ran = results.filter((r) => row(r, phase));
+    const ran = results.filter((r) => phaseRow(r, phase));
     if (ran.length > 1) {
       const [first, last] = [ran[0], ran[ran.length - 1]];
-      const a = row(first, phase)!;
-      const b = row(last, phase)!;
+      const a = phaseRow(first, phase)!;
+      const b = phaseRow(last, phase)!;
       const t = exponent({ n: first.size, v: a.seconds }, { n: last.size, v: b.seconds });
       const m = exponent({ n: first.size, v: a.maxRss - a.baselineRss }, { n: last.size, v: b.maxRss - b.baselineRss });
       out.push({
@@ -215,7 +214,7 @@ export function report(saved: SavedResults): { text: string; checks: Verdict[] }
         `${r.size} projects: spaces generated in ${r.generateSeconds.toFixed(1)} s; the snapshot file (${mb(Number(snap.detail.fileBytes ?? 0))} MB) took ${(snap.detail.writeSeconds as number).toFixed(2)} s more to write` +
         ` (schema check, canonical JSON); first plan: ${f.creates} creates, ${f.updates} updates, ${f.lateReferences} late-reference updates, ${f.skips} skips` +
         (bytes('plan') === undefined ? '' : ` (${Number(bytes('plan')).toLocaleString('en-US')} bytes; the recurring sync's plan ${Number(bytes('plan again')).toLocaleString('en-US')} bytes)`) +
-        (row(r, 'apply first sync') ? '' : '; no first sync applied (the destination started as a copy of the source)') +
+        (phaseRow(r, 'apply first sync') ? '' : '; no first sync applied (the destination started as a copy of the source)') +
         '.' +
         (recurring.length ? `\n  Recurring sync with nothing to change: ${recurring.map(describeRecurring).join('; ')}.` : '') +
         (r.profile ? `\n  Where the snapshot's time goes (one more run under node --cpu-prof): ${describeProfile(r.profile)}` : '')

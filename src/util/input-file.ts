@@ -22,18 +22,24 @@ export function readInputFile(file: string, what: string, maxBytes = MAX_INPUT_B
     throw new InputFileError(file, `cannot read the ${what} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   try {
-    if (fstatSync(fd).isDirectory()) throw new InputFileError(file, `cannot read the ${what} (EISDIR)`);
-    const chunks: Buffer[] = [];
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new InputFileError(file, `cannot read the ${what} (EISDIR)`);
+    // One buffer of the file's size, filled in place (a 40 MB snapshot was read in 1 MB chunks and copied
+    // once more to join them). A pipe or device says size 0: start small and grow.
+    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, stat.size > 0 ? stat.size + 1 : 1 << 20));
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (total === buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
+        buffer.copy(grown, 0, 0, total);
+        buffer = grown;
+      }
+      const n = readSync(fd, buffer, total, buffer.length - total, null);
       if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
       total += n;
       if (total > maxBytes) throw new InputFileError(file, `the ${what} is larger than ${maxBytes / 1024 / 1024} MiB (or never ends): not a file octosync made`);
     }
-    const text = Buffer.concat(chunks, total).toString('utf8');
+    const text = buffer.toString('utf8', 0, total);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (err) {
     if (err instanceof InputFileError) throw err;
@@ -55,15 +61,32 @@ export function parseJsonInput(file: string, text: string): unknown {
   return data;
 }
 
-/** Refuses values nested deeper than MAX_INPUT_DEPTH (walked without recursion), naming where. */
+/** Refuses values nested deeper than MAX_INPUT_DEPTH, naming where. */
 export function checkDepth(file: string, data: unknown, max = MAX_INPUT_DEPTH): void {
-  const stack: [unknown, number, string][] = [[data, 0, '']];
-  while (stack.length) {
-    const [value, depth, pointer] = stack.pop()!;
-    if (!value || typeof value !== 'object') continue;
-    if (depth >= max) throw new InputFileError(file, `${pointer || '/'}: nested more than ${max} levels deep: not a file octosync made`);
-    for (const [k, v] of Object.entries(value)) {
-      if (v && typeof v === 'object') stack.push([v, depth + 1, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
-    }
+  const where = tooDeep(data, 0, max);
+  if (where) {
+    const pointer = where.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+    throw new InputFileError(file, `${pointer || '/'}: nested more than ${max} levels deep: not a file octosync made`);
   }
+}
+
+/**
+ * The path to the first object or list `max` levels down, if any. Recursion stops at `max` levels, so the stack
+ * stays shallow; the path is built only on the way back from a find (no pointer string per node of a 40 MB file).
+ */
+function tooDeep(value: unknown, depth: number, max: number): string[] | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  if (depth >= max) return [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = tooDeep(value[i], depth + 1, max);
+      if (found) return found.unshift(String(i)), found;
+    }
+    return undefined;
+  }
+  for (const key in value) {
+    const found = tooDeep((value as Record<string, unknown>)[key], depth + 1, max);
+    if (found) return found.unshift(key), found;
+  }
+  return undefined;
 }
