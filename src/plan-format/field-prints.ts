@@ -1,5 +1,5 @@
 import { fingerprint } from '../util/canonical.js';
-import { toKeyed } from '../registry/keyed.js';
+import { KEYED_MEMBERS, toKeyed } from '../registry/keyed.js';
 import type { KindName } from '../registry/kinds.js';
 
 /**
@@ -7,10 +7,19 @@ import type { KindName } from '../registry/kinds.js';
  * each variable name, each phase): enough for apply to say which fields changed since planning.
  */
 export function fieldPrints(kind: KindName, content: Record<string, unknown>): Record<string, string> {
-  const keyed = toKeyed(kind, content);
+  return keyedFieldPrints(toKeyed(kind, content));
+}
+
+/**
+ * `fieldPrints` of content already in keyed form (`toKeyed`), for a caller that has it. A member is split one
+ * level deeper when it is any kind's keyed member, not only this kind's: so the list written out by hand before
+ * (`Steps`, `Variables`, `Phases`, `Tags`) worked, and plans store these prints, so a kind whose document holds
+ * such a member as an object must print as it did.
+ */
+export function keyedFieldPrints(keyed: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [member, value] of Object.entries(keyed)) {
-    if (value && typeof value === 'object' && !Array.isArray(value) && ['Steps', 'Variables', 'Phases', 'Tags'].includes(member)) {
+    if (value && typeof value === 'object' && !Array.isArray(value) && KEYED_MEMBERS.includes(member)) {
       for (const [name, inner] of Object.entries(value)) out[`${member}/${name}`] = short(inner);
     } else out[member] = short(value);
   }

@@ -1,9 +1,10 @@
 import { KINDS, kindDef, ownerProject } from '../registry/kinds.js';
 import { sortUnordered } from '../snapshot/normalize.js';
-import { itemsOf, keyDepth } from '../snapshot/tree.js';
+import { caseKey, itemsOf, keyDepth } from '../snapshot/tree.js';
 import type { ItemTree, Snapshot } from '../snapshot/types.js';
 import { fingerprint } from '../util/canonical.js';
 import type { CaseMatch } from '../plan-format/types.js';
+import { caseAliases } from '../plan-format/case-matches.js';
 import type { Policy } from './policy-types.js';
 import { Selection } from './selection.js';
 import { editRefs, targetPath } from '../registry/refs.js';
@@ -24,17 +25,12 @@ export function caseOnlyMatches(source: Snapshot, destination: Snapshot, policy:
   for (const def of KINDS) {
     if (def.syncClass === 'never' || def.syncClass === 'environment' || def.parent?.ownedOne) continue;
     const parentKind = def.parent?.kind;
-    const siblings = new Map<string, Map<string, string>>();
-    for (const { keyPath } of itemsOf(destination, def.kind)) {
-      const parent = JSON.stringify(keyPath.slice(0, -1));
-      if (!siblings.has(parent)) siblings.set(parent, new Map());
-      siblings.get(parent)!.set(keyPath[keyPath.length - 1].toLowerCase(), keyPath[keyPath.length - 1]);
-    }
+    const destNames = new Map(itemsOf(destination, def.kind).map(({ keyPath }) => [caseKey(keyPath), keyPath[keyPath.length - 1]]));
     for (const { keyPath } of itemsOf(source, def.kind)) {
       if (!selection.has(def.kind, keyPath)) continue;
       const parent = parentKind ? destPath(parentKind, keyPath.slice(0, -1)) : [];
       const name = keyPath[keyPath.length - 1];
-      const other = siblings.get(JSON.stringify(parent))?.get(name.toLowerCase());
+      const other = destNames.get(caseKey([...parent, name]));
       if (other === undefined || other === name) continue;
       matches.push({ kind: def.kind, keyPath, destinationName: other });
       renamed.set(`${def.kind}\u0000${JSON.stringify(keyPath)}`, [...parent, other]);
@@ -58,7 +54,8 @@ export function describeCaseMatch(m: CaseMatch): string {
 export function adoptCaseMatches(destination: Snapshot, matches: CaseMatch[]): Snapshot {
   if (!matches.length) return destination;
   const out = structuredClone(destination);
-  const sourceName = new Map<string, string>();
+  // The aliases apply reads the destination with: plan and apply name matched items alike.
+  const sourceName = caseAliases(matches)!;
   for (const m of matches) {
     const depth = m.keyPath.length - 1;
     for (const def of KINDS) {
@@ -69,7 +66,6 @@ export function adoptCaseMatches(destination: Snapshot, matches: CaseMatch[]): S
       node[m.keyPath[depth]] = node[m.destinationName];
       delete node[m.destinationName];
     }
-    sourceName.set(`${m.kind}\u0000${JSON.stringify([...m.keyPath.slice(0, -1), m.destinationName])}`, m.keyPath[depth]);
   }
   for (const def of KINDS) {
     for (const { keyPath, item } of itemsOf(out, def.kind)) {

@@ -5,7 +5,7 @@ import { gitSides, gitSkipReason } from './git-projects.js';
 import { OctosyncError } from '../errors.js';
 import { KINDS, kindDef, isLateRef, ownerProject } from '../registry/kinds.js';
 import type { KindDef } from '../registry/types.js';
-import { itemsOf } from '../snapshot/tree.js';
+import { caseKey, itemsOf } from '../snapshot/tree.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { fingerprint, sortKeys } from '../util/canonical.js';
 import { diff } from '../util/json-patch.js';
@@ -16,7 +16,7 @@ import { adoptCaseMatches, caseOnlyMatches, describeCaseMatch } from './case-nam
 import { PlanContext } from './context.js';
 import { KIND_HOOKS, MODULE_STEPS, planningOrder, type KindHook } from './steps.js';
 import { fromKeyed, toKeyed } from '../registry/keyed.js';
-import { fieldPrints } from '../plan-format/field-prints.js';
+import { keyedFieldPrints } from '../plan-format/field-prints.js';
 import { sortedByVariable } from '../snapshot/modules/variables.js';
 import { sortUnordered } from '../snapshot/normalize.js';
 import { PLAN_FORMAT_VERSION, type CleanupEntry, type Decision, type Operation, type Plan } from '../plan-format/types.js';
@@ -64,6 +64,11 @@ interface Draft {
   reasonCode: ReasonCode;
   desired?: Json;
   destContent?: Json;
+  /**
+   * `destContent` keyed once (`toKeyed`) for the update's diffs and field prints. It shares sub-objects with
+   * `destContent`: read it, never change it.
+   */
+  destKeyed?: Json;
   destination?: Operation['destination'];
   decisions: Decision[];
   cleanup: Omit<CleanupEntry, 'operation'>[];
@@ -88,9 +93,9 @@ export function createPlan(input: PlanInput): Plan {
   for (const m of matches) {
     ctx.warnings.push(`${describeCaseMatch(m)}: matched (names.caseOnly is adopt); the destination's item is updated, its name to '${m.keyPath[m.keyPath.length - 1]}'`);
   }
-  const destEnvironments = new Map(itemsOf(destination, 'environment').map((e) => [e.keyPath[0].toLowerCase(), e.keyPath[0]]));
+  const destEnvironments = new Map(itemsOf(destination, 'environment').map((e) => [caseKey(e.keyPath), e.keyPath[0]]));
   for (const name of ctx.createdEnvironments) {
-    const other = destEnvironments.get(name.toLowerCase());
+    const other = destEnvironments.get(caseKey([name]));
     if (other !== undefined && other !== name) {
       ctx.errors.push(`environment '${name}' would be created, but the destination has '${other}', which differs only in case: map it in environments.map`);
     }
@@ -240,7 +245,8 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
     desired = written;
   }
   if (!def.module) desired = withMembersUnknownToSource(desired, dest!);
-  const patch = diff(toKeyed(def.kind, dest!), toKeyed(def.kind, desired));
+  const destKeyed = toKeyed(def.kind, dest!);
+  const patch = diff(destKeyed, toKeyed(def.kind, desired));
   if (patch.length === 0) {
     // Nothing to write; but an item whose source differences are held back is no "unchanged": it is listed.
     const held = heldBack ?? decisions.filter((d) => d.action === 'skip' || d.action === 'keep').length;
@@ -253,11 +259,12 @@ function planItem(def: KindDef, keyPath: string[], content: Json, ctx: PlanConte
     ...updateReason(def, hook),
     desired,
     destContent: dest,
+    destKeyed,
     destination: {
       id: destItem.meta.id,
       fingerprint: destItem.meta.fingerprint,
       ...(destItem.meta.version !== undefined ? { version: destItem.meta.version } : {}),
-      fields: fieldPrints(def.kind, dest!),
+      fields: keyedFieldPrints(destKeyed),
     },
     decisions,
     cleanup,
@@ -276,14 +283,14 @@ function settleStepNames(drafts: Draft[], ctx: PlanContext): number {
     if (d.action === 'skip' || !d.def.actionRefs?.length) continue;
     const before = d.decisions.length;
     d.desired = settleActionRefs(d.def, d.keyPath, d.desired!, ctx, d.decisions);
-    if (d.action === 'update' && diff(toKeyed(d.def.kind, d.destContent!), toKeyed(d.def.kind, d.desired)).length === 0) {
+    if (d.action === 'update' && diff(d.destKeyed!, toKeyed(d.def.kind, d.desired)).length === 0) {
       if (d.decisions.length === before) {
         drafts.splice(i, 1);
         unchanged++;
         continue;
       }
       // What differs names steps the destination will not have: held back, never counted as unchanged.
-      Object.assign(d, { action: 'skip', reason: 'its only differences name steps the destination\'s deployment process will not have', reasonCode: 'step-names-unavailable', desired: undefined, destContent: undefined, destination: undefined });
+      Object.assign(d, { action: 'skip', reason: 'its only differences name steps the destination\'s deployment process will not have', reasonCode: 'step-names-unavailable', desired: undefined, destContent: undefined, destKeyed: undefined, destination: undefined });
     }
   }
   return unchanged;
@@ -354,7 +361,7 @@ function assemble(drafts: Draft[], unchanged: number, ctx: PlanContext, input: P
       op.desired = sortKeys(early);
       op.sensitivePaths = sensitivePointers(op.desired);
     } else {
-      const before = toKeyed(d.def.kind, d.destContent!);
+      const before = d.destKeyed!;
       op.patch = diff(before, keyedEarly, true);
       op.sensitivePaths = patchSensitivePaths(before, keyedEarly, op.patch);
       op.destination = d.destination;

@@ -3,10 +3,16 @@
  * that RFC 6902 patches read `/Steps/Deploy web/Actions/Deploy web/...` and not positional noise
  * (fast-json-patch diffs arrays by index). Order, where it matters, is kept in an `...Order` list.
  */
-import { kindDef, type KindName } from './kinds.js';
+import { KINDS, kindDef, type KindName } from './kinds.js';
 import type { KeyedList } from './types.js';
 
 type Json = Record<string, any>;
+
+/**
+ * The members `toKeyed` makes maps of, over every kind: the registry's top-level `keyed` lists and a variable
+ * set's `Variables` (keyed by its module, below).
+ */
+export const KEYED_MEMBERS: readonly string[] = [...new Set([...KINDS.flatMap((k) => (k.keyed ?? []).map((l) => l.member)), 'Variables'])];
 
 /** Which lists become maps: the registry's `keyed` lists, or a variable set's variables by name. */
 export function toKeyed(kind: KindName, content: Json): Json {

@@ -9,6 +9,14 @@ export function keyDepth(kind: KindName): number {
   return keyDepth(def.parent.kind) + (def.parent.ownedOne ? 0 : 1);
 }
 
+/**
+ * Where names that differ only in case meet: the parent's key path and the last name in lower case. Octopus
+ * keeps sibling names unique without regard to case (a second "services" beside "Services" is refused).
+ */
+export function caseKey(keyPath: readonly string[]): string {
+  return JSON.stringify([...keyPath.slice(0, -1), keyPath[keyPath.length - 1].toLowerCase()]);
+}
+
 export interface Located {
   keyPath: string[];
   item: SnapshotItem;

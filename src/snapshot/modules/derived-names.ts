@@ -1,6 +1,7 @@
 import type { KindDef } from '../../registry/types.js';
 import { visitPath } from '../../util/docpath.js';
 import type { IdIndex, IndexKind } from '../id-index.js';
+import { caseKey } from '../tree.js';
 import type { RawDoc } from '../read.js';
 
 const targetsOf = (to: IndexKind | readonly IndexKind[]): readonly IndexKind[] => (typeof to === 'string' ? [to] : to);
@@ -21,7 +22,8 @@ export function derivedNames(def: KindDef, docs: RawDoc[], index: IdIndex): Map<
     const ref = String(doc[from.path] ?? '');
     const base = index.nameOf(ref, targetsOf(from.to)) ?? ref;
     const order = JSON.stringify(def.refs.map((r) => namesAt(doc, r.path, targetsOf(r.to), index)));
-    const key = `${def.parent ? String(doc[def.parent.field]) : ''}\u0000${base.toLowerCase()}`;
+    // Under its parent by id: the parent's name is not known here.
+    const key = caseKey([def.parent ? String(doc[def.parent.field]) : '', base]);
     const group = groups.get(key) ?? [];
     group.push({ id: String(doc.Id), base, order });
     groups.set(key, group);
