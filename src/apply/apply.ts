@@ -1,5 +1,5 @@
 import { InterruptedError } from '../errors.js';
-import { lateReferencesId } from '../plan-format/operations.js';
+import { doneFingerprints } from '../plan-format/operations.js';
 import type { Plan } from '../plan-format/types.js';
 import { preflight } from './preflight.js';
 import { MadeWithParent } from './made-with-parent.js';
@@ -31,7 +31,7 @@ export async function applyPlan(plan: Plan, sinks: ApplySinks, options: ApplyRun
   // The baseline (issue 18) records the destination's items as they are: it needs them read, whatever the plan.
   const contents = plan.operations.some((o) => o.action !== 'skip') || ledger.entries().length > 0 || sinks.baseline !== undefined;
   const { dest, ops, byId, status } = await preflight(plan, client, { ...options, contents }, log);
-  const results = new Map(ops.map((o) => [o.id, [o.result, byId.get(lateReferencesId(o.id))?.result].filter((r): r is string => !!r)]));
+  const results = new Map(ops.map((o) => [o.id, doneFingerprints(o, byId)]));
   const owned = new OwnedReads(ops.filter((o) => status.get(o.id) !== 'done'), client, dest);
   const ctx: RunContext = { dest, placeholder: plan.policy.content.variables.placeholder, results, owned, made: new MadeWithParent() };
   const done = new Set(ops.filter((o) => status.get(o.id) === 'done').map((o) => o.id));

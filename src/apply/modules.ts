@@ -10,6 +10,7 @@ import type { Operation } from '../plan-format/types.js';
 import { ownerProject } from '../registry/kinds.js';
 import type { SpecialModule } from '../registry/types.js';
 import type { RawDoc } from '../snapshot/read.js';
+import { decodeVariableSet } from '../snapshot/documents.js';
 import { readTenantVariables, writeTenantVariables } from '../snapshot/modules/tenant-variables-read.js';
 import { actionsOf, isCurrentMarker, TEMPLATE_ID, TEMPLATE_VERSION } from '../snapshot/modules/template-usage.js';
 import { normalizeVariablesWithIds, sortedByVariable } from '../snapshot/modules/variables.js';
@@ -49,28 +50,37 @@ export const APPLY_MODULES: Record<SpecialModule, ApplyModule> = {
 };
 
 /**
- * A variable set's body: the variables are normalised once, with their ids, so that the same list is the
- * patch's base and the id lookup; existing values keep their place in each name's list (the planner appends
- * new ones), so a value's position maps to its id.
+ * A variable set's body: for an update, the variables are normalised once, with their ids, so that the same
+ * list is the patch's base and the id lookup; existing values keep their place in each name's list (the
+ * planner appends new ones), so a value's position maps to its id. A create's variables are all new (no ids
+ * to keep) and its content is the plan's: the current set is only checked, as normalising would check it.
  */
 function variableSetBody(op: Operation, current: RawDoc, dest: DestinationState, ctx: BodyContext): RawDoc {
-  const withIds = normalizeVariablesWithIds(current, { index: dest.index, warnings: [], where: op.id });
-  const desired = desiredContent(op, () => ({ Variables: withIds.map((v) => v.variable) }));
+  let withIds: ReturnType<typeof normalizeVariablesWithIds> | undefined;
+  const normalized = () => (withIds ??= normalizeVariablesWithIds(current, { index: dest.index, warnings: [], where: op.id }));
+  const create = op.action === 'create';
+  if (create) decodeVariableSet(current, `the server (${op.id})`);
+  const desired = desiredContent(op, () => ({ Variables: normalized().map((v) => v.variable) }));
+  const list: Json[] = desired.Variables ?? [];
+  const ids = create ? [] : currentIds(list, normalized());
+  const order = sortedByVariable(list.map((v, i) => ({ v, id: ids[i] })), (o) => o.v);
+  return variablesBody(current, order.map((o) => o.v), order.map((o) => o.id), ctx, ownerProject(op.kind, op.keyPath));
+}
+
+/** Per desired variable, the id of the current one it continues: the i-th value of a name keeps the i-th id. */
+function currentIds(list: Json[], withIds: ReturnType<typeof normalizeVariablesWithIds>): (string | undefined)[] {
   const idsByName = new Map<string, (string | undefined)[]>();
   for (const { variable, id } of withIds) {
     const name = String(variable.Name);
     if (!idsByName.has(name)) idsByName.set(name, []);
     idsByName.get(name)!.push(id);
   }
-  const list: Json[] = desired.Variables ?? [];
   const seen = new Map<string, number>();
-  const ids = list.map((v) => {
+  return list.map((v) => {
     const i = seen.get(v.Name) ?? 0;
     seen.set(v.Name, i + 1);
-    return op.action === 'create' ? undefined : idsByName.get(v.Name)?.[i];
+    return idsByName.get(v.Name)?.[i];
   });
-  const order = sortedByVariable(list.map((v, i) => ({ v, id: ids[i] })), (o) => o.v);
-  return variablesBody(current, order.map((o) => o.v), order.map((o) => o.id), ctx, ownerProject(op.kind, op.keyPath));
 }
 
 /**

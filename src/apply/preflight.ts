@@ -3,7 +3,7 @@ import type { OctopusClient } from '../octopus/client.js';
 import { normaliseServerUrl } from '../octopus/url.js';
 import { caseAliases } from '../plan-format/case-matches.js';
 import { changedFields, fieldPrints } from '../plan-format/field-prints.js';
-import { isLateReferences, lateReferencesId } from '../plan-format/operations.js';
+import { doneFingerprints, isLateReferences } from '../plan-format/operations.js';
 import type { Operation, Plan } from '../plan-format/types.js';
 import { kindDef } from '../registry/kinds.js';
 import { isSpaceId } from '../snapshot/connect.js';
@@ -117,8 +117,7 @@ function classify(op: Operation, byId: Map<string, Operation>, dest: Destination
   const replaced = identityProblem(op, doc, dest, name);
   if (replaced) return { status: 'stale', why: replaced };
   const current = doc ? dest.normalize(op.kind, op.keyPath, doc) : undefined;
-  const lateResult = byId.get(lateReferencesId(op.id))?.result;
-  const done = current && (current.meta.fingerprint === op.result || (lateResult !== undefined && current.meta.fingerprint === lateResult));
+  const done = current && doneFingerprints(op, byId).includes(current.meta.fingerprint);
   if (isLateReferences(op)) return { status: done ? 'done' : 'pending', why: '' };
   if (done) return { status: 'done', why: '' };
   if (op.action === 'create') {

@@ -170,16 +170,14 @@ function selfPath(def: KindDef, doc: RawDoc, dest: DestinationState): string {
 }
 
 async function findByName(def: KindDef, keyPath: string[], client: OctopusClient, dest: DestinationState, what: string): Promise<RawDoc | undefined> {
-  const name = keyPath[keyPath.length - 1];
-  const parentId = def.parent ? dest.idOf(def.parent.kind, keyPath.slice(0, -1)) : undefined;
+  const parentId = parentIdOf(def, keyPath, dest);
   // partialName is a "contains" match: filter exactly here. A child is searched for among its parent's
   // items only ("Hotfix" would otherwise find every project's Hotfix channel).
   const path = def.parent && parentId ? childrenPath(def, parentId, dest) : collectionPath(def, dest);
   // Kinds without names (scoped user roles) cannot be searched by name: their parent's items are listed.
-  const search: Record<string, string> = def.nameFrom ? {} : { partialName: name };
+  const search: Record<string, string> = def.nameFrom ? {} : { partialName: keyPath[keyPath.length - 1] };
   const found = await client.listAll<RawDoc>(path, { ...search, ...(def.fetch.from === 'collection' ? def.fetch.query : {}) }, 1000, what);
-  const nameOf = docNames(def, found, dest);
-  return found.find((d) => nameOf(d) === name && (!def.parent || d[def.parent.field] === parentId));
+  return named(def, found, keyPath, parentId, dest);
 }
 
 /** `/api/Spaces-1/projects/Projects-1/channels`: a parent's items of a kind. */
@@ -207,15 +205,12 @@ async function lookBeforeCreate(def: KindDef, keyPath: string[], client: Octopus
   if (mayExist === 'unfinished' || (def.nameFrom && mayExist)) return findExisting(def, keyPath, client, dest, what);
   if (def.nameFrom) return findByName(def, keyPath, client, dest, what);
   if (mayExist !== 'newParent' || !def.parent?.createdWithParent) return undefined;
-  const parentId = dest.idOf(def.parent.kind, keyPath.slice(0, -1));
+  const parentId = parentIdOf(def, keyPath, dest);
   if (!parentId) return findExisting(def, keyPath, client, dest, what);
-  const field = def.parent.field;
   const query = def.fetch.from === 'collection' ? (def.fetch.query ?? {}) : {};
+  // Listed across the space: `named` keeps the parent's own.
   const listed = await ctx.made.itemsAfter(def.kind, parentId, () => client.listAll<RawDoc>(collectionPath(def, dest), query, 1000, what));
-  const mine = listed.filter((d) => d[field] === parentId);
-  const nameOf = docNames(def, mine, dest);
-  const name = keyPath[keyPath.length - 1];
-  return mine.find((d) => nameOf(d) === name);
+  return named(def, listed, keyPath, parentId, dest);
 }
 
 /**
@@ -224,18 +219,14 @@ async function lookBeforeCreate(def: KindDef, keyPath: string[], client: Octopus
  * and kind rather than a search per item; siblings never look for each other, so the list stays valid.
  */
 async function findExisting(def: KindDef, keyPath: string[], client: OctopusClient, dest: DestinationState, what: string): Promise<RawDoc | undefined> {
-  const parentId = def.parent ? dest.idOf(def.parent.kind, keyPath.slice(0, -1)) : undefined;
+  const parentId = parentIdOf(def, keyPath, dest);
   if (!def.parent || !parentId) return findByName(def, keyPath, client, dest, what);
   let lists = listedChildren.get(dest);
   if (!lists) listedChildren.set(dest, (lists = new Map()));
   const key = `${def.kind}\u0000${parentId}`;
   let list = lists.get(key);
   if (!list) lists.set(key, (list = client.listAll<RawDoc>(childrenPath(def, parentId, dest), {}, 1000, what)));
-  const name = keyPath[keyPath.length - 1];
-  const field = def.parent.field;
-  const listed = await list;
-  const nameOf = docNames(def, listed, dest);
-  return listed.find((d) => nameOf(d) === name && d[field] === parentId);
+  return named(def, await list, keyPath, parentId, dest);
 }
 
 /**
@@ -245,7 +236,7 @@ async function findExisting(def: KindDef, keyPath: string[], client: OctopusClie
  * both runs settle on one item, as a second POST of a named item is refused.
  */
 async function keepEarliest(def: KindDef, keyPath: string[], made: RawDoc, client: OctopusClient, dest: DestinationState, what: string): Promise<RawDoc> {
-  const parentId = def.parent ? dest.idOf(def.parent.kind, keyPath.slice(0, -1)) : undefined;
+  const parentId = parentIdOf(def, keyPath, dest);
   const listed = await client.listAll<RawDoc>(def.parent && parentId ? childrenPath(def, parentId, dest) : collectionPath(def, dest), {}, 1000, what);
   const nameOf = docNames(def, listed, dest);
   const number = (d: RawDoc) => Number(String(d.Id).replace(/^\D+/, '')) || 0;
@@ -253,6 +244,18 @@ async function keepEarliest(def: KindDef, keyPath: string[], made: RawDoc, clien
   if (!first || first.Id === made.Id || number(first) >= number(made)) return made;
   await client.delete(selfPath(def, made, dest), what);
   return first;
+}
+
+/** The id of the item's parent on the destination (none for a kind without parents, or a parent not there yet). */
+function parentIdOf(def: KindDef, keyPath: string[], dest: DestinationState): string | undefined {
+  return def.parent ? dest.idOf(def.parent.kind, keyPath.slice(0, -1)) : undefined;
+}
+
+/** The first of `docs` with the item's exact name (as the kind names them), and for a kind with parents, in its parent. */
+function named(def: KindDef, docs: RawDoc[], keyPath: string[], parentId: string | undefined, dest: DestinationState): RawDoc | undefined {
+  const nameOf = docNames(def, docs, dest);
+  const name = keyPath[keyPath.length - 1];
+  return docs.find((d) => nameOf(d) === name && (!def.parent || d[def.parent.field] === parentId));
 }
 
 /** How the documents of a kind are named: `Name`, or for kinds without one (registry `nameFrom`) as a snapshot names them. */

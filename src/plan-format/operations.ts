@@ -15,6 +15,14 @@ export function lateReferencesId(id: string): string {
 }
 
 /**
+ * The fingerprints an operation's item may have once it is done: its own result, or its late-reference
+ * operation's (which completes the same item after it, so a re-run may find that one already there).
+ */
+export function doneFingerprints(op: Operation, byId: ReadonlyMap<string, Operation>): string[] {
+  return [op.result, byId.get(lateReferencesId(op.id))?.result].filter((r): r is string => !!r);
+}
+
+/**
  * A late-reference operation: sets references to items the plan creates after the item itself. Told by its
  * `lateReferencesOf` field alone (plans of format 1, which may lack it, are refused when read).
  */
