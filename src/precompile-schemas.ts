@@ -8,11 +8,14 @@ import { dirname } from 'node:path';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { newAjv, precompiledFile, SCHEMA_NAMES, schemaText } from './schemas.js';
 
+// Two per schema (schemas.ts, PrecompiledVariant): one that collects every error, one that stops at the first.
 for (const name of SCHEMA_NAMES) {
   const text = schemaText(name);
-  const ajv = newAjv({ code: { source: true, esm: false } });
-  const code = standaloneCode.default(ajv, ajv.compile(JSON.parse(text)));
-  const file = precompiledFile(name);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${code}\nmodule.exports.schemaText = ${JSON.stringify(text)};\n`);
+  for (const variant of ['errors', 'verdict'] as const) {
+    const ajv = newAjv({ allErrors: variant === 'errors', code: { source: true, esm: false } });
+    const code = standaloneCode.default(ajv, ajv.compile(JSON.parse(text)));
+    const file = precompiledFile(name, variant);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${code}\nmodule.exports.schemaText = ${JSON.stringify(text)};\n`);
+  }
 }

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { makePlans } from '../../src/plan/make.js';
-import { SCHEMA_NAMES, schemaText, validatorFor, type SchemaName } from '../../src/schemas.js';
+import { SCHEMA_NAMES, schemaText, validatorFor, type PrecompiledVariant, type SchemaName } from '../../src/schemas.js';
 import { pointerTokens } from '../../src/util/pointer.js';
 import { ROOT } from '../helpers/built.js';
 import { DESTINATION_FIXTURE, SOURCE_FIXTURE } from '../helpers/fixtures.js';
@@ -21,11 +21,11 @@ import { withSimulator } from '../helpers/simulator.js';
 import { applyTo, snapshotTo, workDir } from '../helpers/sync.js';
 
 const require = createRequire(import.meta.url);
-const built = (name: SchemaName) => join(ROOT, 'dist', 'validators', `${name}.cjs`);
+const built = (name: SchemaName, variant: PrecompiledVariant) => join(ROOT, 'dist', 'validators', `${name}${variant === 'verdict' ? '.verdict' : ''}.cjs`);
 
-/** The build's validator of a schema; fails, saying what to do, when the build did not make it from this schema. */
-function precompiled(name: SchemaName): ValidateFunction & { schemaText: string } {
-  const file = built(name);
+/** A validator the build made of a schema; fails, saying what to do, when the build did not make it from this schema. */
+function precompiled(name: SchemaName, variant: PrecompiledVariant = 'errors'): ValidateFunction & { schemaText: string } {
+  const file = built(name, variant);
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (it precompiles the schemas)`);
   const v = require(file) as ValidateFunction & { schemaText: string };
   if (v.schemaText !== schemaText(name)) throw new Error(`${file} was made from another schemas/${name}.schema.json: run npm run build`);
@@ -128,8 +128,10 @@ describe('the precompiled schema validators', () => {
     // Under jest validatorFor compiles at run time: the built modules sit beside dist/schemas.js, not src/.
     const runtime = () => validatorFor(name);
 
-    it('exists, made from the schema as it is', () => {
-      expect(precompiled(name).schemaText).toBe(readFileSync(join(ROOT, 'schemas', `${name}.schema.json`), 'utf8'));
+    it('exists, both of its kinds made from the schema as it is', () => {
+      for (const variant of ['errors', 'verdict'] as const) {
+        expect(precompiled(name, variant).schemaText).toBe(readFileSync(join(ROOT, 'schemas', `${name}.schema.json`), 'utf8'));
+      }
     });
 
     it('accepts the files octosync writes, as the run-time compiled validator does', () => {
@@ -138,6 +140,7 @@ describe('the precompiled schema validators', () => {
         const expected = verdict(runtime(), doc);
         expect({ file, ...verdict(precompiled(name), doc) }).toEqual({ file, ...expected });
         expect({ file, ...expected }).toEqual({ file, valid: true, errors: null });
+        expect({ file, valid: precompiled(name, 'verdict')(doc) }).toEqual({ file, valid: true });
       }
     });
 
@@ -150,9 +153,46 @@ describe('the precompiled schema validators', () => {
         const expected = verdict(runtime(), broken);
         expect({ what, ...verdict(precompiled(name), broken) }).toEqual({ what, ...expected });
         expect(expected.valid).toBe(false);
+        // The one that stops at the first error says no as well (the built validatorFor asks it first).
+        expect({ what, valid: precompiled(name, 'verdict')(broken) }).toEqual({ what, valid: false });
         if (keyword) expect({ what, keywords: expected.errors!.map((e) => e.keyword) }).toEqual({ what, keywords: expect.arrayContaining([keyword]) });
       }
     });
+  });
+  it('as the built validatorFor pairs them, judge as the run-time validator does, with the same errors', () => {
+    // dist/schemas.js in a process of its own: the pair it loads (the first-error validator asked first), on
+    // each schema's first file as written and with all its variants' breaks at once.
+    const dir = workDir();
+    const cases = SCHEMA_NAMES.flatMap((name) => {
+      const [{ doc }] = docs[name];
+      const broken = VARIANTS[name].reduce((d, v) => edited(d, v.pointer, v.value), doc);
+      return [
+        { name, what: 'as written', doc },
+        { name, what: 'broken', doc: broken },
+      ].map((c, i) => {
+        const file = join(dir, `${name}-${i}.json`);
+        writeFileSync(file, JSON.stringify(c.doc));
+        return { name: c.name, what: c.what, file };
+      });
+    });
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const { validatorFor } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'schemas.js')).href)});
+      const cases = ${JSON.stringify(cases)};
+      console.log(JSON.stringify(cases.map(({ name, what, file }) => {
+        const v = validatorFor(name);
+        const valid = v(JSON.parse(readFileSync(file, 'utf8')));
+        return { name, what, valid, errors: v.errors ?? null };
+      })));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const answers = JSON.parse(r.stdout) as unknown[];
+    expect(answers).toEqual(cases.map(({ name, what, file }) => ({ name, what, ...verdict(validatorFor(name), JSON.parse(readFileSync(file, 'utf8'))) })));
+    // Every break is reported, not only the first the quicker validator stopped at.
+    for (const name of SCHEMA_NAMES) {
+      const broken = answers.find((a: any) => a.name === name && a.what === 'broken') as { valid: boolean; errors: unknown[] };
+      expect({ name, valid: broken.valid, enough: broken.errors.length >= VARIANTS[name].length - 1 }).toEqual({ name, valid: false, enough: true });
+    }
   });
 });
 
