@@ -168,6 +168,7 @@ function resolveWith(args: ConnectionArgs, names: ConnectionNames, env: NodeJS.P
     apiKey = env[vars.apiKey] || undefined;
     accessToken = env[vars.accessToken] || undefined;
   }
+  // Before anything can fail: the errors below come before any client exists (the client registers it too).
   registerSecret(apiKey);
   registerSecret(accessToken);
   const server = args.server ?? (vars.url ? env[vars.url] : undefined);

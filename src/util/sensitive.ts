@@ -29,8 +29,13 @@ export function isSensitiveTemplate(t: unknown): boolean {
  * else is no secret and comes back as it is.
  */
 export function recordedSecret(value: unknown, template?: unknown): unknown {
+  return recordedValue(value, isSensitiveTemplate(template));
+}
+
+/** `recordedSecret` where the caller knows already whether the value's template is sensitive. */
+export function recordedValue(value: unknown, sensitiveTemplate: boolean): unknown {
   if (isSensitiveValue(value)) return { HasValue: Boolean(value.HasValue) || value.NewValue != null };
-  if (isSensitiveTemplate(template)) return { HasValue: value !== null && value !== '' };
+  if (sensitiveTemplate) return { HasValue: value !== null && value !== '' };
   return value;
 }
 
@@ -58,25 +63,37 @@ export function secretToSend(outcome: SecretOutcome, placeholder: string): { Has
 }
 
 /**
- * JSON pointers to every secret in a document, below `base`: SensitiveValues (`{HasValue}`) and the `Value` of
+ * JSON pointers to every secret in a document: SensitiveValues (`{HasValue}`) and the `Value` of
  * a sensitive variable. What a plan records as an operation's `sensitivePaths`.
  */
-export function sensitivePointers(doc: unknown, base = ''): string[] {
+export function sensitivePointers(doc: unknown): string[] {
   const out: string[] = [];
-  const walk = (node: unknown, at: string) => {
+  // The path as tokens, made into a pointer only where a secret is: plans walk every document they write.
+  const path: string[] = [];
+  const here = () => path.map((k) => `/${escapeToken(k)}`).join('');
+  const walk = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
     if (isSensitiveValue(node)) {
-      out.push(at);
+      out.push(here());
       return;
     }
-    if (typeof node !== 'object' || node === null) return;
-    const sensitiveVariable = !Array.isArray(node) && isSensitiveVariable(node);
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        path.push(String(i));
+        walk(node[i]);
+        path.pop();
+      }
+      return;
+    }
+    const sensitiveVariable = isSensitiveVariable(node);
     for (const [k, v] of Object.entries(node)) {
-      const child = `${at}/${escapeToken(k)}`;
-      if (sensitiveVariable && k === 'Value') out.push(child);
-      else walk(v, child);
+      path.push(k);
+      if (sensitiveVariable && k === 'Value') out.push(here());
+      else walk(v);
+      path.pop();
     }
   };
-  walk(doc, base);
+  walk(doc);
   return out;
 }
 

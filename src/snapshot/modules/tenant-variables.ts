@@ -1,6 +1,6 @@
 import type { NormalizeContext } from '../normalize.js';
 import { isDoc, type Doc } from '../../octopus/decode.js';
-import { isSensitiveTemplate, recordedSecret } from '../../util/sensitive.js';
+import { isSensitiveTemplate, recordedSecret, recordedValue } from '../../util/sensitive.js';
 
 type Values = Record<string, unknown>;
 
@@ -110,7 +110,7 @@ function namedValues(values: Record<string, unknown>, templates: Map<string, Tem
   const out: Values = {};
   for (const [templateId, value] of Object.entries(values ?? {})) {
     const template = templates.get(templateId);
-    out[template?.name ?? templateId] = recordedSecret(value, template && { DisplaySettings: { 'Octopus.ControlType': template.sensitive ? 'Sensitive' : undefined } });
+    out[template?.name ?? templateId] = recordedValue(value, template?.sensitive ?? false);
   }
   return out;
 }
