@@ -4,7 +4,6 @@ import { outputFormatOption, type OctosyncCommand, type OutputFormatArgs } from 
 import { SCHEMA_NAMES, type SchemaName } from '../../schemas.js';
 import { CATALOG } from './catalog.js';
 
-
 interface ValidateArgs extends OutputFormatArgs {
   file: string;
   kind?: SchemaName;
