@@ -9,6 +9,8 @@ import { phaseRow, type PhaseRow, type SizeResult, type Verdict } from './report
 export const PEER_PHASE = 'peer pattern (SpaceCloner, serial)';
 /** `plan --source-server … --destination-server …` (issue 17.2): both snapshots and the plan in one process. */
 export const LIVE_PLAN_PHASE = 'live plan (both servers)';
+/** The live plan's requests replayed with Node's HTTP client and `JSON.parse` only (bare-read.ts): 17.1's floor. */
+export const BARE_READ_PHASE = 'bare read (live plan requests, node:http)';
 /** The phases of a recurring sync with nothing to change, as octosync's user runs it: snapshot both, plan, apply. */
 const RECURRING_PHASES = ['snapshot', 'snapshot destination', 'plan again', 'apply no changes'] as const;
 const PEER_TARGET = 40;
@@ -39,6 +41,8 @@ export interface Recurring {
   peer?: { seconds: number; requests: number };
   /** Peer seconds ÷ octosync seconds: how many times faster octosync is. */
   ratio?: number;
+  /** The live plan's requests replayed bare (bare-read.ts), where measured: the live plan's read can go no lower. */
+  bareRead?: { seconds: number; requests: number };
 }
 
 /** A size's recurring sync by `path` (undefined when a phase of it is missing), beside the peer pattern where that ran. */
@@ -54,7 +58,9 @@ export function recurringSync(r: SizeResult, path: RecurringPath = 'four command
   const floorSeconds = measured.reduce((sum, p) => sum + (p.latencyBound ?? 0), 0);
   const peerRow = phaseRow(r, PEER_PHASE);
   const peer = peerRow ? { seconds: peerRow.seconds, requests: peerRow.requests?.total ?? 0 } : undefined;
-  return { size: r.size, path, parts, octosyncSeconds, floorSeconds, peer, ratio: peer ? peer.seconds / octosyncSeconds : undefined };
+  const bareRow = path === 'live plan' ? phaseRow(r, BARE_READ_PHASE) : undefined;
+  const bareRead = bareRow ? { seconds: bareRow.seconds, requests: bareRow.requests?.total ?? 0 } : undefined;
+  return { size: r.size, path, parts, octosyncSeconds, floorSeconds, peer, ratio: peer ? peer.seconds / octosyncSeconds : undefined, ...(bareRead ? { bareRead } : {}) };
 }
 
 /** Both ways of a size's recurring sync that were measured, the faster first. */
@@ -77,8 +83,16 @@ export function describeRecurring(x: Recurring): string {
   return (
     `octosync ${s2(x.octosyncSeconds)} s in ${x.path === 'live plan' ? 'two commands' : 'four commands'} (${how})` +
     (x.peer ? ` against ${s2(x.peer.seconds)} s for the peer pattern (${x.peer.requests} requests): ${x.ratio!.toFixed(1)}×` : '') +
-    (x.peer && x.floorSeconds ? ` (the latency bounds of its reads, ${s2(x.floorSeconds)} s, allow at most ${(x.peer.seconds / x.floorSeconds).toFixed(1)}×)` : '')
+    (x.peer && x.floorSeconds ? ` (the latency bounds of its reads, ${s2(x.floorSeconds)} s, allow at most ${(x.peer.seconds / x.floorSeconds).toFixed(1)}×)` : '') +
+    (x.bareRead ? bareText(x, x.bareRead) : '')
   );
+}
+
+/** The bare replay of the live plan's reads: with only it and the apply, a live plan would be this many times faster. */
+function bareText(x: Recurring, bare: { seconds: number; requests: number }): string {
+  const apply = x.parts['apply no changes'] ?? 0;
+  const ceiling = x.peer ? `: a live plan that only read, at that speed, and applied would be ${(x.peer.seconds / (bare.seconds + apply)).toFixed(1)}×` : '';
+  return `; its ${bare.requests} reads replayed bare (node:http and JSON.parse, nothing else) took ${s2(bare.seconds)} s${ceiling}`;
 }
 
 function peerTargets(results: SizeResult[], latencyMs: number): Verdict[] {

@@ -1,10 +1,11 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { applyPlanFile } from '../cli/commands/apply-files.js';
 import { readLiveSides } from '../cli/live-sides.js';
 import { hasChanges } from '../plan-format/operations.js';
 import { makePlans } from '../plan/make.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
 import { takeSnapshot } from '../snapshot/take.js';
+import { bareRead, type BareSide } from './bare-read.js';
 import { runPeerPattern, type PeerSide } from './peer.js';
 
 /**
@@ -18,7 +19,9 @@ export type Job =
   /** `plan --source-server … --destination-server …`: both sides read concurrently, written beside the plan, planned. */
   | { phase: 'live plan'; source: LiveServer; destination: LiveServer; out: string }
   | { phase: 'apply'; server: string; apiKey: string; space: string; parallelism: number; plan: string; dir: string }
-  | { phase: 'peer'; source: PeerSide; destination: PeerSide };
+  | { phase: 'peer'; source: PeerSide; destination: PeerSide }
+  /** The live plan's requests replayed bare (bare-read.ts); `requestsFile` holds each side's paths, a JSON array per side. */
+  | { phase: 'bare read'; sides: Omit<BareSide, 'paths'>[]; requestsFile: string; parallelism: number };
 
 export interface LiveServer {
   server: string;
@@ -104,6 +107,12 @@ async function run(job: Job): Promise<PhaseResult> {
       // Both sides read and their snapshots written (the rest is planning and writing the plan).
       readSeconds: (readDone - started) / 1000,
     };
+  } else if (job.phase === 'bare read') {
+    const paths = JSON.parse(readFileSync(job.requestsFile, 'utf8')) as string[][];
+    const result = await bareRead(job.sides.map((side, i) => ({ ...side, paths: paths[i] ?? [] })), job.parallelism);
+    lastResponse = performance.now();
+    clientRequests = { GET: result.requests };
+    detail = { bytes: result.bytes };
   } else if (job.phase === 'peer') {
     const result = await runPeerPattern(job.source, job.destination);
     clientRequests = result.byMethod;

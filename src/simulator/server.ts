@@ -117,7 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (url.pathname.startsWith('/_sim/')) return simulatorEndpoint(url.pathname, method, res, bodyText);
     if (!/^\/api(\/|$)/i.test(url.pathname)) throw notFound('The resource you requested was not found.');
 
-    stats.record(method, url.pathname);
+    stats.record(method, url.pathname, url.search);
     const decision = faults.decide();
     if (decision.delayMs > 0) await sleep(decision.delayMs);
     const isWrite = method !== 'GET';

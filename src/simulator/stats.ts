@@ -3,9 +3,16 @@ export class RequestStats {
   private byMethod: Record<string, number> = {};
   private byPattern: Record<string, number> = {};
   private total = 0;
+  /** Every request since the last reset, in arrival order (`GET /api/...?skip=0`), when `logRequests` is on. */
+  private log: string[] = [];
+  /** Off by default: a long-running simulator would otherwise keep every request it ever answered. */
+  logRequests = false;
 
-  record(method: string, path: string): void {
+  /** `search` is the query (`?ids=…`), kept only in the request log. */
+  record(method: string, path: string, search = ''): void {
     this.total++;
+    // An `apikey=` query parameter never reaches the log (the bench writes it to a file).
+    if (this.logRequests) this.log.push(`${method} ${path}${search.replace(/([?&])apikey=[^&]*/gi, '$1apikey=REDACTED')}`);
     this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
     const key = `${method} ${pathPattern(path)}`;
     this.byPattern[key] = (this.byPattern[key] ?? 0) + 1;
@@ -15,6 +22,12 @@ export class RequestStats {
     this.byMethod = {};
     this.byPattern = {};
     this.total = 0;
+    this.log = [];
+  }
+
+  /** The requests logged since the last reset (see `logRequests`). */
+  get requests(): readonly string[] {
+    return this.log;
   }
 
   /** Writes (POST, PUT, DELETE) seen since the last reset. */

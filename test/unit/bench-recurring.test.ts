@@ -3,7 +3,7 @@
  * pattern, and targets a run did not measure reported as such, never as met. Figures are made up here: no timing.
  */
 import { describe, expect, it } from '@jest/globals';
-import { issue17Verdicts, LIVE_PLAN_PHASE, PEER_PHASE, recurringSync, recurringSyncs } from '../../src/bench/recurring.js';
+import { BARE_READ_PHASE, issue17Verdicts, LIVE_PLAN_PHASE, PEER_PHASE, recurringSync, recurringSyncs } from '../../src/bench/recurring.js';
 import type { PhaseRow, SizeResult } from '../../src/bench/report.js';
 import { shapeFor } from '../../src/bench/generate.js';
 
@@ -61,6 +61,21 @@ describe('a recurring sync beside the peer pattern (17.1)', () => {
     const slowLive = size(100, 2, 60, [phase(100, LIVE_PLAN_PHASE, 3)]);
     expect(recurringSyncs(slowLive).map((x) => x.path)).toEqual(['four commands', 'live plan']);
     expect(find([slowLive], '17.1: a recurring').met).toBe(false);
+  });
+
+  it("shows the live plan's reads replayed bare, and what a live plan at that speed would reach; the verdict stays the live plan's", () => {
+    // Live plan 1.5 s and apply 0.5 s: 30×. Its 400 reads bare in 0.7 s: with the apply, 1.2 s, 50×.
+    const bare = phase(100, BARE_READ_PHASE, 0.7, { requests: { total: 400, byMethod: { GET: 400 }, writes: 0, byPattern: {} } });
+    const r = size(100, 2, 60, [phase(100, LIVE_PLAN_PHASE, 1.5), bare]);
+    const [live, four] = recurringSyncs(r);
+    expect(live.bareRead).toEqual({ seconds: 0.7, requests: 400 });
+    expect(four.bareRead).toBeUndefined();
+    const verdict = find([r], '17.1: a recurring');
+    expect(verdict.met).toBe(false);
+    expect(verdict.detail).toContain('30.0×');
+    expect(verdict.detail).toContain('its 400 reads replayed bare (node:http and JSON.parse, nothing else) took 0.70 s: a live plan that only read, at that speed, and applied would be 50.0×');
+    // Results saved before the bare read was measured say nothing of it.
+    expect(find([size(100, 2, 60, [phase(100, LIVE_PLAN_PHASE, 1.5)])], '17.1: a recurring').detail).not.toContain('bare');
   });
 
   it('says "not measured" (missed) without a size of 100 or without the peer pattern', () => {
