@@ -94,13 +94,15 @@ their snapshots beside the plan, then the apply: the phase "live plan (both serv
 the larger side's); the ratio is the peer's time divided by octosync's, and the target is judged on the faster
 way. Node's start of each command (see start-up) is not in either.
 
-**The bare read** (issue 17.1's floor): at the same sizes, the simulators log the requests of the live plan's
-last run, and a process of its own replays them with nothing but Node's \`node:http\` (kept-alive sockets, as many
-requests at once per side as the live plan) and \`JSON.parse\` (\`src/bench/bare-read.ts\`): no got, no retries, no
-order between requests, no checking, normalising, snapshot files or plan. It is what reading those documents
-costs on this machine, from these simulators, whatever the client: the phase "bare read (live plan requests,
-node:http)", and 17.1's figures say what ratio a live plan that did only that and its apply would reach. What the
-live plan spends above it is octosync's own.
+**The bare read and the client read** (issue 17.1's floors): at the same sizes, the simulators log the requests
+of the live plan's last run, and a process of its own replays them (\`src/bench/bare-read.ts\`), as many at once
+per side as the live plan, in no order between requests, with no checking, normalising, snapshot files or plan:
+first with nothing but Node's \`node:http\` (kept-alive sockets) and \`JSON.parse\` — what reading those documents
+costs on this machine, from these simulators, whatever the client (the phase "bare read (live plan requests,
+node:http)") — then through octosync's own HTTP client, got with its retries, timeouts and limiter ("client read
+(live plan requests, octosync client)"). 17.1's figures say what ratio a live plan that did only that read and its
+apply would reach: the step from the first to the second is the HTTP client's cost, what the live plan spends
+above the second is octosync's reading code, its snapshot files and the plan.
 
 **5,000 projects** (issue 17.5) are not in the default sizes: a first sync of 5,000 would take about five minutes
 (it is linear: about 60 s at 1,000), the serial peer pattern about forty (23 requests per project at 20 ms), and a

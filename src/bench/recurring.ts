@@ -11,6 +11,8 @@ export const PEER_PHASE = 'peer pattern (SpaceCloner, serial)';
 export const LIVE_PLAN_PHASE = 'live plan (both servers)';
 /** The live plan's requests replayed with Node's HTTP client and `JSON.parse` only (bare-read.ts): 17.1's floor. */
 export const BARE_READ_PHASE = 'bare read (live plan requests, node:http)';
+/** The same requests through octosync's own HTTP client (got, retries, timeouts, limiter), `JSON.parse` included. */
+export const CLIENT_READ_PHASE = 'client read (live plan requests, octosync client)';
 /** The phases of a recurring sync with nothing to change, as octosync's user runs it: snapshot both, plan, apply. */
 const RECURRING_PHASES = ['snapshot', 'snapshot destination', 'plan again', 'apply no changes'] as const;
 const PEER_TARGET = 40;
@@ -43,6 +45,8 @@ export interface Recurring {
   ratio?: number;
   /** The live plan's requests replayed bare (bare-read.ts), where measured: the live plan's read can go no lower. */
   bareRead?: { seconds: number; requests: number };
+  /** The same through octosync's HTTP client: what the live plan's read costs before any of its own reading code. */
+  clientRead?: { seconds: number; requests: number };
 }
 
 /** A size's recurring sync by `path` (undefined when a phase of it is missing), beside the peer pattern where that ran. */
@@ -58,9 +62,22 @@ export function recurringSync(r: SizeResult, path: RecurringPath = 'four command
   const floorSeconds = measured.reduce((sum, p) => sum + (p.latencyBound ?? 0), 0);
   const peerRow = phaseRow(r, PEER_PHASE);
   const peer = peerRow ? { seconds: peerRow.seconds, requests: peerRow.requests?.total ?? 0 } : undefined;
-  const bareRow = path === 'live plan' ? phaseRow(r, BARE_READ_PHASE) : undefined;
-  const bareRead = bareRow ? { seconds: bareRow.seconds, requests: bareRow.requests?.total ?? 0 } : undefined;
-  return { size: r.size, path, parts, octosyncSeconds, floorSeconds, peer, ratio: peer ? peer.seconds / octosyncSeconds : undefined, ...(bareRead ? { bareRead } : {}) };
+  const replay = (phase: string) => {
+    const row = path === 'live plan' ? phaseRow(r, phase) : undefined;
+    return row ? { seconds: row.seconds, requests: row.requests?.total ?? 0 } : undefined;
+  };
+  const [bareRead, clientRead] = [replay(BARE_READ_PHASE), replay(CLIENT_READ_PHASE)];
+  return {
+    size: r.size,
+    path,
+    parts,
+    octosyncSeconds,
+    floorSeconds,
+    peer,
+    ratio: peer ? peer.seconds / octosyncSeconds : undefined,
+    ...(bareRead ? { bareRead } : {}),
+    ...(clientRead ? { clientRead } : {}),
+  };
 }
 
 /** Both ways of a size's recurring sync that were measured, the faster first. */
@@ -84,15 +101,15 @@ export function describeRecurring(x: Recurring): string {
     `octosync ${s2(x.octosyncSeconds)} s in ${x.path === 'live plan' ? 'two commands' : 'four commands'} (${how})` +
     (x.peer ? ` against ${s2(x.peer.seconds)} s for the peer pattern (${x.peer.requests} requests): ${x.ratio!.toFixed(1)}×` : '') +
     (x.peer && x.floorSeconds ? ` (the latency bounds of its reads, ${s2(x.floorSeconds)} s, allow at most ${(x.peer.seconds / x.floorSeconds).toFixed(1)}×)` : '') +
-    (x.bareRead ? bareText(x, x.bareRead) : '')
+    (x.bareRead ? `; its ${x.bareRead.requests} reads replayed bare (node:http and JSON.parse, nothing else) took ${s2(x.bareRead.seconds)} s${ceiling(x, x.bareRead)}` : '') +
+    (x.clientRead ? `; through octosync's HTTP client (got, retries, timeouts), without its reading code, ${s2(x.clientRead.seconds)} s${ceiling(x, x.clientRead)}` : '')
   );
 }
 
-/** The bare replay of the live plan's reads: with only it and the apply, a live plan would be this many times faster. */
-function bareText(x: Recurring, bare: { seconds: number; requests: number }): string {
+/** With only that read and the apply, a live plan would be this many times faster than the peer pattern. */
+function ceiling(x: Recurring, read: { seconds: number }): string {
   const apply = x.parts['apply no changes'] ?? 0;
-  const ceiling = x.peer ? `: a live plan that only read, at that speed, and applied would be ${(x.peer.seconds / (bare.seconds + apply)).toFixed(1)}×` : '';
-  return `; its ${bare.requests} reads replayed bare (node:http and JSON.parse, nothing else) took ${s2(bare.seconds)} s${ceiling}`;
+  return x.peer ? `: a live plan that only read, at that speed, and applied would be ${(x.peer.seconds / (read.seconds + apply)).toFixed(1)}×` : '';
 }
 
 function peerTargets(results: SizeResult[], latencyMs: number): Verdict[] {

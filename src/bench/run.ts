@@ -9,7 +9,7 @@ import { startSimulator, type RunningSimulator } from '../simulator/server.js';
 import { applyReadBound, httpProbe, latencyBound, readBound, writeBound, type ReadBound, type WriteBound } from './bounds.js';
 import { BENCH_SPACE, destinationSeed, expectedCounts, shapeFor, sourceSeed, type SpaceShape } from './generate.js';
 import { describeProfile, summariseProfile, type CpuProfile, type ProfileSummary } from './profile.js';
-import { BARE_READ_PHASE, LIVE_PLAN_PHASE, PEER_PHASE } from './recurring.js';
+import { BARE_READ_PHASE, CLIENT_READ_PHASE, LIVE_PLAN_PHASE, PEER_PHASE } from './recurring.js';
 import { mb, report, type Options, type PhaseRow, type Requests, type SavedResults, type SizeResult } from './report.js';
 import { describeStartup, measureStartup } from './startup.js';
 import type { Job, PhaseResult } from './worker.js';
@@ -219,7 +219,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
     const livePlan = async (destinationBound: ReadBound) => {
       const side = (sim: RunningSimulator) => ({ server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p });
       const job: Job = { phase: 'live plan', source: side(src), destination: side(dst), out: file('plan-live.json') };
-      // Where the peer pattern runs, the live plan's requests are kept for the bare read to replay (bareRead below).
+      // Where the peer pattern runs, the live plan's requests are kept for the floors to replay (bareRead below).
       const replay = (opts.peerSizes ?? []).includes(size);
       for (const sim of [src, dst]) sim.stats.logRequests = replay;
       const { r, requests, walls } = await measure(job, [src, dst], opts.repeat, (x) => x.seconds);
@@ -247,18 +247,23 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
     };
 
     /**
-     * Issue 17.1's floor: the live plan's requests replayed bare (bare-read.ts), as many at once per side. What the
-     * live plan's read costs above this is octosync's own client and normalising.
+     * Issue 17.1's floors: the live plan's requests replayed (bare-read.ts), as many at once per side, with node:http
+     * alone, then through octosync's client. What the live plan costs above the second is octosync's reading code,
+     * snapshot files and plan; between the two, the HTTP client.
      */
     const bareRead = async (paths: string[][]) => {
       const writes = paths.flat().filter((line) => !line.startsWith('/'));
       if (writes.length) throw new Error(`bench: the live plan sent more than reads (${writes[0]})`);
       writeFileSync(file('live-requests.json'), JSON.stringify(paths));
-      const job: Job = { phase: 'bare read', sides: [src, dst].map((sim) => ({ server: sim.url, apiKey: API_KEY })), requestsFile: file('live-requests.json'), parallelism: p };
+      for (const [client, phase] of [['node:http', BARE_READ_PHASE], ['octosync', CLIENT_READ_PHASE]] as const) await replay(paths, client, phase);
+    };
+    const replay = async (paths: string[][], client: 'node:http' | 'octosync', phase: string) => {
+      const sides = [src, dst].map((sim) => ({ server: sim.url, apiKey: API_KEY }));
+      const job: Job = { phase: 'bare read', client, sides, requestsFile: file('live-requests.json'), parallelism: p };
       const { r, requests, walls } = await measure(job, [src, dst], opts.repeat, (x) => x.seconds);
       phases.push({
         size,
-        phase: BARE_READ_PHASE,
+        phase,
         seconds: r.seconds,
         networkSeconds: r.networkSeconds,
         cpuSeconds: r.cpuSeconds,
@@ -271,7 +276,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
         baselineRss: r.baselineRss,
         detail: { ...r.detail, clientRequests: r.clientRequests, walls },
       });
-      log(`  ${BARE_READ_PHASE}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests`);
+      log(`  ${phase}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests`);
     };
 
     const sourceBound = await boundOf(src);

@@ -5,7 +5,7 @@ import { hasChanges } from '../plan-format/operations.js';
 import { makePlans } from '../plan/make.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
 import { takeSnapshot } from '../snapshot/take.js';
-import { bareRead, type BareSide } from './bare-read.js';
+import { bareRead, clientRead, type BareSide } from './bare-read.js';
 import { runPeerPattern, type PeerSide } from './peer.js';
 
 /**
@@ -20,8 +20,11 @@ export type Job =
   | { phase: 'live plan'; source: LiveServer; destination: LiveServer; out: string }
   | { phase: 'apply'; server: string; apiKey: string; space: string; parallelism: number; plan: string; dir: string }
   | { phase: 'peer'; source: PeerSide; destination: PeerSide }
-  /** The live plan's requests replayed bare (bare-read.ts); `requestsFile` holds each side's paths, a JSON array per side. */
-  | { phase: 'bare read'; sides: Omit<BareSide, 'paths'>[]; requestsFile: string; parallelism: number };
+  /**
+   * The live plan's requests replayed (bare-read.ts) with node:http alone or through octosync's client; `requestsFile`
+   * holds each side's paths, a JSON array per side.
+   */
+  | { phase: 'bare read'; client: 'node:http' | 'octosync'; sides: Omit<BareSide, 'paths'>[]; requestsFile: string; parallelism: number };
 
 export interface LiveServer {
   server: string;
@@ -109,10 +112,11 @@ async function run(job: Job): Promise<PhaseResult> {
     };
   } else if (job.phase === 'bare read') {
     const paths = JSON.parse(readFileSync(job.requestsFile, 'utf8')) as string[][];
-    const result = await bareRead(job.sides.map((side, i) => ({ ...side, paths: paths[i] ?? [] })), job.parallelism);
+    const sides = job.sides.map((side, i) => ({ ...side, paths: paths[i] ?? [] }));
+    const result = await (job.client === 'octosync' ? clientRead : bareRead)(sides, job.parallelism);
     lastResponse = performance.now();
     clientRequests = { GET: result.requests };
-    detail = { bytes: result.bytes };
+    detail = { client: job.client, ...(result.bytes !== undefined ? { bytes: result.bytes } : {}) };
   } else if (job.phase === 'peer') {
     const result = await runPeerPattern(job.source, job.destination);
     clientRequests = result.byMethod;

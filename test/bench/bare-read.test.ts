@@ -1,11 +1,11 @@
 /**
  * The bench's floor under a live plan's read (issue 17.1, src/bench/bare-read.ts), over HTTP to two simulators:
  * the requests a live plan sent, as the simulators logged them, replayed with nothing but node:http; the same
- * requests arrive again, a refused one fails the replay, and the log keeps no key. No timings (`npm run bench`'s).
+ * requests arrive again (through octosync's client too), a refused one fails the replay, and the log keeps no key. No timings (`npm run bench`'s).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BENCH_SPACE, shapeFor, sourceSeed } from '../../src/bench/generate.js';
-import { bareRead } from '../../src/bench/bare-read.js';
+import { bareRead, clientRead } from '../../src/bench/bare-read.js';
 import { readSpaces } from '../../src/cli/read-spaces.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { API_KEY } from '../helpers/simulator.js';
@@ -44,6 +44,18 @@ describe("the bench's bare read of a live plan's requests", () => {
     expect(result.bytes).toBeGreaterThan(10_000);
     // Concurrent: the order may differ, the requests may not.
     for (const [i, sim] of sims.entries()) expect([...sim.stats.requests].sort()).toEqual([...logged[i]].sort());
+  });
+
+  it("sends the same requests through octosync's client too", async () => {
+    for (const sim of sims) sim.stats.reset();
+    const paths = logged.map((side) => side.map((line) => line.replace(/^GET /, '')));
+    const result = await clientRead(
+      sims.map((sim, i) => ({ server: sim.url, apiKey: API_KEY, paths: paths[i] })),
+      8,
+    );
+    expect(result.requests).toBe(logged[0].length + logged[1].length);
+    for (const [i, sim] of sims.entries()) expect([...sim.stats.requests].sort()).toEqual([...logged[i]].sort());
+    await expect(clientRead([{ server: sims[0].url, apiKey: 'API-WRONG', paths: ['/api/spaces'] }], 8)).rejects.toThrow(/refused the API key \(401\)/);
   });
 
   it('fails on a refused request, naming it', async () => {

@@ -3,7 +3,7 @@
  * pattern, and targets a run did not measure reported as such, never as met. Figures are made up here: no timing.
  */
 import { describe, expect, it } from '@jest/globals';
-import { BARE_READ_PHASE, issue17Verdicts, LIVE_PLAN_PHASE, PEER_PHASE, recurringSync, recurringSyncs } from '../../src/bench/recurring.js';
+import { BARE_READ_PHASE, CLIENT_READ_PHASE, issue17Verdicts, LIVE_PLAN_PHASE, PEER_PHASE, recurringSync, recurringSyncs } from '../../src/bench/recurring.js';
 import type { PhaseRow, SizeResult } from '../../src/bench/report.js';
 import { shapeFor } from '../../src/bench/generate.js';
 
@@ -65,15 +65,22 @@ describe('a recurring sync beside the peer pattern (17.1)', () => {
 
   it("shows the live plan's reads replayed bare, and what a live plan at that speed would reach; the verdict stays the live plan's", () => {
     // Live plan 1.5 s and apply 0.5 s: 30×. Its 400 reads bare in 0.7 s: with the apply, 1.2 s, 50×.
-    const bare = phase(100, BARE_READ_PHASE, 0.7, { requests: { total: 400, byMethod: { GET: 400 }, writes: 0, byPattern: {} } });
-    const r = size(100, 2, 60, [phase(100, LIVE_PLAN_PHASE, 1.5), bare]);
+    // Through octosync's client, 1.0 s: with the apply, 40×.
+    const requests = { total: 400, byMethod: { GET: 400 }, writes: 0, byPattern: {} };
+    const bare = phase(100, BARE_READ_PHASE, 0.7, { requests });
+    const client = phase(100, CLIENT_READ_PHASE, 1.0, { requests });
+    const r = size(100, 2, 60, [phase(100, LIVE_PLAN_PHASE, 1.5), bare, client]);
     const [live, four] = recurringSyncs(r);
     expect(live.bareRead).toEqual({ seconds: 0.7, requests: 400 });
+    expect(live.clientRead).toEqual({ seconds: 1.0, requests: 400 });
     expect(four.bareRead).toBeUndefined();
     const verdict = find([r], '17.1: a recurring');
     expect(verdict.met).toBe(false);
     expect(verdict.detail).toContain('30.0×');
-    expect(verdict.detail).toContain('its 400 reads replayed bare (node:http and JSON.parse, nothing else) took 0.70 s: a live plan that only read, at that speed, and applied would be 50.0×');
+    expect(verdict.detail).toContain(
+      'its 400 reads replayed bare (node:http and JSON.parse, nothing else) took 0.70 s: a live plan that only read, at that speed, and applied would be 50.0×; ' +
+        "through octosync's HTTP client (got, retries, timeouts), without its reading code, 1.00 s: a live plan that only read, at that speed, and applied would be 40.0×",
+    );
     // Results saved before the bare read was measured say nothing of it.
     expect(find([size(100, 2, 60, [phase(100, LIVE_PLAN_PHASE, 1.5)])], '17.1: a recurring').detail).not.toContain('bare');
   });
