@@ -230,7 +230,7 @@ const SNAPSHOT_CPU_NOTE = [
 ];
 
 /**
- * What the second and third rounds on issue 17.1 changed and measured (A/B runs of the live plan and its apply at
+ * What the second, third and fourth rounds on issue 17.1 changed and measured (A/B runs of the live plan and its apply at
  * 100 projects, 20 ms, on the idle machine; the run above has the figures as they stand).
  */
 const RECURRING_NOTE = [
@@ -265,6 +265,19 @@ const RECURRING_NOTE = [
   'bare `node:http` request. V8 flags (`--maglev`, `--no-lazy-feedback-allocation`, `--interrupt-budget`) stayed within',
   'the noise again. What would reach 40× is a different read: far less JavaScript per request and per document than',
   'a general HTTP client and a registry-driven normaliser run, which this round did not attempt.',
+  'A fourth look (2026-12-02) put the floors in the bench itself (the bare read and the client read, above), so that',
+  'every run says how much of the live plan is the machine\'s, the HTTP client\'s and octosync\'s own. In that day\'s run',
+  'at 100 projects the 468 reads took 0.89 s bare (0.46 s of CPU: the rest is the 20 ms round trips and the',
+  'simulators) and 1.07 s through octosync\'s client (0.97 s of CPU: got doubles the client\'s CPU per request and',
+  'the read becomes bound by it, with nothing left to overlap on that thread); the live plan took 1.71 s. 40× at',
+  'that run\'s 52.08 s leaves 1.18 s for the live plan once its apply (0.12 s) is counted: the client read alone uses',
+  '1.07 s of it, and the 0.11 s left would not even write the two snapshot files 17.2 asks for (about 0.1 s each),',
+  'before normalising 7.8 MB of documents and planning. So with got, the stack\'s HTTP client, on this 2-core',
+  'machine, 40× at 100 projects is out of reach however little octosync did with what it reads; a bare client',
+  'would allow about 51×. The ratio grows with the size (at 200 projects that run measured 38.8×). Settings of got',
+  'that cut its CPU per request in a microbenchmark (`decompress: false` about a quarter, no timeout about a fifth)',
+  'are not taken: decompression lets octosync ask a server, or the proxy in front of it, for compressed answers over',
+  'a slow link, and the timeout is what turns a hung server into a clear error.',
   'The simulator had grown faster than the space: at 5,000 projects it spent 10.4 s of CPU serving a snapshot against',
   '1.4 s at 1,000, because an `ids=` listing walked the whole collection (25,000 runbook processes for each batch of',
   '100) and every page of a listing sorted the whole collection again. It now looks ids up and sorts a collection once',
