@@ -220,8 +220,8 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       const side = (sim: RunningSimulator) => ({ server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism: p });
       const job: Job = { phase: 'live plan', source: side(src), destination: side(dst), out: file('plan-live.json') };
       // Where the peer pattern runs, the live plan's requests are kept for the floors to replay (bareRead below).
-      const replay = (opts.peerSizes ?? []).includes(size);
-      for (const sim of [src, dst]) sim.stats.logRequests = replay;
+      const keepRequests = (opts.peerSizes ?? []).includes(size);
+      for (const sim of [src, dst]) sim.stats.logRequests = keepRequests;
       const { r, requests, walls } = await measure(job, [src, dst], opts.repeat, (x) => x.seconds);
       // measure() resets the counts before each run: the log holds the last run's requests, the same every run.
       const logged = [src, dst].map((sim) => sim.stats.requests.map((line) => line.replace(/^GET /, '')));
@@ -243,7 +243,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
         detail: { ...r.detail, clientRequests: r.clientRequests, walls },
       });
       log(`  ${LIVE_PLAN_PHASE}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests, peak RSS ${mb(r.maxRss)} MB`);
-      if (replay) await bareRead(logged);
+      if (keepRequests) await bareRead(logged);
     };
 
     /**

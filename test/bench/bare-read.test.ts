@@ -1,7 +1,8 @@
 /**
- * The bench's floor under a live plan's read (issue 17.1, src/bench/bare-read.ts), over HTTP to two simulators:
- * the requests a live plan sent, as the simulators logged them, replayed with nothing but node:http; the same
- * requests arrive again (through octosync's client too), a refused one fails the replay, and the log keeps no key. No timings (`npm run bench`'s).
+ * The bench's floors under a live plan's read (issue 17.1, src/bench/bare-read.ts), over HTTP to two simulators:
+ * the requests a live plan sent, as the simulators logged them, replayed with nothing but node:http and through
+ * octosync's client; the same requests arrive again, a refused one fails the replay, and the log keeps no key.
+ * No timings (`npm run bench`'s).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BENCH_SPACE, shapeFor, sourceSeed } from '../../src/bench/generate.js';
