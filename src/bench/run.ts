@@ -153,33 +153,46 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       }
       return { ...best!, walls };
     };
-    const snapshot = async (sim: RunningSimulator, phase: string, out: string, parallelism: number, bound: ReadBound) => {
-      const job: Job = { phase: 'snapshot', server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism, out };
-      const { r, requests, walls } = await measure(job, [sim], opts.repeat, (x) => x.detail.readSeconds as number);
-      const readSeconds = r.detail.readSeconds as number;
-      const row: PhaseRow = {
+    /**
+     * A measured phase's row: the worker's figures, the simulators' request counts, and `extra` (bounds, the
+     * parallelism, more detail) where the phase has them; `detail` keeps the worker's, with the runs' walls last.
+     */
+    const rowOf = (phase: string, m: { r: PhaseResult & { serverSeconds: number }; requests?: Requests; walls?: number[] }, extra: Partial<PhaseRow> = {}): PhaseRow => {
+      const { r, requests, walls } = m;
+      return {
         size,
         phase,
-        seconds: readSeconds,
+        seconds: r.seconds,
         networkSeconds: r.networkSeconds,
         cpuSeconds: r.cpuSeconds,
         serverSeconds: r.serverSeconds,
         requests,
+        maxRss: r.maxRss,
+        baselineRss: r.baselineRss,
+        ...extra,
+        detail: { ...r.detail, clientRequests: r.clientRequests, ...extra.detail, walls },
+      };
+    };
+    const snapshot = async (sim: RunningSimulator, phase: string, out: string, parallelism: number, bound: ReadBound) => {
+      const job: Job = { phase: 'snapshot', server: sim.url, apiKey: API_KEY, space: BENCH_SPACE, parallelism, out };
+      const measured = await measure(job, [sim], opts.repeat, (x) => x.detail.readSeconds as number);
+      const r = measured.r;
+      const readSeconds = r.detail.readSeconds as number;
+      const row = rowOf(phase, measured, {
+        seconds: readSeconds,
         requestBound: bound.requests,
         latencyBound: latencyBound(bound.requests, parallelism, opts.latencyMs),
         writeBound: 0,
         parallelism,
-        maxRss: r.maxRss,
-        baselineRss: r.baselineRss,
-        detail: { ...r.detail, clientRequests: r.clientRequests, walls },
-      };
+      });
       phases.push(row);
       log(`  ${phase}: ${readSeconds.toFixed(2)} s (+ ${(r.detail.writeSeconds as number).toFixed(2)} s writing the file), ${row.requests!.total} requests`);
       return row;
     };
     const plan = async (phase: string, destination: string, out: string) => {
-      const { r, walls } = await measure({ phase: 'plan', source: file('source.json'), destination, out }, [], opts.repeat, (x) => x.seconds);
-      phases.push({ size, phase, seconds: r.seconds, cpuSeconds: r.cpuSeconds, serverSeconds: r.serverSeconds, maxRss: r.maxRss, baselineRss: r.baselineRss, detail: { ...r.detail, walls } });
+      const measured = await measure({ phase: 'plan', source: file('source.json'), destination, out }, [], opts.repeat, (x) => x.seconds);
+      const r = measured.r;
+      phases.push(rowOf(phase, measured));
       log(`  ${phase}: ${r.seconds.toFixed(2)} s, peak RSS ${mb(r.maxRss)} MB`);
       return writeBound(readPlanFile(out));
     };
@@ -190,24 +203,18 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       // Only a plan that writes nothing can run again on the same destination.
       // Reads: the destination, then what the parents the plan creates bring along, in bulk (issue 17.4).
       const readsNeeded = applyReadBound(reads, readPlanFile(planFile), (await spaceOf(sim)).version);
-      const { r, requests, walls } = await measure(job, [sim], writes.documents + writes.lateReferences === 0 ? opts.repeat : 1, (x) => x.seconds);
+      const measured = await measure(job, [sim], writes.documents + writes.lateReferences === 0 ? opts.repeat : 1, (x) => x.seconds);
+      const { r, requests } = measured;
       const bound = readsNeeded + writes.documents;
-      phases.push({
-        size,
-        phase,
-        seconds: r.seconds,
-        networkSeconds: r.networkSeconds,
-        cpuSeconds: r.cpuSeconds,
-        serverSeconds: r.serverSeconds,
-        requests,
-        requestBound: bound,
-        latencyBound: latencyBound(bound, parallelism, opts.latencyMs),
-        writeBound: writes.documents,
-        parallelism,
-        maxRss: r.maxRss,
-        baselineRss: r.baselineRss,
-        detail: { ...r.detail, clientRequests: r.clientRequests, readBound: readsNeeded, destinationReadBound: reads.requests, lateReferenceWrites: writes.lateReferences, walls },
-      });
+      phases.push(
+        rowOf(phase, measured, {
+          requestBound: bound,
+          latencyBound: latencyBound(bound, parallelism, opts.latencyMs),
+          writeBound: writes.documents,
+          parallelism,
+          detail: { readBound: readsNeeded, destinationReadBound: reads.requests, lateReferenceWrites: writes.lateReferences },
+        }),
+      );
       log(`  ${phase}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests, ${requests!.writes} writes`);
     };
 
@@ -222,26 +229,22 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       // Where the peer pattern runs, the live plan's requests are kept for the floors to replay (bareRead below).
       const keepRequests = (opts.peerSizes ?? []).includes(size);
       for (const sim of [src, dst]) sim.stats.logRequests = keepRequests;
-      const { r, requests, walls } = await measure(job, [src, dst], opts.repeat, (x) => x.seconds);
+      const measured = await measure(job, [src, dst], opts.repeat, (x) => x.seconds);
+      const { r, requests } = measured;
       // measure() resets the counts before each run: the log holds the last run's requests, the same every run.
       const logged = [src, dst].map((sim) => sim.stats.requests.map((line) => line.replace(/^GET /, '')));
       for (const sim of [src, dst]) sim.stats.logRequests = false;
       const bound = Math.max(sourceBound.requests, destinationBound.requests);
-      phases.push({
-        size,
-        phase: LIVE_PLAN_PHASE,
-        seconds: r.seconds,
-        cpuSeconds: r.cpuSeconds,
-        serverSeconds: r.serverSeconds,
-        requests,
-        requestBound: sourceBound.requests + destinationBound.requests,
-        latencyBound: latencyBound(bound, p, opts.latencyMs),
-        writeBound: 0,
-        parallelism: p,
-        maxRss: r.maxRss,
-        baselineRss: r.baselineRss,
-        detail: { ...r.detail, clientRequests: r.clientRequests, walls },
-      });
+      phases.push(
+        rowOf(LIVE_PLAN_PHASE, measured, {
+          // Its worker reports no network time (readSpaces counts requests through its progress line).
+          networkSeconds: undefined,
+          requestBound: sourceBound.requests + destinationBound.requests,
+          latencyBound: latencyBound(bound, p, opts.latencyMs),
+          writeBound: 0,
+          parallelism: p,
+        }),
+      );
       log(`  ${LIVE_PLAN_PHASE}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests, peak RSS ${mb(r.maxRss)} MB`);
       if (keepRequests) await bareRead(logged);
     };
@@ -260,23 +263,10 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
     const replay = async (paths: string[][], client: 'node:http' | 'octosync', phase: string) => {
       const sides = [src, dst].map((sim) => ({ server: sim.url, apiKey: API_KEY }));
       const job: Job = { phase: 'bare read', client, sides, requestsFile: file('live-requests.json'), parallelism: p };
-      const { r, requests, walls } = await measure(job, [src, dst], opts.repeat, (x) => x.seconds);
-      phases.push({
-        size,
-        phase,
-        seconds: r.seconds,
-        networkSeconds: r.networkSeconds,
-        cpuSeconds: r.cpuSeconds,
-        serverSeconds: r.serverSeconds,
-        requests,
-        // As the live plan's: the larger side's requests, as many at once.
-        latencyBound: latencyBound(Math.max(...paths.map((side) => side.length)), p, opts.latencyMs),
-        parallelism: p,
-        maxRss: r.maxRss,
-        baselineRss: r.baselineRss,
-        detail: { ...r.detail, clientRequests: r.clientRequests, walls },
-      });
-      log(`  ${phase}: ${r.seconds.toFixed(2)} s, ${requests!.total} requests`);
+      const measured = await measure(job, [src, dst], opts.repeat, (x) => x.seconds);
+      // As the live plan's: the larger side's requests, as many at once.
+      phases.push(rowOf(phase, measured, { latencyBound: latencyBound(Math.max(...paths.map((side) => side.length)), p, opts.latencyMs), parallelism: p }));
+      log(`  ${phase}: ${measured.r.seconds.toFixed(2)} s, ${measured.requests!.total} requests`);
     };
 
     const sourceBound = await boundOf(src);
@@ -323,19 +313,7 @@ async function benchSize(size: number, opts: Options, dir: string, log: (line: s
       const side = (sim: RunningSimulator) => ({ server: sim.url, apiKey: API_KEY, space: BENCH_SPACE });
       const r = await runWorker({ phase: 'peer', source: side(src), destination: side(dst) });
       const requests = sumRequests(requestsOf(src), requestsOf(dst));
-      phases.push({
-        size,
-        phase: PEER_PHASE,
-        seconds: r.seconds,
-        networkSeconds: r.networkSeconds,
-        cpuSeconds: r.cpuSeconds,
-        serverSeconds: r.serverSeconds,
-        requests,
-        parallelism: 1,
-        maxRss: r.maxRss,
-        baselineRss: r.baselineRss,
-        detail: { ...r.detail, clientRequests: r.clientRequests },
-      });
+      phases.push(rowOf(PEER_PHASE, { r, requests }, { parallelism: 1 }));
       log(`  ${PEER_PHASE}: ${r.seconds.toFixed(2)} s, ${requests.total} requests`);
     }
 

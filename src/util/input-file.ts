@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputFileError } from '../errors.js';
-import { escapeToken } from './pointer.js';
+import { pointerOf } from './pointer.js';
 
 /**
  * The largest input file read (snapshots of the largest spaces are tens of megabytes). A file that never ends
@@ -66,8 +66,7 @@ export function parseJsonInput(file: string, text: string): unknown {
 export function checkDepth(file: string, data: unknown, max = MAX_INPUT_DEPTH): void {
   const where = tooDeep(data, 0, max);
   if (where) {
-    const pointer = where.map((k) => `/${escapeToken(k)}`).join('');
-    throw new InputFileError(file, `${pointer || '/'}: nested more than ${max} levels deep: not a file octosync made`);
+    throw new InputFileError(file, `${pointerOf(where) || '/'}: nested more than ${max} levels deep: not a file octosync made`);
   }
 }
 

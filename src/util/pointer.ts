@@ -9,6 +9,13 @@ export function escapeToken(token: string): string {
   return token.includes('/') || token.includes('~') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
 
+/** The JSON pointer of a path's tokens, each escaped (`['Steps', 'Deploy/Web']` → `/Steps/Deploy~1Web`; `[]` → `''`). */
+export function pointerOf(tokens: readonly string[]): string {
+  let out = '';
+  for (const t of tokens) out += '/' + escapeToken(t);
+  return out;
+}
+
 /** The token a pointer spells (`~1` first, then `~0`, so that `~01` is `~1`). */
 export function unescapeToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');

@@ -4,7 +4,7 @@
  * destination's stored secret or write a placeholder, what goes on the wire, and where in a document the
  * secrets sit (a plan's `sensitivePaths`). Output scrubbing (API keys in text) is src/util/sanitize.ts's job.
  */
-import { escapeToken } from './pointer.js';
+import { pointerOf } from './pointer.js';
 
 /** An Octopus SensitiveValue (`{HasValue, NewValue, Hint}` on the wire; `{HasValue}` in snapshots and plans). */
 export function isSensitiveValue(v: unknown): v is { HasValue: boolean; NewValue?: unknown; Hint?: unknown } {
@@ -70,11 +70,10 @@ export function sensitivePointers(doc: unknown): string[] {
   const out: string[] = [];
   // The path as tokens, made into a pointer only where a secret is: plans walk every document they write.
   const path: string[] = [];
-  const here = () => path.map((k) => `/${escapeToken(k)}`).join('');
   const walk = (node: unknown): void => {
     if (typeof node !== 'object' || node === null) return;
     if (isSensitiveValue(node)) {
-      out.push(here());
+      out.push(pointerOf(path));
       return;
     }
     if (Array.isArray(node)) {
@@ -88,7 +87,7 @@ export function sensitivePointers(doc: unknown): string[] {
     const sensitiveVariable = isSensitiveVariable(node);
     for (const [k, v] of Object.entries(node)) {
       path.push(k);
-      if (sensitiveVariable && k === 'Value') out.push(here());
+      if (sensitiveVariable && k === 'Value') out.push(pointerOf(path));
       else walk(v);
       path.pop();
     }
